@@ -1,0 +1,46 @@
+# The two commands of the contract: `make run` and `make test`. Both install what is missing.
+SHELL := /bin/bash
+UV_VERSION := 0.13.8
+UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
+export UV_PYTHON ?= 3.11
+
+.PHONY: run test sync lint typecheck unit integration e2e bench fmt clean
+
+$(CURDIR)/.tools/bin/uv:
+	python3 -m venv $(CURDIR)/.tools
+	$(CURDIR)/.tools/bin/pip install --quiet uv==$(UV_VERSION)
+
+.venv/.synced: uv.lock pyproject.toml shared/pyproject.toml services/*/pyproject.toml | $(UV)
+	$(UV) sync --frozen --all-packages
+	touch $@
+
+sync: .venv/.synced
+
+run: sync
+	$(UV) run --frozen python scripts/devrun.py
+
+test: sync lint typecheck
+	$(UV) run --frozen pytest
+
+lint: sync
+	$(UV) run --frozen ruff check .
+	$(UV) run --frozen ruff format --check .
+
+typecheck: sync
+	$(UV) run --frozen mypy .
+
+unit: sync
+	$(UV) run --frozen pytest -m "not integration and not e2e"
+
+integration: sync
+	$(UV) run --frozen pytest -m integration
+
+e2e: sync
+	$(UV) run --frozen pytest -m e2e
+
+fmt: sync
+	$(UV) run --frozen ruff check --fix .
+	$(UV) run --frozen ruff format .
+
+clean:
+	rm -rf .venv .tools .mypy_cache .ruff_cache .pytest_cache

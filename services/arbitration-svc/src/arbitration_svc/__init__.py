@@ -1,0 +1,1 @@
+"""arbitration-svc: Arbitration cases (京东介入): open, review, rule."""

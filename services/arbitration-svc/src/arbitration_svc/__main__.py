@@ -1,0 +1,3 @@
+from arbitration_svc.entrypoints.main import main
+
+main()

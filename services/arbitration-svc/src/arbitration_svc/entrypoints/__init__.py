@@ -1,0 +1,1 @@
+"""Entrypoints: the HTTP API, the message consumer, the process main."""

@@ -1,0 +1,3 @@
+from metrics_svc.entrypoints.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""order-svc: Service orders: apply, claim, audit, receive, process, resolve; sellers and staff."""

@@ -1,0 +1,3 @@
+from order_svc.entrypoints.main import main
+
+main()

@@ -1,0 +1,10 @@
+"""order-svc's settings: the shared ones plus its own."""
+
+from __future__ import annotations
+
+from aftersales_shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    service_name: str = "order-svc"
+    http_port: int = 8001

@@ -1,0 +1,1 @@
+"""sms-svc: SMS delivery: templates, provider gateway, retries, de-duplication, delivery log."""

@@ -1,0 +1,3 @@
+from sms_svc.entrypoints.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""Adapters to the outside: MongoDB, RabbitMQ, HTTP."""

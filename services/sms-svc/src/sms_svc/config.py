@@ -1,0 +1,10 @@
+"""sms-svc's settings: the shared ones plus its own."""
+
+from __future__ import annotations
+
+from aftersales_shared.settings import ServiceSettings
+
+
+class Settings(ServiceSettings):
+    service_name: str = "sms-svc"
+    http_port: int = 8003

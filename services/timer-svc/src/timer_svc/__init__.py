@@ -1,0 +1,1 @@
+"""timer-svc: Durable deadlines and the shared virtual clock."""

@@ -1,0 +1,3 @@
+from timer_svc.entrypoints.main import main
+
+main()

@@ -1,0 +1,1 @@
+"""The library every after-sales service imports: contracts, bus, store, clock, auth, web."""

@@ -1,0 +1,104 @@
+"""Who is calling: HS256 JWTs with the roles and claims of the contract, as a FastAPI dependency."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Annotated
+
+import jwt
+from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from aftersales_shared.errors import NotPermitted, Unauthorized
+
+
+class Role(StrEnum):
+    CUSTOMER = "customer"
+    SELLER_ADMIN = "seller_admin"
+    SELLER_STAFF = "seller_staff"
+    PLATFORM_AGENT = "platform_agent"
+    QC_ANALYST = "qc_analyst"
+
+
+SELLER_ROLES = frozenset({Role.SELLER_ADMIN, Role.SELLER_STAFF})
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The authenticated caller."""
+
+    sub: str
+    role: Role
+    seller_id: str | None = None
+
+    @property
+    def is_seller(self) -> bool:
+        return self.role in SELLER_ROLES
+
+
+def issue_token(
+    *,
+    secret: str,
+    sub: str,
+    role: Role | str,
+    now: datetime,
+    seller_id: str | None = None,
+    ttl: timedelta = timedelta(hours=8),
+) -> str:
+    """Sign a token (for tests, tools and the development run)."""
+    claims: dict[str, object] = {"sub": sub, "role": str(role), "exp": now + ttl, "iat": now}
+    if seller_id is not None:
+        claims["seller_id"] = seller_id
+    return jwt.encode(claims, secret, algorithm="HS256")
+
+
+def verify_token(token: str, *, secret: str) -> Principal:
+    """Check signature, expiry and claims; any failure is Unauthorized with the reason."""
+    try:
+        claims = jwt.decode(
+            token, secret, algorithms=["HS256"], options={"require": ["sub", "role", "exp"]}
+        )
+    except jwt.ExpiredSignatureError:
+        raise Unauthorized("the token has expired") from None
+    except jwt.InvalidTokenError as exc:
+        raise Unauthorized(f"invalid token: {exc}") from None
+    try:
+        role = Role(claims["role"])
+    except ValueError:
+        raise Unauthorized(f"unknown role {claims['role']!r}") from None
+    seller_id = claims.get("seller_id")
+    if role in SELLER_ROLES and not seller_id:
+        raise Unauthorized("a seller token must carry seller_id")
+    if not isinstance(claims["sub"], str) or not claims["sub"]:
+        raise Unauthorized("the token's sub must be a non-empty string")
+    return Principal(sub=claims["sub"], role=role, seller_id=seller_id if seller_id else None)
+
+
+_bearer = HTTPBearer(auto_error=False, description="JWT signed with AUTH_SECRET (HS256)")
+
+
+def current_principal(
+    request: Request,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> Principal:
+    """FastAPI dependency: the verified caller, or 401."""
+    if credentials is None or credentials.scheme.lower() != "bearer":
+        raise Unauthorized("missing bearer token")
+    secret: str = request.app.state.auth_secret
+    return verify_token(credentials.credentials, secret=secret)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
+
+
+def require_roles(*roles: Role) -> object:
+    """A dependency that admits only the given roles (403 otherwise)."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        if principal.role not in roles:
+            raise NotPermitted(f"role {principal.role} may not do this")
+        return principal
+
+    return Depends(check)

@@ -1,0 +1,24 @@
+"""Event and command contracts: the envelope, the payloads, the registry of routing keys."""
+
+from aftersales_shared.contracts.envelope import Envelope, Frozen, envelope, new_id
+from aftersales_shared.contracts.registry import (
+    REGISTRY,
+    SERVICES,
+    MessageSpec,
+    consumed_by,
+    decode,
+    spec_for,
+)
+
+__all__ = [
+    "REGISTRY",
+    "SERVICES",
+    "Envelope",
+    "Frozen",
+    "MessageSpec",
+    "consumed_by",
+    "decode",
+    "envelope",
+    "new_id",
+    "spec_for",
+]

@@ -1,0 +1,91 @@
+"""One table: each message type, its routing key, its payload, and which services consume it."""
+
+from __future__ import annotations
+
+import builtins
+from dataclasses import dataclass
+
+from aftersales_shared.contracts import messages as m
+from aftersales_shared.contracts.envelope import Envelope, Frozen, Kind
+
+SERVICES = ("order-svc", "timer-svc", "sms-svc", "metrics-svc", "arbitration-svc")
+
+ORDER_EVENTS = (
+    "applied",
+    "assigned",
+    "claimed",
+    "audited",
+    "feedback_received",
+    "shipment_recorded",
+    "ship_reminder_requested",
+    "received",
+    "return_freight_set",
+    "processed",
+    "reopened",
+    "message_left",
+    "replied",
+    "resolved",
+    "cancelled",
+    "closed",
+    "rated",
+    "auto_refunded",
+    "pre_compensated",
+    "audit_overdue",
+    "process_overdue",
+    "exchange_shipped",
+    "locked",
+    "ruling_applied",
+)
+
+
+@dataclass(frozen=True)
+class MessageSpec:
+    type: str
+    kind: Kind
+    payload: builtins.type[Frozen]
+    consumers: tuple[str, ...]
+    version: int = 1
+    broadcast: bool = False
+    """Broadcast messages go to every running process; none need be listening (not mandatory)."""
+
+    @property
+    def routing_key(self) -> str:
+        return f"{self.kind}.{self.type}"
+
+
+_SPECS: tuple[MessageSpec, ...] = (
+    MessageSpec("timer.schedule", "command", m.TimerSchedule, ("timer-svc",)),
+    MessageSpec("timer.cancel", "command", m.TimerCancel, ("timer-svc",)),
+    MessageSpec("timer.suspend", "command", m.TimerSuspend, ("timer-svc",)),
+    MessageSpec("timer.resume", "command", m.TimerResume, ("timer-svc",)),
+    MessageSpec("timer.fired", "event", m.TimerFired, ("order-svc",)),
+    MessageSpec("clock.advanced", "event", m.ClockAdvanced, (), broadcast=True),
+    MessageSpec("clock.sync_requested", "command", m.ClockSyncRequested, ("timer-svc",)),
+    MessageSpec("sms.send", "command", m.SmsSend, ("sms-svc",)),
+    MessageSpec("arbitration.requested", "event", m.ArbitrationRequested, ("arbitration-svc",)),
+    MessageSpec("arbitration.ruled", "event", m.ArbitrationRuled, ("order-svc",)),
+    *(
+        MessageSpec(f"serviceorder.{name}", "event", m.ServiceOrderEvent, ("metrics-svc",))
+        for name in ORDER_EVENTS
+    ),
+)
+
+REGISTRY: dict[str, MessageSpec] = {spec.type: spec for spec in _SPECS}
+
+
+def spec_for(message_type: str) -> MessageSpec:
+    """The spec of a registered type; KeyError names the unknown type."""
+    try:
+        return REGISTRY[message_type]
+    except KeyError:
+        raise KeyError(f"unregistered message type {message_type!r}") from None
+
+
+def consumed_by(service: str) -> tuple[MessageSpec, ...]:
+    """The durable subscriptions of one service."""
+    return tuple(spec for spec in _SPECS if service in spec.consumers)
+
+
+def decode(message: Envelope) -> Frozen:
+    """Validate an envelope's payload against its registered model."""
+    return spec_for(message.type).payload.model_validate(message.payload)

@@ -1,0 +1,237 @@
+"""The frame every service runs in: one process with its HTTP API, its consumers and its relay."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Annotated, Any
+
+import structlog
+import uvicorn
+from fastapi import APIRouter, Depends, FastAPI, Request
+from pymongo import AsyncMongoClient
+from pymongo.asynchronous.database import AsyncDatabase
+
+from aftersales_shared.auth import CurrentPrincipal
+from aftersales_shared.bus import Bus, Handler
+from aftersales_shared.clock import Clock, SystemClock, VirtualClock
+from aftersales_shared.contracts import Envelope, envelope
+from aftersales_shared.contracts.messages import ClockAdvanced, ClockSyncRequested
+from aftersales_shared.logs import configure_logging
+from aftersales_shared.settings import ServiceSettings
+from aftersales_shared.store import (
+    Doc,
+    IdempotencyStore,
+    MongoInbox,
+    OutboxRelay,
+    VersionedCollection,
+    connect_mongo,
+    ping,
+)
+from aftersales_shared.web import (
+    ERROR_RESPONSES,
+    CorrelationMiddleware,
+    install_error_handlers,
+    ops_router,
+)
+
+log = structlog.get_logger(__name__)
+
+
+@dataclass
+class Runtime:
+    """Everything a service's handlers are built from, made once per process."""
+
+    settings: ServiceSettings
+    clock: Clock
+    client: AsyncMongoClient[Doc]
+    db: AsyncDatabase[Doc]
+    bus: Bus
+    relay: OutboxRelay
+    idempotency: IdempotencyStore
+    extras: dict[str, Any] = field(default_factory=dict)
+    """Service-specific objects the routes reach through the runtime."""
+
+    def versioned(self, name: str) -> VersionedCollection:
+        """A collection whose writes carry their messages; the relay publishes them."""
+        collection = self.db[name]
+        self.relay.add(collection)
+        return VersionedCollection(collection, on_write=self.relay.notify)
+
+
+@dataclass
+class Started:
+    """What a service's start-up hands back to the frame."""
+
+    handler: Handler | None = None
+    stop: Callable[[], Awaitable[None]] | None = None
+    checks: Callable[[], Awaitable[dict[str, bool]]] | None = None
+
+
+@dataclass(frozen=True)
+class ServiceDefinition:
+    name: str
+    title: str
+    description: str
+    routers: Sequence[APIRouter]
+    start: Callable[[Runtime], Awaitable[Started]]
+    admin_routers: Sequence[APIRouter] = ()
+
+
+def runtime_of(request: Request) -> Runtime:
+    """FastAPI dependency: the process's runtime."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+
+
+def make_clock(settings: ServiceSettings) -> Clock:
+    return VirtualClock() if settings.clock == "virtual" else SystemClock()
+
+
+def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
+    """The service's ASGI app; connections are made in its lifespan, never at import."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        configure_logging(service=definition.name, level=settings.log_level)
+        clock = make_clock(settings)
+        client = connect_mongo(settings.mongo_url)
+        db = client[settings.mongo_db]
+        bus = Bus(
+            url=settings.amqp_url,
+            namespace=settings.bus_namespace,
+            service=definition.name,
+            prefetch=settings.bus_prefetch,
+            max_retries=settings.bus_max_retries,
+            retry_delay_ms=settings.bus_retry_delay_ms,
+            publish_timeout_s=settings.bus_publish_timeout_s,
+            connect_timeout_s=settings.bus_connect_timeout_s,
+            shutdown_grace_s=settings.bus_shutdown_grace_s,
+        )
+        await bus.connect()
+        runtime = Runtime(
+            settings=settings,
+            clock=clock,
+            client=client,
+            db=db,
+            bus=bus,
+            relay=OutboxRelay(bus, poll_s=settings.outbox_poll_s),
+            idempotency=IdempotencyStore(db["idempotency"], clock=clock.now),
+        )
+        app.state.runtime = runtime
+        app.state.auth_secret = settings.auth_secret.get_secret_value()
+        started = await definition.start(runtime)
+        await runtime.relay.ensure_indexes()
+        runtime.relay.start()
+        if isinstance(clock, VirtualClock):
+            await _follow_virtual_clock(bus, clock, definition.name)
+        if started.handler is not None:
+            inbox = MongoInbox(db["inbox"], clock=clock.now)
+            await bus.consume(started.handler, inbox=inbox)
+
+        async def ready() -> dict[str, bool]:
+            checks = {"store": await ping(db), "broker": bus.ready}
+            if started.checks is not None:
+                checks |= await started.checks()
+            return checks
+
+        app.state.ready = ready
+        log.info("service started", port=settings.http_port, clock=settings.clock)
+        try:
+            yield
+        finally:
+            await bus.stop_consuming()
+            if started.stop is not None:
+                await started.stop()
+            await runtime.relay.stop()
+            await bus.close()
+            await client.close()
+            log.info("service stopped")
+
+    app = FastAPI(
+        title=definition.title,
+        description=definition.description,
+        version="0.1.0",
+        lifespan=lifespan,
+        responses=ERROR_RESPONSES,
+    )
+    app.state.auth_secret = settings.auth_secret.get_secret_value()
+    app.add_middleware(CorrelationMiddleware)
+    install_error_handlers(app)
+
+    async def ready() -> dict[str, bool]:
+        checker: Callable[[], Awaitable[dict[str, bool]]] | None = getattr(app.state, "ready", None)
+        return {"started": False} if checker is None else await checker()
+
+    app.include_router(ops_router(ready=ready))
+    for router in definition.routers:
+        app.include_router(router)
+    if settings.clock == "virtual":
+        app.include_router(clock_router())
+        for router in definition.admin_routers:
+            app.include_router(router)
+    return app
+
+
+async def _follow_virtual_clock(bus: Bus, clock: VirtualClock, service: str) -> None:
+    """Adopt every offset timer-svc broadcasts, and ask for the current one now."""
+
+    async def on_advanced(message: Envelope) -> None:
+        offset = float(message.payload["offset_seconds"])
+        clock.sync(timedelta(seconds=offset))
+
+    await bus.consume_broadcast(["clock.advanced"], on_advanced)
+    await bus.publish(
+        envelope(
+            type="clock.sync_requested",
+            payload=ClockSyncRequested(service=service),
+            occurred_at=clock.now(),
+            seller_id=None,
+        )
+    )
+
+
+async def broadcast_clock(bus: Bus, clock: VirtualClock) -> None:
+    """Tell every process the virtual clock's offset (timer-svc owns the clock)."""
+    await bus.publish(
+        envelope(
+            type="clock.advanced",
+            payload=ClockAdvanced(offset_seconds=clock.offset.total_seconds()),
+            occurred_at=clock.now(),
+            seller_id=None,
+        )
+    )
+
+
+def clock_router() -> APIRouter:
+    """GET /admin/clock: this process's view of the shared virtual clock (CLOCK=virtual only)."""
+    router = APIRouter(prefix="/admin", tags=["virtual clock"])
+
+    @router.get("/clock", summary="The current virtual time as this service sees it")
+    async def get_clock(runtime: RuntimeDep, _: CurrentPrincipal) -> dict[str, Any]:
+        clock = runtime.clock
+        assert isinstance(clock, VirtualClock)
+        return {"now": clock.now().isoformat(), "offset_seconds": clock.offset.total_seconds()}
+
+    return router
+
+
+def serve(app: FastAPI, settings: ServiceSettings) -> None:
+    """Run the process until SIGTERM / Ctrl-C; uvicorn runs the lifespan around it."""
+    config = uvicorn.Config(
+        app,
+        host=settings.http_host,
+        port=settings.http_port,
+        log_config=None,
+        access_log=False,
+        timeout_graceful_shutdown=int(settings.bus_shutdown_grace_s) + 5,
+    )
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(uvicorn.Server(config).serve())
