@@ -96,8 +96,10 @@ class Bus:
         publish_timeout_s: float = 10.0,
         connect_timeout_s: float = 60.0,
         shutdown_grace_s: float = 20.0,
+        connection_name: str | None = None,
     ) -> None:
         self.topology = Topology(namespace)
+        self.connection_name = connection_name or f"{namespace}/{service}"
         self.service = service
         self._url = url
         self._prefetch = prefetch
@@ -125,7 +127,7 @@ class Bus:
                 self._connection = await aio_pika.connect_robust(
                     self._url,
                     reconnect_interval=1,
-                    client_properties={"connection_name": self.service},
+                    client_properties={"connection_name": self.connection_name},
                 )
                 break
             except (*_TRANSIENT, OSError) as exc:

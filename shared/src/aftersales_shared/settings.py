@@ -45,6 +45,7 @@ class ServiceSettings(BaseSettings):
             raise ValueError("AUTH_SECRET is the development secret; production refuses it")
         if self.env == "production" and self.clock == "virtual":
             raise ValueError("CLOCK=virtual is for development and tests, not production")
-        if len(self.auth_secret.get_secret_value()) < 16:
-            raise ValueError("AUTH_SECRET must be at least 16 characters")
+        minimum = 32 if self.env == "production" else 16
+        if len(self.auth_secret.get_secret_value()) < minimum:
+            raise ValueError(f"AUTH_SECRET must be at least {minimum} characters in {self.env}")
         return self

@@ -35,11 +35,11 @@ def connect_mongo(url: str) -> AsyncMongoClient[Doc]:
     return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=5000, connect=False)
 
 
-async def ping(db: AsyncDatabase[Doc]) -> bool:
-    """True when the database answers."""
+async def ping(db: AsyncDatabase[Doc], *, timeout_s: float = 2.0) -> bool:
+    """True when the database answers within the timeout."""
     try:
-        await db.command("ping")
-    except PyMongoError:
+        await asyncio.wait_for(db.command("ping"), timeout_s)
+    except (PyMongoError, TimeoutError):
         return False
     return True
 

@@ -1,0 +1,142 @@
+"""Repository tests that run unchanged against whatever MONGO_URL points to (dev store or real)."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aftersales_shared.contracts import envelope
+from aftersales_shared.contracts.messages import TimerCancel
+from aftersales_shared.errors import ConcurrencyConflict, Conflict, Invalid
+from aftersales_shared.store import (
+    Doc,
+    IdempotencyStore,
+    MongoInbox,
+    StoredResponse,
+    VersionedCollection,
+)
+from pymongo.asynchronous.database import AsyncDatabase
+
+pytestmark = pytest.mark.integration
+NOW = datetime(2026, 11, 26, 8, 0, tzinfo=UTC)
+
+
+def cancel(deadline_id: str) -> object:
+    return envelope(
+        type="timer.cancel",
+        payload=TimerCancel(deadline_id=deadline_id),
+        occurred_at=NOW,
+        seller_id="s1",
+    )
+
+
+def versioned(db: AsyncDatabase[Doc]) -> tuple[VersionedCollection, list[int]]:
+    writes: list[int] = []
+    return VersionedCollection(db["orders"], on_write=lambda: writes.append(1)), writes
+
+
+async def test_insert_then_get_keeps_data_times_and_messages(db: AsyncDatabase[Doc]) -> None:
+    orders, writes = versioned(db)
+    message = cancel("d1")
+    await orders.insert({"_id": "o1", "at": NOW, "n": {"a": [1, 2]}}, messages=[message])  # type: ignore[list-item]
+    stored = await orders.get("o1")
+    assert stored is not None
+    assert stored.version == 1
+    assert stored.data == {"_id": "o1", "at": NOW, "n": {"a": [1, 2]}}
+    assert stored.data["at"].tzinfo is not None
+    assert [m["id"] for m in stored.outbox] == [message.id]  # type: ignore[attr-defined]
+    assert writes == [1]
+
+
+async def test_a_duplicate_insert_is_a_conflict(db: AsyncDatabase[Doc]) -> None:
+    orders, _ = versioned(db)
+    await orders.insert({"_id": "o1"})
+    with pytest.raises(Conflict):
+        await orders.insert({"_id": "o1"})
+
+
+async def test_save_is_compare_and_set_on_the_version(db: AsyncDatabase[Doc]) -> None:
+    orders, _ = versioned(db)
+    await orders.insert({"_id": "o1", "state": "A"})
+    first = await orders.get("o1")
+    second = await orders.get("o1")
+    assert first is not None
+    assert second is not None
+    await orders.save(first, {"_id": "o1", "state": "B"}, messages=[cancel("b")])  # type: ignore[list-item]
+    with pytest.raises(ConcurrencyConflict):
+        await orders.save(second, {"_id": "o1", "state": "C"}, messages=[cancel("c")])  # type: ignore[list-item]
+    stored = await orders.get("o1")
+    assert stored is not None
+    assert (stored.version, stored.data["state"]) == (2, "B")
+    assert [m["payload"]["deadline_id"] for m in stored.outbox] == ["b"]
+
+
+async def test_concurrent_saves_one_wins(db: AsyncDatabase[Doc]) -> None:
+    orders, _ = versioned(db)
+    await orders.insert({"_id": "o1", "n": 0})
+    read = [await orders.get("o1") for _ in range(5)]
+    results = await asyncio.gather(
+        *(orders.save(r, {"_id": "o1", "n": i}) for i, r in enumerate(read) if r),
+        return_exceptions=True,
+    )
+    assert sum(not isinstance(r, BaseException) for r in results) == 1
+    assert all(isinstance(r, ConcurrencyConflict) for r in results if isinstance(r, BaseException))
+
+
+async def test_unsent_messages_are_carried_over_by_the_next_save(db: AsyncDatabase[Doc]) -> None:
+    orders, _ = versioned(db)
+    await orders.insert({"_id": "o1"}, messages=[cancel("first")])  # type: ignore[list-item]
+    current = await orders.get("o1")
+    assert current is not None
+    await orders.save(current, {"_id": "o1", "x": 1}, messages=[cancel("second")])  # type: ignore[list-item]
+    stored = await orders.get("o1")
+    assert stored is not None
+    assert [m["payload"]["deadline_id"] for m in stored.outbox] == ["first", "second"]
+
+
+async def test_inbox_remembers_handled_ids(db: AsyncDatabase[Doc]) -> None:
+    inbox = MongoInbox(db["inbox"], clock=lambda: NOW)
+    assert not await inbox.seen("m1")
+    await inbox.record("m1")
+    await inbox.record("m1")
+    assert await inbox.seen("m1")
+    assert await db["inbox"].count_documents({}) == 1
+
+
+async def test_idempotency_replays_the_first_answer(db: AsyncDatabase[Doc]) -> None:
+    store = IdempotencyStore(db["idempotency"], clock=lambda: NOW)
+    calls: list[int] = []
+
+    async def action() -> StoredResponse:
+        calls.append(1)
+        return StoredResponse(status=201, body={"id": "x", "n": len(calls)})
+
+    first = await store.run(scope="u1|POST /x", key="k", request_body={"a": 1}, action=action)
+    again = await store.run(scope="u1|POST /x", key="k", request_body={"a": 1}, action=action)
+    assert first == again == StoredResponse(201, {"id": "x", "n": 1})
+    assert calls == [1]
+    with pytest.raises(Invalid, match="different request body"):
+        await store.run(scope="u1|POST /x", key="k", request_body={"a": 2}, action=action)
+    other_caller = await store.run(
+        scope="u2|POST /x", key="k", request_body={"a": 1}, action=action
+    )
+    assert other_caller.body["n"] == 2
+
+
+async def test_idempotency_remembers_errors_and_forgets_crashes(db: AsyncDatabase[Doc]) -> None:
+    store = IdempotencyStore(db["idempotency"], clock=lambda: NOW + timedelta(seconds=1))
+
+    async def refuse() -> StoredResponse:
+        raise Conflict("not in this state")
+
+    async def crash() -> StoredResponse:
+        raise RuntimeError("boom")
+
+    first = await store.run(scope="s", key="e", request_body={}, action=refuse)
+    assert first.status == 409
+    assert (await store.run(scope="s", key="e", request_body={}, action=crash)) == first
+    with pytest.raises(RuntimeError):
+        await store.run(scope="s", key="c", request_body={}, action=crash)
+    replay = await store.run(scope="s", key="c", request_body={}, action=refuse)
+    assert replay.status == 409, "a crashed attempt leaves the key free"

@@ -1,0 +1,43 @@
+from datetime import UTC, datetime, timedelta
+
+import jwt
+import pytest
+from aftersales_shared.auth import Principal, Role, issue_token, verify_token
+from aftersales_shared.errors import Unauthorized
+
+SECRET = "unit-secret-0123456789-0123456789-abc"
+NOW = datetime.now(UTC)
+
+
+def test_a_valid_token_gives_the_principal() -> None:
+    token = issue_token(secret=SECRET, sub="u1", role=Role.SELLER_STAFF, seller_id="s1", now=NOW)
+    assert verify_token(token, secret=SECRET) == Principal("u1", Role.SELLER_STAFF, "s1")
+
+
+@pytest.mark.parametrize(
+    ("claims", "reason"),
+    [
+        ({"sub": "u", "role": "customer", "exp": NOW - timedelta(seconds=5)}, "expired"),
+        ({"sub": "u", "role": "wizard", "exp": NOW + timedelta(hours=1)}, "unknown role"),
+        ({"sub": "u", "role": "seller_admin", "exp": NOW + timedelta(hours=1)}, "seller_id"),
+        ({"role": "customer", "exp": NOW + timedelta(hours=1)}, "sub"),
+        ({"sub": "u", "role": "customer"}, "exp"),
+    ],
+)
+def test_bad_claims_are_unauthorized(claims: dict[str, object], reason: str) -> None:
+    token = jwt.encode(claims, SECRET, algorithm="HS256")
+    with pytest.raises(Unauthorized, match=reason):
+        verify_token(token, secret=SECRET)
+
+
+def test_another_secret_or_algorithm_is_refused() -> None:
+    token = issue_token(
+        secret="another-secret-0123456-0123456789-abc", sub="u", role="customer", now=NOW
+    )
+    with pytest.raises(Unauthorized, match="invalid token"):
+        verify_token(token, secret=SECRET)
+    unsigned = jwt.encode(
+        {"sub": "u", "role": "platform_agent", "exp": NOW + timedelta(hours=1)}, None, "none"
+    )
+    with pytest.raises(Unauthorized):
+        verify_token(unsigned, secret=SECRET)
