@@ -332,26 +332,31 @@ class Bus:
     async def _requeue_later(
         self, raw: AbstractIncomingMessage, *, attempts: int, reason: str
     ) -> None:
-        await self._publish_raw(
-            exchange_name="",
-            routing_key=self.topology.retry_queue(self.service),
-            body=raw.body,
-            message_id=raw.message_id or "",
-            message_type=raw.type or "",
-            correlation_id=raw.correlation_id,
-            headers={**(raw.headers or {}), "x-attempts": attempts, "x-last-error": reason[:1000]},
+        await self._move(
+            raw,
+            queue=self.topology.retry_queue(self.service),
+            headers={"x-attempts": attempts, "x-last-error": reason[:1000]},
         )
-        await raw.ack()
 
     async def _dead_letter(self, raw: AbstractIncomingMessage, *, reason: str) -> None:
+        await self._move(
+            raw,
+            queue=self.topology.dead_letter_queue(self.service),
+            headers={"x-failure-reason": reason[:2000]},
+        )
+
+    async def _move(
+        self, raw: AbstractIncomingMessage, *, queue: str, headers: dict[str, Any]
+    ) -> None:
+        """Put a copy (with extra headers) on one of this service's own queues, then ack."""
         await self._publish_raw(
             exchange_name="",
-            routing_key=self.topology.dead_letter_queue(self.service),
+            routing_key=queue,
             body=raw.body,
             message_id=raw.message_id or "",
             message_type=raw.type or "",
             correlation_id=raw.correlation_id,
-            headers={**(raw.headers or {}), "x-failure-reason": reason[:2000]},
+            headers={**(raw.headers or {}), **headers},
         )
         await raw.ack()
 
