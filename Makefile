@@ -4,7 +4,7 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export UV_PYTHON ?= 3.11
 
-.PHONY: run test sync lint typecheck unit integration e2e bench fmt clean
+.PHONY: run test sync system-deps lint typecheck unit integration e2e bench fmt clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv $(CURDIR)/.tools
@@ -16,10 +16,13 @@ $(CURDIR)/.tools/bin/uv:
 
 sync: .venv/.synced
 
+system-deps:
+	@scripts/system-deps.sh
+
 run: sync
 	$(UV) run --frozen python scripts/devrun.py
 
-test: sync lint typecheck
+test: sync system-deps lint typecheck
 	$(UV) run --frozen pytest
 
 lint: sync
