@@ -36,6 +36,9 @@ ROUTES = {
     "/v1/service-orders/SO1/audit": "order-svc",
     "/v1/exchange-orders/EO1/shipped": "order-svc",
     "/v1/sellers/S1/scorecard?week=2026-W48": "metrics-svc",
+    "/v1/sellers/S1/scorecard/": "metrics-svc",
+    "/v1/sellers/S1/scorecards": "order-svc",  # the regex is anchored: only the scorecard itself
+    "/v1/sellers/S1/scorecard/extra": "order-svc",
     "/v1/weeks/2026-W48/ranking": "metrics-svc",
     "/v1/weeks/2026-W48/bottom10": "metrics-svc",
     "/v1/weeks/2026-W48/ranking.csv": "metrics-svc",
@@ -149,6 +152,20 @@ def gateway(
 ) -> Iterator[Gateway]:
     config = render_gateway(gateway_env(services, clock="virtual"))
     yield from start_nginx(nginx, config, tmp_path_factory.mktemp("nginx"), port=free_port())
+
+
+@pytest.fixture(scope="module")
+def broken_gateway(
+    nginx: str,
+    services: dict[str, int],
+    render_gateway: Callable[[Mapping[str, str]], str],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[Gateway]:
+    """arbitration-svc's upstream points at a port where nothing listens."""
+    env = gateway_env({**services, "arbitration-svc": free_port()}, clock="virtual")
+    yield from start_nginx(
+        nginx, render_gateway(env), tmp_path_factory.mktemp("nginx-broken"), port=free_port()
+    )
 
 
 @pytest.fixture(scope="module")
@@ -289,3 +306,13 @@ def test_the_health_check_commands_work(
     assert subprocess.run(command, env=up, check=False).returncode == 0
     down = {"HTTP_PORT": str(free_port())}
     assert subprocess.run(command, env=down, capture_output=True, check=False).returncode != 0
+
+
+async def test_a_service_that_is_down_gets_a_502_in_the_error_shape(
+    broken_gateway: Gateway,
+) -> None:
+    response, _ = await send(broken_gateway, "GET", "/v1/cases")
+    assert response.status_code == 502, response.text
+    assert response.json()["error"]["code"] == "unavailable"
+    ok, _ = await send(broken_gateway, "GET", "/v1/messages")
+    assert ok.status_code < 500, "the other services are still reached"
