@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -316,3 +317,20 @@ async def test_a_service_that_is_down_gets_a_502_in_the_error_shape(
     assert response.json()["error"]["code"] == "unavailable"
     ok, _ = await send(broken_gateway, "GET", "/v1/messages")
     assert ok.status_code < 500, "the other services are still reached"
+
+
+def test_the_renderer_matches_the_images_envsubst(
+    render_gateway: Callable[[Mapping[str, str]], str], gateway_template: str
+) -> None:
+    """The nginx image runs `envsubst "${A} ${B} ..."` over the defined names; so do we."""
+    envsubst = shutil.which("envsubst")
+    if envsubst is None:
+        pytest.skip("envsubst (gettext-base) is not installed")
+    env = gateway_env(dict.fromkeys(SERVICES, 9), clock="virtual")
+    names = " ".join(f"${{{name}}}" for name in [*env, "PATH", "HOME", "HOSTNAME", "NGINX_VERSION"])
+    defined = {**env, "PATH": "/usr/bin", "HOME": "/root", "HOSTNAME": "gw", "NGINX_VERSION": "1"}
+    result = subprocess.run(
+        [envsubst, names], input=gateway_template, env=defined, capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert result.stdout == render_gateway(env)
