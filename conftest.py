@@ -39,7 +39,7 @@ def mongo_url() -> Iterator[str]:
     if _docker_answers():
         from testcontainers.mongodb import MongoDbContainer
 
-        with MongoDbContainer("mongo:8.0.4") as container:
+        with MongoDbContainer("mongo:8.0.13") as container:
             yield container.get_connection_url()
         return
     data = Path(tempfile.mkdtemp(prefix="devstore-"))
