@@ -1,0 +1,190 @@
+"""An arbitration case (京东介入): OPEN → IN_REVIEW → RULED, as a transition table plus guards."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from enum import StrEnum
+from typing import Any
+
+from aftersales_shared.contracts.messages import ArbitrationRequested
+from aftersales_shared.errors import Invalid, InvalidTransition, NotPermitted
+from pydantic import AwareDatetime, BaseModel, ConfigDict, field_serializer
+
+from arbitration_svc.domain.ruling import NOTE_MAX, Outcome, Ruling, decide, money, parse_money
+
+
+class Status(StrEnum):
+    OPEN = "OPEN"
+    IN_REVIEW = "IN_REVIEW"
+    RULED = "RULED"
+
+
+class Command(StrEnum):
+    TAKE = "TAKE"
+    NOTE = "NOTE"
+    RULE = "RULE"
+
+
+TRANSITIONS: dict[tuple[Status, Command], Status] = {
+    (Status.OPEN, Command.TAKE): Status.IN_REVIEW,
+    (Status.OPEN, Command.NOTE): Status.OPEN,
+    (Status.IN_REVIEW, Command.TAKE): Status.IN_REVIEW,
+    (Status.IN_REVIEW, Command.NOTE): Status.IN_REVIEW,
+    (Status.IN_REVIEW, Command.RULE): Status.RULED,
+}
+"""Everything not listed is refused with 409; RULED has no way out: a ruling is final."""
+
+OPEN_STATUSES = frozenset({Status.OPEN, Status.IN_REVIEW})
+
+_REFUSALS = {
+    Status.RULED: "the case is ruled already; a ruling is final",
+    Status.OPEN: "take the case before ruling on it",
+}
+
+
+def transition(status: Status, command: Command) -> Status:
+    """The next status, or InvalidTransition (409) when the table has no such move."""
+    try:
+        return TRANSITIONS[(status, command)]
+    except KeyError:
+        reason = _REFUSALS.get(status, f"{command} is not allowed in {status}")
+        raise InvalidTransition(reason, status=str(status), command=str(command)) from None
+
+
+class Note(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    author: str
+    text: str
+    at: AwareDatetime
+
+
+class Entry(BaseModel):
+    """One line of the case's history."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: AwareDatetime
+    actor: str
+    action: str
+    detail: str | None = None
+
+
+class Case(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    id: str
+    order_id: str
+    seller_id: str
+    order_no: str | None = None
+    reason: str
+    requested_by: str
+    evidence: dict[str, Any]
+    paid_amount: Decimal | None = None
+    status: Status = Status.OPEN
+    opened_at: AwareDatetime
+    taken_by: str | None = None
+    taken_at: AwareDatetime | None = None
+    notes: tuple[Note, ...] = ()
+    ruling: Ruling | None = None
+    ruled_by: str | None = None
+    ruled_at: AwareDatetime | None = None
+    history: tuple[Entry, ...] = ()
+    correlation_id: str | None = None
+
+    @field_serializer("paid_amount", when_used="always")
+    def _money(self, amount: Decimal | None) -> str | None:
+        return None if amount is None else money(amount)
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in OPEN_STATUSES
+
+    def age_seconds(self, now: datetime) -> float:
+        """How long the case has waited (never negative)."""
+        return max(0.0, (now - self.opened_at).total_seconds())
+
+
+def open_case(
+    *, case_id: str, request: ArbitrationRequested, at: datetime, correlation_id: str | None
+) -> Case:
+    """A new OPEN case holding the order's snapshot as evidence."""
+    snapshot = dict(request.snapshot)
+    order_no = snapshot.get("order_no")
+    return Case(
+        id=case_id,
+        order_id=request.order_id,
+        seller_id=request.seller_id,
+        order_no=order_no if isinstance(order_no, str) else None,
+        reason=request.reason,
+        requested_by=request.requested_by,
+        evidence=snapshot,
+        paid_amount=parse_money(snapshot.get("paid_amount")),
+        opened_at=at,
+        history=(Entry(at=at, actor=request.requested_by, action="OPENED", detail=request.reason),),
+        correlation_id=correlation_id,
+    )
+
+
+def take(case: Case, *, agent: str, at: datetime) -> Case:
+    """The agent takes the case into review (or takes it over from a colleague)."""
+    status = transition(case.status, Command.TAKE)
+    if case.taken_by == agent:
+        return case
+    previous = f"from {case.taken_by}" if case.taken_by else None
+    entry = Entry(at=at, actor=agent, action="TAKEN", detail=previous)
+    return case.model_copy(
+        update={
+            "status": status,
+            "taken_by": agent,
+            "taken_at": at,
+            "history": (*case.history, entry),
+        }
+    )
+
+
+def add_note(case: Case, *, author: str, text: str, at: datetime, note_id: str) -> Case:
+    """Append an agent's note; the status does not change."""
+    status = transition(case.status, Command.NOTE)
+    body = text.strip()
+    if not body or len(body) > NOTE_MAX:
+        raise Invalid(f"a note has 1 to {NOTE_MAX} characters", field="text")
+    note = Note(id=note_id, author=author, text=body, at=at)
+    entry = Entry(at=at, actor=author, action="NOTE_ADDED", detail=note_id)
+    return case.model_copy(
+        update={"status": status, "notes": (*case.notes, note), "history": (*case.history, entry)}
+    )
+
+
+def rule(
+    case: Case,
+    *,
+    agent: str,
+    at: datetime,
+    outcome: Outcome,
+    note: str,
+    amount: Decimal | None = None,
+    sku: str | None = None,
+) -> Case:
+    """Decide the case, once and for all; only the agent reviewing it may rule."""
+    status = transition(case.status, Command.RULE)
+    if case.taken_by != agent:
+        raise NotPermitted(
+            f"the case is in review by {case.taken_by}; take it over before ruling",
+            taken_by=case.taken_by,
+        )
+    ruling: Ruling = decide(
+        outcome=outcome, note=note, paid_amount=case.paid_amount, amount=amount, sku=sku
+    )
+    entry = Entry(at=at, actor=agent, action="RULED", detail=str(outcome))
+    return case.model_copy(
+        update={
+            "status": status,
+            "ruling": ruling,
+            "ruled_by": agent,
+            "ruled_at": at,
+            "history": (*case.history, entry),
+        }
+    )
