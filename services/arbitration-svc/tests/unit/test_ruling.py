@@ -112,3 +112,28 @@ def test_opening_keeps_the_snapshot_as_evidence() -> None:
     assert case.order_no == "NO-1"
     assert case.paid_amount == Decimal("199.00")
     assert case.model_dump(mode="python")["paid_amount"] == "199.00"
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "refunded", "allowed", "refused"),
+    [
+        ({}, "0", "199.00", "199.01"),
+        ({"refund_amount": "50.00"}, "50.00", "149.00", "149.01"),
+        ({"refunded_amount": "199.00"}, "199.00", None, "0.01"),
+        ({"refunded_amount": "10", "refund_amount": "99"}, "10", "189.00", "189.01"),
+        ({"refund_amount": None}, "0", "199.00", "199.01"),
+    ],
+)
+def test_a_refund_ruling_adds_to_what_was_refunded_before(
+    snapshot: dict[str, Any], refunded: str, allowed: str | None, refused: str
+) -> None:
+    case = take(new_case(**snapshot), agent="a", at=T0)
+    assert case.refunded_amount == Decimal(refunded)
+    if allowed is not None:
+        ruled = rule(
+            case, agent="a", at=T0, outcome=Outcome.REFUND, amount=Decimal(allowed), note="n"
+        )
+        assert ruled.ruling is not None
+    with pytest.raises(Invalid) as too_much:
+        rule(case, agent="a", at=T0, outcome=Outcome.REFUND, amount=Decimal(refused), note="n")
+    assert too_much.value.details["field"] == "amount"

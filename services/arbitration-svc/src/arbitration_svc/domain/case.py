@@ -83,6 +83,8 @@ class Case(BaseModel):
     requested_by: str
     evidence: dict[str, Any]
     paid_amount: Decimal | None = None
+    refunded_amount: Decimal = Decimal(0)
+    """Refunded before the request (from the snapshot); a REFUND ruling adds to it."""
     status: Status = Status.OPEN
     opened_at: AwareDatetime
     taken_by: str | None = None
@@ -94,9 +96,16 @@ class Case(BaseModel):
     history: tuple[Entry, ...] = ()
     correlation_id: str | None = None
 
-    @field_serializer("paid_amount", when_used="always")
+    @field_serializer("paid_amount", "refunded_amount", when_used="always")
     def _money(self, amount: Decimal | None) -> str | None:
         return None if amount is None else money(amount)
+
+    @property
+    def refundable_amount(self) -> Decimal | None:
+        """The most a REFUND ruling may give; None when the evidence holds no paid amount."""
+        if self.paid_amount is None:
+            return None
+        return max(self.paid_amount - self.refunded_amount, Decimal(0))
 
     @property
     def is_open(self) -> bool:
@@ -122,10 +131,20 @@ def open_case(
         requested_by=request.requested_by,
         evidence=snapshot,
         paid_amount=parse_money(snapshot.get("paid_amount")),
+        refunded_amount=_refunded(snapshot),
         opened_at=at,
         history=(Entry(at=at, actor=request.requested_by, action="OPENED", detail=request.reason),),
         correlation_id=correlation_id,
     )
+
+
+def _refunded(snapshot: dict[str, Any]) -> Decimal:
+    """What the order refunded before the request (`refunded_amount`, else `refund_amount`)."""
+    for key in ("refunded_amount", "refund_amount"):
+        amount = parse_money(snapshot.get(key))
+        if amount is not None:
+            return amount
+    return Decimal(0)
 
 
 def take(case: Case, *, agent: str, at: datetime) -> Case:
@@ -176,7 +195,12 @@ def rule(
             taken_by=case.taken_by,
         )
     ruling: Ruling = decide(
-        outcome=outcome, note=note, paid_amount=case.paid_amount, amount=amount, sku=sku
+        outcome=outcome,
+        note=note,
+        paid_amount=case.paid_amount,
+        refunded_amount=case.refunded_amount,
+        amount=amount,
+        sku=sku,
     )
     entry = Entry(at=at, actor=agent, action="RULED", detail=str(outcome))
     return case.model_copy(

@@ -63,10 +63,16 @@ def decide(
     outcome: Outcome,
     note: str,
     paid_amount: Decimal | None,
+    refunded_amount: Decimal = Decimal(0),
     amount: Decimal | None = None,
     sku: str | None = None,
 ) -> Ruling:
-    """Check a ruling against the order's evidence; Invalid (422) says what is wrong."""
+    """Check a ruling against the order's evidence; Invalid (422) says what is wrong.
+
+    A REFUND is what the platform refunds on top of `refunded_amount` (refunded before the
+    request, e.g. by the seller before the customer came back UNRESOLVED): together they never
+    exceed the paid amount.
+    """
     text = note.strip()
     if not text:
         raise Invalid("a ruling needs a note that explains it", field="note")
@@ -77,13 +83,14 @@ def decide(
     if sku is not None:
         raise Invalid("only an EXCHANGE ruling takes a sku", field="sku")
     if outcome is Outcome.REFUND:
-        return Ruling(outcome=outcome, amount=_refund(amount, paid_amount), note=text)
+        refund = _refund(amount, paid_amount, refunded_amount)
+        return Ruling(outcome=outcome, amount=refund, note=text)
     if amount is not None:
         raise Invalid(f"{outcome} takes no amount", field="amount")
     return Ruling(outcome=outcome, note=text)
 
 
-def _refund(amount: Decimal | None, paid: Decimal | None) -> Decimal:
+def _refund(amount: Decimal | None, paid: Decimal | None, refunded: Decimal) -> Decimal:
     if amount is None:
         raise Invalid("a REFUND ruling needs an amount", field="amount")
     if not amount.is_finite() or amount <= 0:
@@ -92,11 +99,13 @@ def _refund(amount: Decimal | None, paid: Decimal | None) -> Decimal:
         raise Invalid("the refund amount has at most two decimal places", field="amount")
     if paid is None:
         raise Invalid("the evidence holds no paid amount; a refund cannot be checked")
-    if amount > paid:
+    if amount + refunded > paid:
         raise Invalid(
-            f"the refund {money(amount)} exceeds the paid amount {money(paid)}",
+            f"the refund {money(amount)} exceeds what is left of the paid amount: "
+            f"{money(paid)} paid, {money(refunded)} refunded already",
             field="amount",
             paid_amount=money(paid),
+            refundable_amount=money(max(paid - refunded, Decimal(0))),
         )
     return amount
 

@@ -88,6 +88,8 @@ class CaseDetail(CaseSummary):
 
     evidence: dict[str, Any]
     paid_amount: str | None
+    refunded_amount: str = Field(description="Refunded before the request; a REFUND adds to it")
+    refundable_amount: str | None = Field(description="The most a REFUND ruling may give")
     taken_at: datetime | None
     notes: list[Note]
     history: list[Entry]
@@ -95,6 +97,7 @@ class CaseDetail(CaseSummary):
 
     @classmethod
     def of(cls, case: Case, *, now: datetime) -> CaseDetail:
+        paid, refundable = case.paid_amount, case.refundable_amount
         ruling = None
         if case.ruling is not None and case.ruled_by is not None and case.ruled_at is not None:
             ruling = RulingOut(
@@ -108,7 +111,9 @@ class CaseDetail(CaseSummary):
         return cls(
             **CaseSummary.of(case, now=now).model_dump(),
             evidence=case.evidence,
-            paid_amount=None if case.paid_amount is None else money(case.paid_amount),
+            paid_amount=None if paid is None else money(paid),
+            refunded_amount=money(case.refunded_amount),
+            refundable_amount=None if refundable is None else money(refundable),
             taken_at=case.taken_at,
             notes=list(case.notes),
             history=list(case.history),
