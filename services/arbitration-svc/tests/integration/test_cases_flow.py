@@ -47,6 +47,7 @@ async def test_a_request_opens_a_case_with_the_evidence(arb: Harness, unique: st
     detail = (await arb.http.get(f"/v1/cases/{case['id']}", headers=AGENT)).json()
     assert detail["evidence"]["history"] == [{"command": "apply"}, {"command": "receive"}]
     assert detail["paid_amount"] == "199.00"
+    assert detail["refundable_amount"] == "199.00"
     assert detail["reason"] == "the customer says the item arrived broken"
 
 
