@@ -217,3 +217,30 @@ async def test_oldest_first_with_age_filters_pages_and_metrics(arb: Harness, uni
         return all(line in text for line in expected)
 
     await eventually(gauges, what="backlog gauges")
+
+
+async def test_pages_hold_every_case_once_when_many_open_at_the_same_instant(
+    arb: Harness, unique: str
+) -> None:
+    at = datetime.now(UTC) - timedelta(hours=3)
+    for n in range(7):
+        await arb.bus.publish(arb.request(order_id=f"o-{unique}-{n}", at=at))
+
+    async def all_open() -> list[dict[str, Any]]:
+        cases = await arb.cases(limit=200)
+        return cases if len(cases) == 7 else []
+
+    everything = await eventually(all_open, what="seven cases")
+    assert [c["id"] for c in everything] == sorted(c["id"] for c in everything)
+    seen, cursor = [], None
+    while True:
+        params: dict[str, Any] = {"limit": 2, "seller_id": arb.seller_id, "min_age_hours": 1}
+        if cursor:
+            params["cursor"] = cursor
+        page = (await arb.http.get("/v1/cases", params=params, headers=AGENT)).json()
+        seen += [c["id"] for c in page["items"]]
+        if (cursor := page["next_cursor"]) is None:
+            break
+    assert seen == [c["id"] for c in everything]
+    bad = await arb.http.get("/v1/cases", params={"cursor": "%%%"}, headers=AGENT)
+    assert bad.status_code == 422

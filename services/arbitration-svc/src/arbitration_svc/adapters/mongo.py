@@ -81,33 +81,39 @@ class MongoCases:
         await self._cases.save(stored.handle, to_doc(case), messages=messages)
 
     async def find(self, query: CaseQuery) -> CasePage:
-        where: list[Doc] = []
+        # One flat filter of explicit operators: the development store answers `$and` / `$or`
+        # some 40 times slower, so ties on the cursor's instant are skipped here instead.
+        where: Doc = {}
         if query.statuses:
-            where.append({"status": {"$in": sorted(str(s) for s in query.statuses)}})
+            where["status"] = {"$in": sorted(str(s) for s in query.statuses)}
         if query.seller_id is not None:
-            where.append({"seller_id": {"$eq": query.seller_id}})
+            where["seller_id"] = {"$eq": query.seller_id}
+        after = decode_cursor(query.cursor) if query.cursor is not None else None
+        opened: Doc = {}
+        lower = [_ms(query.opened_after)] if query.opened_after is not None else []
+        if after is not None:
+            lower.append(after[0])
+        if lower:
+            opened["$gte"] = max(lower)
         if query.opened_before is not None:
-            where.append({"opened_at_ms": {"$lte": _ms(query.opened_before)}})
-        if query.opened_after is not None:
-            where.append({"opened_at_ms": {"$gte": _ms(query.opened_after)}})
-        if query.cursor is not None:
-            ms, last_id = decode_cursor(query.cursor)
-            where.append(
-                {
-                    "$or": [
-                        {"opened_at_ms": {"$gt": ms}},
-                        {"opened_at_ms": {"$eq": ms}, "_id": {"$gt": last_id}},
-                    ]
-                }
+            opened["$lte"] = _ms(query.opened_before)
+        if opened:
+            where["opened_at_ms"] = opened
+        extra = 0
+        while True:
+            want = query.limit + 1 + extra
+            docs = (
+                await self._raw.find(where, LIST_EXCLUDES)
+                .sort([("opened_at_ms", ASCENDING), ("_id", ASCENDING)])
+                .limit(want)
+                .to_list()
             )
-        docs = (
-            await self._raw.find({"$and": where} if where else {}, LIST_EXCLUDES)
-            .sort([("opened_at_ms", ASCENDING), ("_id", ASCENDING)])
-            .limit(query.limit + 1)
-            .to_list()
-        )
-        page = [from_doc({**d, "evidence": {}}) for d in docs[: query.limit]]
-        more = len(docs) > query.limit and page
+            fresh = [d for d in docs if after is None or (d["opened_at_ms"], d["_id"]) > after]
+            if len(fresh) > query.limit or len(docs) < want:
+                break
+            extra = max(2 * extra, query.limit)
+        page = [from_doc({**d, "evidence": {}}) for d in fresh[: query.limit]]
+        more = len(fresh) > query.limit
         return CasePage(items=page, next_cursor=encode_cursor(page[-1]) if more else None)
 
     async def open_since(self) -> list[tuple[Status, datetime]]:
