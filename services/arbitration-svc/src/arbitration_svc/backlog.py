@@ -24,6 +24,8 @@ BUCKETS: tuple[tuple[str, timedelta | None], ...] = (
 )
 """Age buckets: an age falls in the first whose upper bound it is below."""
 
+COALESCE_S = 1.0
+
 OPEN_CASES = Gauge(
     "arbitration_open_cases", "Cases not ruled yet, by status and age", ["status", "age"]
 )
@@ -85,3 +87,5 @@ class Backlog:
                 log.exception("backlog refresh failed")
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
+                # Poked: let a burst of openings settle into one recount, not one per case.
+                await asyncio.sleep(min(self._interval, COALESCE_S))
