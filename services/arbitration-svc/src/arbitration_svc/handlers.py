@@ -86,10 +86,11 @@ class Cases:
     async def find(self, query: CaseQuery) -> CasePage:
         return await self.repo.find(query)
 
-    async def take(self, *, case_id: str, agent: str) -> Case:
-        """The agent takes the case into review."""
+    async def take(self, *, case_id: str, agent: str, take_over: bool = False) -> Case:
+        """The agent takes the case into review (or over from a colleague, if asked to)."""
         return await self._change(
-            case_id, lambda c: domain.take(c, agent=agent, at=self.clock.now())
+            case_id,
+            lambda c: domain.take(c, agent=agent, at=self.clock.now(), take_over=take_over),
         )
 
     async def add_note(self, *, case_id: str, author: str, text: str) -> Case:

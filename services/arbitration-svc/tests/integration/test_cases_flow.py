@@ -137,6 +137,12 @@ async def test_rulings_are_checked(arb: Harness, unique: str) -> None:
     other = bearer("platform_agent", sub="agent-2")
     by_other = await arb.http.post(f"{url}/ruling", json={**refund, "amount": "1"}, headers=other)
     assert by_other.status_code == 403
+    assert (await arb.http.post(f"{url}/take", headers=other)).status_code == 409
+    over = await arb.http.post(f"{url}/take", json={"take_over": True}, headers=other)
+    assert over.json()["taken_by"] == "agent-2"
+    assert over.json()["history"][-1]["detail"] == "from agent-1"
+    by_first = await arb.http.post(f"{url}/ruling", json={**refund, "amount": "1"}, headers=AGENT)
+    assert by_first.status_code == 403
     missing = await arb.http.get("/v1/cases/nope", headers=AGENT)
     assert missing.status_code == 404
     assert (await arb.http.get(url, headers=AGENT)).json()["status"] == "IN_REVIEW"

@@ -7,7 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from aftersales_shared.errors import InvalidTransition, NotPermitted
+from aftersales_shared.errors import Conflict, InvalidTransition, NotPermitted
 from arbitration_svc.domain.case import (
     TRANSITIONS,
     Case,
@@ -93,8 +93,10 @@ def test_only_the_reviewing_agent_rules() -> None:
         apply(in_status(Status.IN_REVIEW), Command.RULE, agent="agent-2")
 
 
-def test_another_agent_can_take_a_case_over_and_then_rule() -> None:
-    case = take(in_status(Status.IN_REVIEW), agent="agent-2", at=T0)
+def test_another_agent_takes_a_case_over_only_when_asking_to() -> None:
+    with pytest.raises(Conflict, match="in review by agent-1"):
+        take(in_status(Status.IN_REVIEW), agent="agent-2", at=T0)
+    case = take(in_status(Status.IN_REVIEW), agent="agent-2", at=T0, take_over=True)
     assert case.taken_by == "agent-2"
     assert case.history[-1].detail == "from agent-1"
     assert apply(case, Command.RULE, agent="agent-2").ruled_by == "agent-2"

@@ -8,7 +8,7 @@ from enum import StrEnum
 from typing import Any
 
 from aftersales_shared.contracts.messages import ArbitrationRequested
-from aftersales_shared.errors import Invalid, InvalidTransition, NotPermitted
+from aftersales_shared.errors import Conflict, Invalid, InvalidTransition, NotPermitted
 from pydantic import AwareDatetime, BaseModel, ConfigDict, field_serializer
 
 from arbitration_svc.domain.ruling import NOTE_MAX, Outcome, Ruling, decide, money, parse_money
@@ -147,11 +147,16 @@ def _refunded(snapshot: dict[str, Any]) -> Decimal:
     return Decimal(0)
 
 
-def take(case: Case, *, agent: str, at: datetime) -> Case:
-    """The agent takes the case into review (or takes it over from a colleague)."""
+def take(case: Case, *, agent: str, at: datetime, take_over: bool = False) -> Case:
+    """The agent takes the case into review; a colleague's case only when `take_over` says so."""
     status = transition(case.status, Command.TAKE)
     if case.taken_by == agent:
         return case
+    if case.taken_by is not None and not take_over:
+        raise Conflict(
+            f"the case is in review by {case.taken_by}; take it over explicitly (take_over)",
+            taken_by=case.taken_by,
+        )
     previous = f"from {case.taken_by}" if case.taken_by else None
     entry = Entry(at=at, actor=agent, action="TAKEN", detail=previous)
     return case.model_copy(

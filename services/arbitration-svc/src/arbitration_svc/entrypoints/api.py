@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, Any
 
@@ -18,6 +19,7 @@ from arbitration_svc.entrypoints.schemas import (
     CaseSummary,
     NoteIn,
     RulingIn,
+    TakeIn,
 )
 from arbitration_svc.handlers import Cases
 from arbitration_svc.ports import CaseQuery
@@ -75,12 +77,12 @@ async def _once(
     key: str | None,
     body: Any,
     status: int,
-    action: Any,
+    action: Callable[[], Awaitable[Case]],
 ) -> JSONResponse:
     cases = cases_of(runtime)
 
     async def run() -> StoredResponse:
-        case: Case = await action()
+        case = await action()
         detail = CaseDetail.of(case, now=cases.clock.now())
         return StoredResponse(status=status, body=detail.model_dump(mode="json"))
 
@@ -91,19 +93,24 @@ async def _once(
 @router.post(
     "/{case_id}/take",
     response_model=CaseDetail,
-    summary="Take the case into review (OPEN → IN_REVIEW), or take it over from a colleague",
+    summary="Take the case into review (OPEN → IN_REVIEW); `take_over` a colleague's case",
 )
 async def take_case(
-    case_id: str, agent: Agent, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
+    case_id: str,
+    agent: Agent,
+    runtime: RuntimeDep,
+    body: TakeIn | None = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     cases = cases_of(runtime)
+    take_over = body is not None and body.take_over
     return await _once(
         runtime,
         scope=f"{agent.sub}|take|{case_id}",
         key=idempotency_key,
-        body={},
+        body={"take_over": take_over},
         status=200,
-        action=lambda: cases.take(case_id=case_id, agent=agent.sub),
+        action=lambda: cases.take(case_id=case_id, agent=agent.sub, take_over=take_over),
     )
 
 

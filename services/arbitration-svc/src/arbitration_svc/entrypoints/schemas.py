@@ -12,6 +12,14 @@ from arbitration_svc.domain.case import Case, Entry, Note, Status
 from arbitration_svc.domain.ruling import NOTE_MAX, SKU_MAX, Outcome, money
 
 
+class TakeIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    take_over: bool = Field(
+        default=False, description="Take a case another agent has in review (recorded in history)"
+    )
+
+
 class NoteIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
