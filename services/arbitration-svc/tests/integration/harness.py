@@ -15,7 +15,7 @@ from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import ArbitrationRequested
 from aftersales_shared.service import create_app
-from aftersales_shared.testing import TEST_SECRET, bearer
+from aftersales_shared.testing import TEST_SECRET, bearer, eventually
 from arbitration_svc.bootstrap import definition
 from arbitration_svc.config import Settings
 from pymongo.asynchronous.database import AsyncDatabase
@@ -105,3 +105,13 @@ async def running(
             await publisher.close()
             await connection.close()
             await runtime.client.drop_database(settings.mongo_db)
+
+
+async def open_case(arb: Harness, order_id: str, **kwargs: Any) -> dict[str, Any]:
+    await arb.bus.publish(arb.request(order_id=order_id, **kwargs))
+
+    async def appeared() -> list[dict[str, Any]]:
+        return [c for c in await arb.cases() if c["order_id"] == order_id]
+
+    (case,) = await eventually(appeared, what=f"case for {order_id}")
+    return case

@@ -1,55 +1,32 @@
-"""An arbitration case (京东介入): OPEN → IN_REVIEW → RULED, as a transition table plus guards."""
+"""An arbitration case (京东介入): its evidence, notes, history and ruling; commands with guards."""
 
 from __future__ import annotations
 
 from datetime import datetime
 from decimal import Decimal
-from enum import StrEnum
 from typing import Any
 
 from aftersales_shared.contracts.messages import ArbitrationRequested
-from aftersales_shared.errors import Conflict, Invalid, InvalidTransition, NotPermitted
+from aftersales_shared.errors import Conflict, Invalid, NotPermitted
 from pydantic import AwareDatetime, BaseModel, ConfigDict, field_serializer
 
 from arbitration_svc.domain.ruling import NOTE_MAX, Outcome, Ruling, decide, money, parse_money
+from arbitration_svc.domain.states import OPEN_STATUSES, TRANSITIONS, Command, Status, transition
 
-
-class Status(StrEnum):
-    OPEN = "OPEN"
-    IN_REVIEW = "IN_REVIEW"
-    RULED = "RULED"
-
-
-class Command(StrEnum):
-    TAKE = "TAKE"
-    NOTE = "NOTE"
-    RULE = "RULE"
-
-
-TRANSITIONS: dict[tuple[Status, Command], Status] = {
-    (Status.OPEN, Command.TAKE): Status.IN_REVIEW,
-    (Status.OPEN, Command.NOTE): Status.OPEN,
-    (Status.IN_REVIEW, Command.TAKE): Status.IN_REVIEW,
-    (Status.IN_REVIEW, Command.NOTE): Status.IN_REVIEW,
-    (Status.IN_REVIEW, Command.RULE): Status.RULED,
-}
-"""Everything not listed is refused with 409; RULED has no way out: a ruling is final."""
-
-OPEN_STATUSES = frozenset({Status.OPEN, Status.IN_REVIEW})
-
-_REFUSALS = {
-    Status.RULED: "the case is ruled already; a ruling is final",
-    Status.OPEN: "take the case before ruling on it",
-}
-
-
-def transition(status: Status, command: Command) -> Status:
-    """The next status, or InvalidTransition (409) when the table has no such move."""
-    try:
-        return TRANSITIONS[(status, command)]
-    except KeyError:
-        reason = _REFUSALS.get(status, f"{command} is not allowed in {status}")
-        raise InvalidTransition(reason, status=str(status), command=str(command)) from None
+__all__ = [
+    "OPEN_STATUSES",
+    "TRANSITIONS",
+    "Case",
+    "Command",
+    "Entry",
+    "Note",
+    "Status",
+    "add_note",
+    "open_case",
+    "rule",
+    "take",
+    "transition",
+]
 
 
 class Note(BaseModel):
