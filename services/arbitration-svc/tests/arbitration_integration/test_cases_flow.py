@@ -126,3 +126,20 @@ async def test_rulings_are_checked(arb: Harness, unique: str) -> None:
     missing = await arb.http.get("/v1/cases/nope", headers=AGENT)
     assert missing.status_code == 404
     assert (await arb.http.get(url, headers=AGENT)).json()["status"] == "IN_REVIEW"
+
+
+async def test_an_invalid_request_goes_to_the_dead_letter_queue(
+    arb: Harness, unique: str, namespace: str
+) -> None:
+    good = arb.request(order_id=f"o-{unique}")
+    bad = good.model_copy(update={"id": f"bad-{unique}", "payload": {"order_id": "x"}})
+    await arb.bus.publish(bad)
+    dlq = await arb.ruled.channel.get_queue(f"{namespace}.arbitration-svc.dlq")
+
+    async def dead_lettered() -> Any:
+        return await dlq.get(no_ack=True, fail=False)
+
+    raw = await eventually(dead_lettered, what="the invalid request dead-lettered")
+    assert raw.message_id == f"bad-{unique}"
+    assert "invalid arbitration.requested" in raw.headers["x-failure-reason"]
+    assert await arb.cases() == []
