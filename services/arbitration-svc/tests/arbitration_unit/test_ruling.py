@@ -137,3 +137,9 @@ def test_a_refund_ruling_adds_to_what_was_refunded_before(
     with pytest.raises(Invalid) as too_much:
         rule(case, agent="a", at=T0, outcome=Outcome.REFUND, amount=Decimal(refused), note="n")
     assert too_much.value.details["field"] == "amount"
+
+
+def test_amounts_are_found_one_level_down_in_the_evidence() -> None:
+    case = new_case(paid=None, money={"paid_amount": "88.00", "refund_amount": "8.00"})
+    assert case.paid_amount == Decimal("88.00")
+    assert case.refundable_amount == Decimal("80.00")

@@ -98,7 +98,7 @@ def open_case(
 ) -> Case:
     """A new OPEN case holding the order's snapshot as evidence."""
     snapshot = dict(request.snapshot)
-    order_no = snapshot.get("order_no")
+    order_no = lookup(snapshot, "order_no")
     return Case(
         id=case_id,
         order_id=request.order_id,
@@ -107,7 +107,7 @@ def open_case(
         reason=request.reason,
         requested_by=request.requested_by,
         evidence=snapshot,
-        paid_amount=parse_money(snapshot.get("paid_amount")),
+        paid_amount=parse_money(lookup(snapshot, "paid_amount")),
         refunded_amount=_refunded(snapshot),
         opened_at=at,
         history=(Entry(at=at, actor=request.requested_by, action="OPENED", detail=request.reason),),
@@ -115,10 +115,20 @@ def open_case(
     )
 
 
+def lookup(snapshot: dict[str, Any], key: str) -> Any:
+    """A field of the evidence: at the top, else in a sub-document one level down (`money`)."""
+    if key in snapshot:
+        return snapshot[key]
+    for value in snapshot.values():
+        if isinstance(value, dict) and key in value:
+            return value[key]
+    return None
+
+
 def _refunded(snapshot: dict[str, Any]) -> Decimal:
     """What the order refunded before the request (`refunded_amount`, else `refund_amount`)."""
     for key in ("refunded_amount", "refund_amount"):
-        amount = parse_money(snapshot.get(key))
+        amount = parse_money(lookup(snapshot, key))
         if amount is not None:
             return amount
     return Decimal(0)
