@@ -59,7 +59,10 @@ async def start(runtime: Runtime) -> Started:
         await sweeper.stop()
         await provider.close()
 
-    return Started(handler=dispatcher({"sms.send": service.on_send}), stop=stop)
+    # No inbox of envelope ids: the delivery log, keyed by the command's idempotency key, is the
+    # de-duplication (stronger, and two store round trips a message cheaper).
+    await runtime.bus.consume(dispatcher({"sms.send": service.on_send}))
+    return Started(stop=stop)
 
 
 def definition() -> ServiceDefinition:

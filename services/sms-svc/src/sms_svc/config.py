@@ -11,6 +11,8 @@ from pydantic import Field, SecretStr, model_validator
 class Settings(ServiceSettings):
     service_name: str = "sms-svc"
     http_port: int = 8003
+    bus_prefetch: int = Field(default=128, ge=1, le=1000)
+    """Commands in flight: enough to keep the gateway's connections busy while others wait."""
     sms_provider: Literal["log", "http"] = "log"
     """`log` records messages as delivered (development); `http` posts them to the gateway."""
     sms_gateway_url: str = ""

@@ -184,8 +184,8 @@ class SmsService:
             "updated_at_ms": self._now_ms(),
             "lease_until_ms": 0,
         }
-        if await self.messages.finish(doc["_id"], changes=changes):
-            self._finished({**doc, **changes}, attempts=tries)
+        await self.messages.finish(doc["_id"], changes=changes)
+        self._finished({**doc, **changes}, attempts=tries)
 
     async def retry(self, mid: str) -> Doc:
         """An operator re-sends a FAILED message: it goes back to QUEUED for the sweeper."""

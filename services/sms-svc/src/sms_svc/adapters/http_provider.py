@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import logging
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,6 +49,7 @@ class HttpProvider:
         clients: int = 4,
         rng: random.Random | None = None,
     ) -> None:
+        logging.getLogger("httpx").setLevel(logging.WARNING)
         self._url = url
         self._now = clock
         self._retry = retry or RetryPolicy()

@@ -5,19 +5,44 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales_shared.store import Doc
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.errors import DuplicateKeyError
+from pymongo.errors import BulkWriteError
 
+from sms_svc.adapters.batching import Batcher
 from sms_svc.domain.message import Status
 from sms_svc.domain.ratelimit import Admission, RateLimits, admit
 
 
+async def _find_many(collection: AsyncCollection[Doc], ids: list[str]) -> list[Doc | None]:
+    found = {d["_id"]: d for d in await collection.find({"_id": {"$in": ids}}).to_list()}
+    return [found.get(i) for i in ids]
+
+
+async def _insert_many(collection: AsyncCollection[Doc], docs: list[Doc]) -> list[bool]:
+    """Insert what is new; per document, False when its `_id` existed already."""
+    try:
+        await collection.insert_many(docs, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(e.get("code") != 11000 for e in errors):
+            raise
+        duplicates = {int(e["index"]) for e in errors}
+        return [i not in duplicates for i in range(len(docs))]
+    return [True] * len(docs)
+
+
 class MessageLog:
-    """One document per message, `_id` derived from its idempotency key."""
+    """One document per message, `_id` derived from its idempotency key.
+
+    The hot path (get, insert, finish) is micro-batched: one round trip for many messages.
+    """
 
     def __init__(self, collection: AsyncCollection[Doc]) -> None:
         self._c = collection
+        self._gets: Batcher[str, Doc | None] = Batcher(lambda ids: _find_many(collection, ids))
+        self._inserts: Batcher[Doc, bool] = Batcher(lambda docs: _insert_many(collection, docs))
+        self._finishes: Batcher[tuple[str, Doc], None] = Batcher(self._finish_many)
 
     async def ensure_indexes(self) -> None:
         for field in ("status", "order_id", "phone", "seller_id", "template"):
@@ -26,14 +51,10 @@ class MessageLog:
 
     async def insert(self, doc: Doc) -> bool:
         """Record a new message; False if one with this id exists already."""
-        try:
-            await self._c.insert_one(doc)
-        except DuplicateKeyError:
-            return False
-        return True
+        return await self._inserts.submit(doc)
 
     async def get(self, message_id: str) -> Doc | None:
-        return await self._c.find_one({"_id": {"$eq": message_id}})
+        return await self._gets.submit(message_id)
 
     async def claim(self, message_id: str, *, now_ms: int, lease_ms: int) -> Doc | None:
         """Take a QUEUED message whose lease has run out; None if it is not there to take."""
@@ -47,13 +68,22 @@ class MessageLog:
             return_document=ReturnDocument.AFTER,
         )
 
-    async def finish(self, message_id: str, *, changes: Doc) -> bool:
-        """Leave QUEUED for the outcome in `changes`; False if it was no longer QUEUED."""
-        result = await self._c.update_one(
-            {"_id": {"$eq": message_id}, "status": {"$eq": Status.QUEUED.value}},
-            {"$set": changes},
+    async def finish(self, message_id: str, *, changes: Doc) -> None:
+        """Leave QUEUED for the outcome in `changes` (nothing if it is no longer QUEUED)."""
+        await self._finishes.submit((message_id, changes))
+
+    async def _finish_many(self, items: list[tuple[str, Doc]]) -> list[None]:
+        await self._c.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": {"$eq": mid}, "status": {"$eq": Status.QUEUED.value}},
+                    {"$set": changes},
+                )
+                for mid, changes in items
+            ],
+            ordered=False,
         )
-        return result.matched_count == 1
+        return [None] * len(items)
 
     async def requeue(self, message_id: str, *, now_ms: int) -> bool:
         """FAILED → QUEUED for an operator's retry; False if it was not FAILED."""
@@ -104,11 +134,13 @@ class RateWindows:
     def __init__(self, collection: AsyncCollection[Doc], *, limits: RateLimits) -> None:
         self._c = collection
         self._limits = limits
+        self._gets: Batcher[str, Doc | None] = Batcher(lambda ids: _find_many(collection, ids))
+        self._inserts: Batcher[Doc, bool] = Batcher(lambda docs: _insert_many(collection, docs))
 
     async def admit(self, phone: str, *, key: str, now_ms: int) -> Admission:
         """Apply the rate limit for one message; concurrent admissions retry on a lost race."""
         for _ in range(50):
-            doc = await self._c.find_one({"_id": {"$eq": phone}})
+            doc = await self._gets.submit(phone)
             version = int(doc["_v"]) if doc else 0
             entries = tuple((int(e["t"]), str(e["k"])) for e in (doc or {}).get("entries", []))
             verdict = admit(entries=entries, key=key, now_ms=now_ms, limits=self._limits)
@@ -120,11 +152,9 @@ class RateWindows:
                 "entries": [{"t": t, "k": k} for t, k in verdict.entries],
             }
             if doc is None:
-                try:
-                    await self._c.insert_one(new)
-                except DuplicateKeyError:
-                    continue
-                return verdict
+                if await self._inserts.submit(new):
+                    return verdict
+                continue
             result = await self._c.replace_one({"_id": {"$eq": phone}, "_v": {"$eq": version}}, new)
             if result.matched_count == 1:
                 return verdict
