@@ -30,6 +30,7 @@ from sms_svc.domain.message import message_id
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 GATEWAY_DELAY_S = 0.05
+STORE_PID = 0
 
 
 class LeanGateway(asyncio.Protocol):
@@ -85,7 +86,9 @@ async def publish(bus: Bus, sms: SmsSend) -> None:
     )
 
 
-async def run_case(*, provider: str, count: int, rate: int, seconds: int, mongo_url: str) -> None:
+async def run_case(
+    *, provider: str, count: int, rate: int, seconds: int, mongo_url: str, clients: int
+) -> None:
     run = uuid.uuid4().hex[:8]
     namespace, prefix = f"bench-{run}", f"bench_{run}"
     stack = Stack()
@@ -95,7 +98,6 @@ async def run_case(*, provider: str, count: int, rate: int, seconds: int, mongo_
         env = {
             "AMQP_URL": AMQP_URL,
             "BUS_NAMESPACE": namespace,
-            "BUS_PREFETCH": "64",
             "MONGO_URL": mongo_url,
             "MONGO_DB_PREFIX": prefix,
             "AUTH_SECRET": TEST_SECRET,
@@ -104,6 +106,7 @@ async def run_case(*, provider: str, count: int, rate: int, seconds: int, mongo_
             "SMS_GATEWAY_URL": f"http://127.0.0.1:{gateway_port}/sms",
             "SMS_GATEWAY_API_KEY": "bench-key",
             "SMS_RATE_PER_HOUR": "1000",
+            "SMS_GATEWAY_CLIENTS": str(clients),
         }
         pid = stack.start_service("sms-svc", port=free_port(), env=env).popen.pid
         client = connect_mongo(mongo_url)
@@ -112,10 +115,15 @@ async def run_case(*, provider: str, count: int, rate: int, seconds: int, mongo_
         try:
             await asyncio.to_thread(stack.wait_ready, timeout=60)
             await bus.connect()
-            cpu = cpu_seconds(pid)
+            cpu, store_cpu = cpu_seconds(pid), cpu_seconds(STORE_PID) if STORE_PID else 0.0
             await throughput(bus, messages, run=run, count=count, provider=provider)
             cpu = cpu_seconds(pid) - cpu
             print(f"  sms-svc CPU: {cpu:.2f}s = {1000 * cpu / count:.2f} ms per message")
+            if STORE_PID:
+                store_cpu = cpu_seconds(STORE_PID) - store_cpu
+                print(
+                    f"  store CPU: {store_cpu:.2f}s = {1000 * store_cpu / count:.2f} ms per message"
+                )
             await latency(bus, messages, run=f"{run}l", rate=rate, seconds=seconds)
             if provider == "http":
                 print(f"  gateway requests: {LeanGateway.requests}")
@@ -186,11 +194,14 @@ async def main() -> None:
     parser.add_argument("--rate", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--provider", choices=["log", "http", "both"], default="both")
+    parser.add_argument("--clients", type=int, default=4, help="HTTP clients (8 requests each)")
     args = parser.parse_args()
     store, data = Stack(), Path(tempfile.mkdtemp(prefix="bench-store-"))
     mongo_url = os.environ.get("MONGO_URL") or store.start_dev_store(
         port=free_port(), data_dir=data, log_path=data / "store.log"
     )
+    global STORE_PID
+    STORE_PID = store.processes[0].popen.pid if store.processes else 0
     try:
         for provider in ["log", "http"] if args.provider == "both" else [args.provider]:
             await run_case(
@@ -199,6 +210,7 @@ async def main() -> None:
                 rate=args.rate,
                 seconds=args.seconds,
                 mongo_url=mongo_url,
+                clients=args.clients,
             )
     finally:
         store.stop()

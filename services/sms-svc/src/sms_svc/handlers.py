@@ -50,14 +50,17 @@ class SmsService:
             await self._reject_malformed(message, reason=_brief(exc))
             return
         mid = message_id(command.idempotency_key)
-        if await self.messages.get(mid) is None:
-            doc = await self._record(message, command, mid)
-            if doc is not None and doc["status"] == Status.QUEUED:
-                await self._deliver(doc)
-                return
-        await self.deliver(mid)
+        doc = await self._record(message, command, mid)
+        if doc is None:
+            await self.deliver(mid)
+        elif doc["status"] == Status.QUEUED:
+            await self._deliver(doc)
 
     async def _record(self, message: Envelope, command: SmsSend, mid: str) -> Doc | None:
+        """Insert the message's record; None if the key was recorded before (a repeat).
+
+        The rate window admits a key once, so a repeat re-admitting it counts nothing twice.
+        """
         now = self._now_ms()
         verdict = validate(
             recipient=command.recipient, template=command.template, params=command.params
