@@ -15,7 +15,6 @@ from aftersales_shared.store import Doc
 from prometheus_client import Counter
 from pydantic import ValidationError
 
-from sms_svc.adapters.mongo import MessageLog, RateWindows
 from sms_svc.domain.message import (
     Event,
     Rejected,
@@ -25,7 +24,7 @@ from sms_svc.domain.message import (
     validate,
 )
 from sms_svc.domain.phone import InvalidPhone, mask_phone, normalize_phone
-from sms_svc.ports import Delivery, OutgoingSms, SmsProvider
+from sms_svc.ports import Delivery, MessageStore, OutgoingSms, RateWindowStore, SmsProvider
 
 log = structlog.get_logger(__name__)
 SMS_RESULTS = Counter("sms_messages_total", "SMS messages by final status", ["status"])
@@ -33,8 +32,8 @@ SMS_RESULTS = Counter("sms_messages_total", "SMS messages by final status", ["st
 
 @dataclass
 class SmsService:
-    messages: MessageLog
-    windows: RateWindows
+    messages: MessageStore
+    windows: RateWindowStore
     provider: SmsProvider
     clock: Clock
     lease_ms: int
@@ -212,7 +211,10 @@ class SmsService:
             async with gate:
                 return await self.deliver(mid)
 
-        return sum(await asyncio.gather(*(one(mid) for mid in ids)))
+        results = await asyncio.gather(*(one(mid) for mid in ids), return_exceptions=True)
+        for error in (r for r in results if isinstance(r, BaseException)):
+            log.error("sms delivery from the sweep failed", error=repr(error))
+        return sum(1 for r in results if r is True)
 
 
 def _brief(exc: ValidationError) -> str:

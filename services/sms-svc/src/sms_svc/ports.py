@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Any, Protocol
+
+from sms_svc.domain.ratelimit import Admission
 
 
 @dataclass(frozen=True)
@@ -52,3 +54,39 @@ class SmsProvider(Protocol):
     async def close(self) -> None:
         """Release connections."""
         ...
+
+
+class MessageStore(Protocol):
+    """The delivery log (adapter: `adapters.mongo.MessageLog`)."""
+
+    async def insert(self, doc: dict[str, Any]) -> bool:
+        """Record a new message; False if its id exists already."""
+        ...
+
+    async def get(self, message_id: str) -> dict[str, Any] | None: ...
+
+    async def claim(self, message_id: str, *, now_ms: int, lease_ms: int) -> dict[str, Any] | None:
+        """Take a QUEUED message whose lease ran out, for `lease_ms`; None if not there to take."""
+        ...
+
+    async def finish(self, message_id: str, *, changes: dict[str, Any]) -> None:
+        """Apply the delivery's outcome to a message still QUEUED."""
+        ...
+
+    async def requeue(self, message_id: str, *, now_ms: int) -> bool:
+        """FAILED → QUEUED; False if it was not FAILED."""
+        ...
+
+    async def stale(self, *, now_ms: int, limit: int) -> list[str]:
+        """QUEUED messages nobody holds."""
+        ...
+
+    async def search(
+        self, *, filters: dict[str, Any], after: tuple[int, str] | None, limit: int
+    ) -> list[dict[str, Any]]: ...
+
+
+class RateWindowStore(Protocol):
+    """Per-phone admissions (adapter: `adapters.mongo.RateWindows`)."""
+
+    async def admit(self, phone: str, *, key: str, now_ms: int) -> Admission: ...
