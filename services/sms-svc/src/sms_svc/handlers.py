@@ -23,8 +23,9 @@ from sms_svc.domain.message import (
     next_status,
     validate,
 )
-from sms_svc.domain.phone import InvalidPhone, mask_phone, normalize_phone
+from sms_svc.domain.phone import mask_phone
 from sms_svc.ports import Delivery, MessageStore, OutgoingSms, RateWindowStore, SmsProvider
+from sms_svc.records import brief, new_record, phone_or_raw
 
 log = structlog.get_logger(__name__)
 SMS_RESULTS = Counter("sms_messages_total", "SMS messages by final status", ["status"])
@@ -46,7 +47,7 @@ class SmsService:
         try:
             command = SmsSend.model_validate(message.payload)
         except ValidationError as exc:
-            await self._reject_malformed(message, reason=_brief(exc))
+            await self._reject_malformed(message, reason=brief(exc))
             return
         mid = message_id(command.idempotency_key)
         doc = await self._record(message, command, mid)
@@ -64,8 +65,9 @@ class SmsService:
         verdict = validate(
             recipient=command.recipient, template=command.template, params=command.params
         )
-        doc = self._new_doc(
+        doc = new_record(
             message,
+            provider=self.provider.name,
             mid=mid,
             key=command.idempotency_key,
             template=command.template,
@@ -74,7 +76,7 @@ class SmsService:
             now=now,
         )
         if isinstance(verdict, Rejected):
-            doc |= {"phone": _phone_or_raw(command.recipient)}
+            doc |= {"phone": phone_or_raw(command.recipient)}
             doc |= {"status": Status.REJECTED, "reason": verdict.reason}
         else:
             doc |= {"phone": verdict.phone, "text": verdict.text}
@@ -90,44 +92,12 @@ class SmsService:
             self._finished(doc, attempts=0)
         return doc
 
-    def _new_doc(
-        self,
-        message: Envelope,
-        *,
-        mid: str,
-        key: str | None,
-        template: str,
-        params: dict[str, str],
-        order_id: str | None,
-        now: int,
-    ) -> Doc:
-        return {
-            "_id": mid,
-            "idempotency_key": key,
-            "template": template,
-            "params": params,
-            "order_id": order_id,
-            "seller_id": message.seller_id,
-            "envelope_id": message.id,
-            "correlation_id": message.correlation_id,
-            "phone": "",
-            "text": None,
-            "status": Status.QUEUED.value,
-            "reason": None,
-            "attempts": [],
-            "provider": self.provider.name,
-            "provider_ref": None,
-            "operator_retries": 0,
-            "created_at_ms": now,
-            "updated_at_ms": now,
-            "lease_until_ms": 0,
-        }
-
     async def _reject_malformed(self, message: Envelope, *, reason: str) -> None:
         raw = message.payload
         order_id = raw.get("order_id")
-        doc = self._new_doc(
+        doc = new_record(
             message,
+            provider=self.provider.name,
             mid=message_id(f"envelope:{message.id}"),
             key=str(raw.get("idempotency_key", ""))[:200] or None,
             template=str(raw.get("template", ""))[:64],
@@ -136,7 +106,7 @@ class SmsService:
             now=self._now_ms(),
         )
         doc |= {
-            "phone": _phone_or_raw(str(raw.get("recipient", ""))[:32]),
+            "phone": phone_or_raw(str(raw.get("recipient", ""))[:32]),
             "status": Status.REJECTED.value,
             "reason": f"invalid command: {reason}",
         }
@@ -215,14 +185,3 @@ class SmsService:
         for error in (r for r in results if isinstance(r, BaseException)):
             log.error("sms delivery from the sweep failed", error=repr(error))
         return sum(1 for r in results if r is True)
-
-
-def _brief(exc: ValidationError) -> str:
-    return "; ".join(f"{'.'.join(map(str, e['loc']))}: {e['msg']}" for e in exc.errors())[:500]
-
-
-def _phone_or_raw(recipient: str) -> str:
-    try:
-        return normalize_phone(recipient)
-    except InvalidPhone:
-        return recipient
