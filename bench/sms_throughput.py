@@ -194,7 +194,7 @@ async def main() -> None:
     parser.add_argument("--rate", type=int, default=100)
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--provider", choices=["log", "http", "both"], default="both")
-    parser.add_argument("--clients", type=int, default=4, help="HTTP clients (8 requests each)")
+    parser.add_argument("--clients", type=int, default=8, help="HTTP clients (4 requests each)")
     args = parser.parse_args()
     store, data = Stack(), Path(tempfile.mkdtemp(prefix="bench-store-"))
     mongo_url = os.environ.get("MONGO_URL") or store.start_dev_store(

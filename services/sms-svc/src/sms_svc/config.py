@@ -21,9 +21,10 @@ class Settings(ServiceSettings):
     sms_gateway_max_attempts: int = Field(default=4, ge=1, le=20)
     sms_gateway_backoff_s: float = Field(default=0.2, ge=0)
     sms_gateway_backoff_max_s: float = Field(default=3.0, ge=0)
-    sms_gateway_concurrency: int = Field(default=8, ge=1, le=64)
-    """Requests in flight per HTTP client (httpx degrades above ~8-16 here)."""
-    sms_gateway_clients: int = Field(default=4, ge=1, le=32)
+    sms_gateway_concurrency: int = Field(default=4, ge=1, le=64)
+    """Requests in flight per HTTP client: httpx's pool costs CPU per request with each connection
+    (measured here: 1.5 ms a request at 8 per client, 1.2 at 4, 1.0 at 2)."""
+    sms_gateway_clients: int = Field(default=8, ge=1, le=32)
     sms_rate_per_hour: int = Field(default=5, ge=1)
     sms_rate_per_day: int = Field(default=20, ge=1)
     sms_lease_s: float = Field(default=60.0, gt=0)

@@ -45,8 +45,8 @@ class HttpProvider:
         clock: Callable[[], datetime],
         timeout_s: float = 5.0,
         retry: RetryPolicy | None = None,
-        concurrency: int = 8,
-        clients: int = 4,
+        concurrency: int = 4,
+        clients: int = 8,
         rng: random.Random | None = None,
     ) -> None:
         logging.getLogger("httpx").setLevel(logging.WARNING)
