@@ -6,11 +6,63 @@ from aftersales_shared.bus import dispatcher
 from aftersales_shared.service import Runtime, ServiceDefinition, Started
 
 from sms_svc import __doc__ as description
+from sms_svc.adapters.http_provider import HttpProvider, RetryPolicy
+from sms_svc.adapters.log_provider import LogProvider
+from sms_svc.adapters.mongo import MessageLog, RateWindows
+from sms_svc.config import Settings
+from sms_svc.domain.ratelimit import RateLimits
+from sms_svc.entrypoints.api import router
+from sms_svc.entrypoints.sweeper import Sweeper
+from sms_svc.handlers import SmsService
+from sms_svc.ports import SmsProvider
+
+
+def make_provider(settings: Settings, runtime: Runtime) -> SmsProvider:
+    """The adapter SMS_PROVIDER names."""
+    if settings.sms_provider == "http":
+        return HttpProvider(
+            url=settings.sms_gateway_url,
+            api_key=settings.sms_gateway_api_key.get_secret_value(),
+            clock=runtime.clock.now,
+            timeout_s=settings.sms_gateway_timeout_s,
+            retry=RetryPolicy(
+                max_attempts=settings.sms_gateway_max_attempts,
+                backoff_s=settings.sms_gateway_backoff_s,
+                backoff_max_s=settings.sms_gateway_backoff_max_s,
+            ),
+            concurrency=settings.sms_gateway_concurrency,
+            clients=settings.sms_gateway_clients,
+        )
+    return LogProvider(clock=runtime.clock.now)
 
 
 async def start(runtime: Runtime) -> Started:
-    """Create indexes and hand the frame this service's message handler."""
-    return Started(handler=dispatcher({}))
+    """Create indexes, pick the provider, start the sweeper and hand over the `sms.send` handler."""
+    settings = runtime.settings
+    assert isinstance(settings, Settings)
+    messages = MessageLog(runtime.db["messages"])
+    await messages.ensure_indexes()
+    limits = RateLimits(per_hour=settings.sms_rate_per_hour, per_day=settings.sms_rate_per_day)
+    provider = make_provider(settings, runtime)
+    service = SmsService(
+        messages=messages,
+        windows=RateWindows(runtime.db["rate_windows"], limits=limits),
+        provider=provider,
+        clock=runtime.clock,
+        lease_ms=int(settings.sms_lease_s * 1000),
+    )
+    sweeper = Sweeper(service, interval_s=settings.sms_sweep_interval_s)
+    sweeper.start()
+    runtime.extras |= {"sms": service, "sweeper": sweeper}
+
+    async def stop() -> None:
+        await sweeper.stop()
+        await provider.close()
+
+    # No inbox of envelope ids: the delivery log, keyed by the command's idempotency key, is the
+    # de-duplication (stronger, and two store round trips a message cheaper).
+    await runtime.bus.consume(dispatcher({"sms.send": service.on_send}))
+    return Started(stop=stop)
 
 
 def definition() -> ServiceDefinition:
@@ -18,6 +70,6 @@ def definition() -> ServiceDefinition:
         name="sms-svc",
         title="sms-svc: SMS delivery",
         description=description or "",
-        routers=[],
+        routers=[router],
         start=start,
     )

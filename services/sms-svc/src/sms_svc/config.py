@@ -2,9 +2,45 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from aftersales_shared.settings import ServiceSettings
+from pydantic import Field, SecretStr, model_validator
 
 
 class Settings(ServiceSettings):
     service_name: str = "sms-svc"
     http_port: int = 8003
+    bus_prefetch: int = Field(default=128, ge=1, le=1000)
+    """Commands in flight: enough to keep the gateway's connections busy while others wait."""
+    sms_provider: Literal["log", "http"] = "log"
+    """`log` records messages as delivered (development); `http` posts them to the gateway."""
+    sms_gateway_url: str = ""
+    sms_gateway_api_key: SecretStr = SecretStr("")
+    sms_gateway_timeout_s: float = Field(default=5.0, gt=0)
+    sms_gateway_max_attempts: int = Field(default=4, ge=1, le=20)
+    sms_gateway_backoff_s: float = Field(default=0.2, ge=0)
+    sms_gateway_backoff_max_s: float = Field(default=3.0, ge=0)
+    sms_gateway_concurrency: int = Field(default=4, ge=1, le=64)
+    """Requests in flight per HTTP client: httpx's pool costs CPU per request with each connection
+    (measured here: 1.5 ms a request at 8 per client, 1.2 at 4, 1.0 at 2)."""
+    sms_gateway_clients: int = Field(default=8, ge=1, le=32)
+    sms_rate_per_hour: int = Field(default=5, ge=1)
+    sms_rate_per_day: int = Field(default=20, ge=1)
+    sms_lease_s: float = Field(default=60.0, gt=0)
+    """How long one delivery may take before another worker may take it over."""
+    sms_sweep_interval_s: float = Field(default=5.0, gt=0)
+    """How often queued messages whose delivery was interrupted are picked up again."""
+
+    @model_validator(mode="after")
+    def _gateway_configured(self) -> Settings:
+        if self.sms_provider == "http" and not self.sms_gateway_url:
+            raise ValueError("SMS_PROVIDER=http needs SMS_GATEWAY_URL")
+        if self.sms_provider == "http" and not self.sms_gateway_api_key.get_secret_value():
+            raise ValueError("SMS_PROVIDER=http needs SMS_GATEWAY_API_KEY")
+        worst = self.sms_gateway_max_attempts * (
+            self.sms_gateway_timeout_s + self.sms_gateway_backoff_max_s
+        )
+        if self.sms_provider == "http" and self.sms_lease_s <= worst:
+            raise ValueError(f"SMS_LEASE_S must exceed one delivery's worst case ({worst:.0f}s)")
+        return self

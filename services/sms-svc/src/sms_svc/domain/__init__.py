@@ -1,1 +1,1 @@
-"""sms-svc's domain: pure, synchronous, no I/O; time and ids come in as arguments."""
+"""The pure core of sms-svc: templates, phones, rate limits, statuses (no I/O, no clock)."""

@@ -1,0 +1,161 @@
+"""The delivery log and the per-phone rate windows in MongoDB (dev-store safe: `$eq`, int times)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aftersales_shared.store import Doc
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import BulkWriteError
+
+from sms_svc.adapters.batching import Batcher
+from sms_svc.domain.message import Status
+from sms_svc.domain.ratelimit import Admission, RateLimits, admit
+
+
+async def _find_many(collection: AsyncCollection[Doc], ids: list[str]) -> list[Doc | None]:
+    found = {d["_id"]: d for d in await collection.find({"_id": {"$in": ids}}).to_list()}
+    return [found.get(i) for i in ids]
+
+
+async def _insert_many(collection: AsyncCollection[Doc], docs: list[Doc]) -> list[bool]:
+    """Insert what is new; per document, False when its `_id` existed already."""
+    try:
+        await collection.insert_many(docs, ordered=False)
+    except BulkWriteError as exc:
+        errors = exc.details.get("writeErrors", [])
+        if any(e.get("code") != 11000 for e in errors):
+            raise
+        duplicates = {int(e["index"]) for e in errors}
+        return [i not in duplicates for i in range(len(docs))]
+    return [True] * len(docs)
+
+
+class MessageLog:
+    """One document per message, `_id` derived from its idempotency key.
+
+    The hot path (get, insert, finish) is micro-batched: one round trip for many messages.
+    """
+
+    def __init__(self, collection: AsyncCollection[Doc]) -> None:
+        self._c = collection
+        self._gets: Batcher[str, Doc | None] = Batcher(lambda ids: _find_many(collection, ids))
+        self._inserts: Batcher[Doc, bool] = Batcher(lambda docs: _insert_many(collection, docs))
+        self._finishes: Batcher[tuple[str, Doc], None] = Batcher(self._finish_many)
+
+    async def ensure_indexes(self) -> None:
+        for field in ("status", "order_id", "phone", "seller_id", "template"):
+            await self._c.create_index([(field, ASCENDING)])
+        await self._c.create_index([("created_at_ms", DESCENDING)])
+
+    async def insert(self, doc: Doc) -> bool:
+        """Record a new message; False if one with this id exists already."""
+        return await self._inserts.submit(doc)
+
+    async def get(self, message_id: str) -> Doc | None:
+        return await self._gets.submit(message_id)
+
+    async def claim(self, message_id: str, *, now_ms: int, lease_ms: int) -> Doc | None:
+        """Take a QUEUED message whose lease has run out; None if it is not there to take."""
+        return await self._c.find_one_and_update(
+            {
+                "_id": {"$eq": message_id},
+                "status": {"$eq": Status.QUEUED.value},
+                "lease_until_ms": {"$lt": now_ms},
+            },
+            {"$set": {"lease_until_ms": now_ms + lease_ms, "updated_at_ms": now_ms}},
+            return_document=ReturnDocument.AFTER,
+        )
+
+    async def finish(self, message_id: str, *, changes: Doc) -> None:
+        """Leave QUEUED for the outcome in `changes` (nothing if it is no longer QUEUED)."""
+        await self._finishes.submit((message_id, changes))
+
+    async def _finish_many(self, items: list[tuple[str, Doc]]) -> list[None]:
+        await self._c.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": {"$eq": mid}, "status": {"$eq": Status.QUEUED.value}},
+                    {"$set": changes},
+                )
+                for mid, changes in items
+            ],
+            ordered=False,
+        )
+        return [None] * len(items)
+
+    async def requeue(self, message_id: str, *, now_ms: int) -> bool:
+        """FAILED → QUEUED for an operator's retry; False if it was not FAILED."""
+        result = await self._c.update_one(
+            {"_id": {"$eq": message_id}, "status": {"$eq": Status.FAILED.value}},
+            {
+                "$set": {
+                    "status": Status.QUEUED.value,
+                    "lease_until_ms": 0,
+                    "updated_at_ms": now_ms,
+                },
+                "$inc": {"operator_retries": 1},
+            },
+        )
+        return result.matched_count == 1
+
+    async def stale(self, *, now_ms: int, limit: int) -> list[str]:
+        """Ids of QUEUED messages nobody is delivering (a crash, or an operator's retry)."""
+        cursor = self._c.find(
+            {"status": {"$eq": Status.QUEUED.value}, "lease_until_ms": {"$lt": now_ms}},
+            {"_id": 1},
+        ).limit(limit)
+        return [str(doc["_id"]) for doc in await cursor.to_list()]
+
+    async def search(
+        self, *, filters: dict[str, Any], after: tuple[int, str] | None, limit: int
+    ) -> list[Doc]:
+        """Newest first; `after` is the (created_at_ms, id) of the last item of the page before."""
+        clauses: list[Doc] = [{k: {"$eq": v}} for k, v in filters.items()]
+        if after is not None:
+            at, last = after
+            clauses.append(
+                {
+                    "$or": [
+                        {"created_at_ms": {"$lt": at}},
+                        {"created_at_ms": {"$eq": at}, "_id": {"$lt": last}},
+                    ]
+                }
+            )
+        query: Doc = {"$and": clauses} if clauses else {}
+        cursor = self._c.find(query).sort([("created_at_ms", DESCENDING), ("_id", DESCENDING)])
+        return await cursor.limit(limit).to_list()
+
+
+class RateWindows:
+    """Per phone: the (time, message id) of admitted messages in the last day, compare-and-set."""
+
+    def __init__(self, collection: AsyncCollection[Doc], *, limits: RateLimits) -> None:
+        self._c = collection
+        self._limits = limits
+        self._gets: Batcher[str, Doc | None] = Batcher(lambda ids: _find_many(collection, ids))
+        self._inserts: Batcher[Doc, bool] = Batcher(lambda docs: _insert_many(collection, docs))
+
+    async def admit(self, phone: str, *, key: str, now_ms: int) -> Admission:
+        """Apply the rate limit for one message; concurrent admissions retry on a lost race."""
+        for _ in range(50):
+            doc = await self._gets.submit(phone)
+            version = int(doc["_v"]) if doc else 0
+            entries = tuple((int(e["t"]), str(e["k"])) for e in (doc or {}).get("entries", []))
+            verdict = admit(entries=entries, key=key, now_ms=now_ms, limits=self._limits)
+            if verdict.entries == entries:
+                return verdict
+            new = {
+                "_id": phone,
+                "_v": version + 1,
+                "entries": [{"t": t, "k": k} for t, k in verdict.entries],
+            }
+            if doc is None:
+                if await self._inserts.submit(new):
+                    return verdict
+                continue
+            result = await self._c.replace_one({"_id": {"$eq": phone}, "_v": {"$eq": version}}, new)
+            if result.matched_count == 1:
+                return verdict
+        raise RuntimeError("rate window for one phone too contended")

@@ -1,0 +1,114 @@
+"""The delivery log over HTTP: GET /v1/messages (filtered, paged) and an operator's retry."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aftersales_shared.auth import SELLER_ROLES, CurrentPrincipal, Principal, Role
+from aftersales_shared.errors import Invalid, NotFound, NotPermitted
+from aftersales_shared.service import RuntimeDep
+from aftersales_shared.store import StoredResponse
+from fastapi import APIRouter, Header, Query
+from fastapi.responses import JSONResponse
+
+from sms_svc.domain.message import Status
+from sms_svc.domain.phone import InvalidPhone, normalize_phone
+from sms_svc.entrypoints.sweeper import Sweeper
+from sms_svc.entrypoints.views import (
+    MessageOut,
+    MessagePage,
+    decode_cursor,
+    encode_cursor,
+    message_out,
+)
+from sms_svc.handlers import SmsService
+
+router = APIRouter(prefix="/v1", tags=["messages"])
+
+
+def _visible_to(principal: Principal) -> dict[str, Any]:
+    """The filter a caller's role imposes; customers and QC analysts may not read the log."""
+    if principal.role == Role.PLATFORM_AGENT:
+        return {}
+    if principal.role in SELLER_ROLES:
+        return {"seller_id": principal.seller_id}
+    raise NotPermitted("the SMS delivery log is for the platform and sellers")
+
+
+@router.get("/messages", summary="The SMS delivery log, newest first")
+async def list_messages(
+    runtime: RuntimeDep,
+    principal: CurrentPrincipal,
+    order_id: str | None = None,
+    phone: Annotated[str | None, Query(description="With or without +86")] = None,
+    template: str | None = None,
+    status: Status | None = None,
+    limit: Annotated[int, Query(ge=1, le=200)] = 50,
+    cursor: str | None = None,
+) -> MessagePage:
+    """Platform agents see every message; a seller only its own orders' ones, phones masked."""
+    filters = _visible_to(principal)
+    if order_id is not None:
+        filters["order_id"] = order_id
+    if phone is not None:
+        try:
+            filters["phone"] = normalize_phone(phone)
+        except InvalidPhone as exc:
+            raise Invalid(f"phone: {exc}") from None
+    if template is not None:
+        filters["template"] = template
+    if status is not None:
+        filters["status"] = status.value
+    service: SmsService = runtime.extras["sms"]
+    after = decode_cursor(cursor) if cursor else None
+    docs = await service.messages.search(filters=filters, after=after, limit=limit + 1)
+    page, more = docs[:limit], len(docs) > limit
+    return MessagePage(
+        items=[message_out(d, principal) for d in page],
+        next_cursor=encode_cursor(page[-1]) if more and page else None,
+    )
+
+
+@router.get("/messages/{message_id}", summary="One message with its attempts")
+async def get_message(
+    message_id: str, runtime: RuntimeDep, principal: CurrentPrincipal
+) -> MessageOut:
+    """404 for a message that does not exist or is another seller's."""
+    scope = _visible_to(principal)
+    service: SmsService = runtime.extras["sms"]
+    doc = await service.messages.get(message_id)
+    if doc is None or any(doc.get(k) != v for k, v in scope.items()):
+        raise NotFound("no such message")
+    return message_out(doc, principal)
+
+
+@router.post(
+    "/messages/{message_id}/retry",
+    status_code=202,
+    summary="Re-send a FAILED message (platform agents)",
+    responses={202: {"model": MessageOut}},
+)
+async def retry_message(
+    message_id: str,
+    runtime: RuntimeDep,
+    principal: CurrentPrincipal,
+    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+) -> JSONResponse:
+    """FAILED → QUEUED, delivered again at once by the background worker; 409 otherwise."""
+    if principal.role != Role.PLATFORM_AGENT:
+        raise NotPermitted("only platform agents re-send messages")
+    service: SmsService = runtime.extras["sms"]
+    sweeper: Sweeper = runtime.extras["sweeper"]
+
+    async def action() -> StoredResponse:
+        doc = await service.retry(message_id)
+        sweeper.wake()
+        return StoredResponse(status=202, body=message_out(doc, principal).model_dump(mode="json"))
+
+    answer = await runtime.idempotency.run(
+        scope=f"{principal.sub}|retry|{message_id}",
+        key=idempotency_key,
+        request_body={},
+        action=action,
+    )
+    return JSONResponse(status_code=answer.status, content=answer.body)

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import pytest
+from sms_svc.domain.phone import InvalidPhone, mask_phone, normalize_phone
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("13812341234", "13812341234"),
+        ("+8613812341234", "13812341234"),
+        ("8613812341234", "13812341234"),
+        ("008619912345678", "19912345678"),
+        ("+86 138-1234-1234", "13812341234"),
+        ("15000000000", "15000000000"),
+    ],
+)
+def test_mainland_mobiles_are_normalised(raw: str, expected: str) -> None:
+    assert normalize_phone(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "",
+        "1381234123",  # 10 digits
+        "138123412345",  # 12 digits
+        "12812341234",  # 12x is not a mobile prefix
+        "23812341234",
+        "+8513812341234",  # another country
+        "+86138123412",
+        "021-12345678",  # a landline
+        "1381234123a",
+        "+1 415 555 0100",
+    ],
+)
+def test_anything_else_is_refused(raw: str) -> None:
+    with pytest.raises(InvalidPhone):
+        normalize_phone(raw)
+
+
+@pytest.mark.parametrize(
+    ("phone", "masked"),
+    [("13812341234", "138****1234"), ("1234567", "*******"), ("", "")],
+)
+def test_masking_keeps_three_and_four(phone: str, masked: str) -> None:
+    assert mask_phone(phone) == masked
