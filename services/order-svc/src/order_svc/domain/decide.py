@@ -142,15 +142,22 @@ def apply(payload: Apply, *, order_id: str, customer: Actor, now: datetime) -> D
     if payload.shipment is not None:
         s = payload.shipment
         order.shipment = Shipment(
-            carrier=s.carrier, tracking_no=s.tracking_no, freight_fen=fen(s.freight),
-            by=customer.id, at=now,
-        )  # fmt: skip
+            carrier=s.carrier,
+            tracking_no=s.tracking_no,
+            freight_fen=fen(s.freight),
+            by=customer.id,
+            at=now,
+        )
         order.freight.customer_paid_fen = fen(s.freight)
     order.history.append(
         HistoryEntry(
-            at=now, actor_id=customer.id, actor_role=customer.role, command="APPLY",
-            status_from=None, status_to=order.status.value,
+            at=now,
+            actor_id=customer.id,
+            actor_role=customer.role,
+            command="APPLY",
+            status_from=None,
+            status_to=order.status.value,
         )
-    )  # fmt: skip
+    )
     event = order_event(order, name="applied", command="APPLY", status_from=None, actor=customer)
     return Decision(order=order, messages=[event])

@@ -64,9 +64,12 @@ def audit(ctx: Ctx) -> None:
         o.abandon_note = p.opinion
     opinion = p.opinion or DEFAULT_OPINION[p.result]
     o.audit = AuditRecord(
-        result=p.result, opinion=opinion, attachments=list(p.attachments), by=ctx.actor.id,
+        result=p.result,
+        opinion=opinion,
+        attachments=list(p.attachments),
+        by=ctx.actor.id,
         at=ctx.now,
-    )  # fmt: skip
+    )
     o.audited_at = o.audited_at or ctx.now
     o.customer_responded = False
     ctx.audit_result = p.result.value
@@ -84,9 +87,12 @@ def record_shipment(ctx: Ctx) -> None:
     p = need(ctx, c.ShipmentIn)
     o = ctx.order
     o.shipment = Shipment(
-        carrier=p.carrier, tracking_no=p.tracking_no, freight_fen=c.fen(p.freight),
-        by=ctx.actor.id, at=ctx.now,
-    )  # fmt: skip
+        carrier=p.carrier,
+        tracking_no=p.tracking_no,
+        freight_fen=c.fen(p.freight),
+        by=ctx.actor.id,
+        at=ctx.now,
+    )
     o.shipped_at = o.shipped_at or ctx.now
     o.freight.customer_paid_fen = c.fen(p.freight)
     by = "customer" if ctx.actor.kind == "customer" else "seller on the customer's behalf"

@@ -22,8 +22,9 @@ def check_refund_amount(ctx: Ctx, amount_fen: int) -> None:
     if amount_fen <= 0:
         raise Invalid("the refund amount must be above 0", field="amount")
     if amount_fen > ctx.order.paid_fen:
-        raise Invalid(f"the refund may not exceed the paid {show(ctx.order.paid_fen)}",
-                      field="amount")  # fmt: skip
+        raise Invalid(
+            f"the refund may not exceed the paid {show(ctx.order.paid_fen)}", field="amount"
+        )
 
 
 def issue_refund(ctx: Ctx, amount_fen: int, *, reason: str, remark: str = "") -> None:
@@ -32,8 +33,9 @@ def issue_refund(ctx: Ctx, amount_fen: int, *, reason: str, remark: str = "") ->
     if o.refund is not None:
         raise InvalidTransition("a refund was already issued for this order; it is final")
     check_refund_amount(ctx, amount_fen)
-    o.refund = Refund(amount_fen=amount_fen, reason=reason, remark=remark, by=ctx.actor.id,
-                      at=ctx.now)  # fmt: skip
+    o.refund = Refund(
+        amount_fen=amount_fen, reason=reason, remark=remark, by=ctx.actor.id, at=ctx.now
+    )
     ctx.data["refund_amount"] = show(amount_fen)
 
 
@@ -69,8 +71,9 @@ def process(ctx: Ctx) -> None:
         amount = c.fen(p.amount)
         check_refund_amount(ctx, amount)
         if (amount < o.paid_fen or p.exchange_turned_refund) and not remark:
-            raise Invalid("a partial refund, or an exchange turned refund, needs a remark",
-                          field="remark")  # fmt: skip
+            raise Invalid(
+                "a partial refund, or an exchange turned refund, needs a remark", field="remark"
+            )
         issue_refund(ctx, amount, reason=p.reason, remark=remark)
     elif p.outcome is Outcome.EXCHANGE:
         require(p.sku, "an exchange needs the new sku", "sku")
@@ -84,8 +87,14 @@ def process(ctx: Ctx) -> None:
         require(p.tracking_no, "an offline exchange needs the tracking_no", "tracking_no")
         require(remark, "an offline exchange needs a remark", "remark")
     o.outcome = p.outcome
-    o.processing = Processing(outcome=p.outcome, remark=remark, carrier=p.carrier,
-                              tracking_no=p.tracking_no, by=ctx.actor.id, at=ctx.now)  # fmt: skip
+    o.processing = Processing(
+        outcome=p.outcome,
+        remark=remark,
+        carrier=p.carrier,
+        tracking_no=p.tracking_no,
+        by=ctx.actor.id,
+        at=ctx.now,
+    )
     o.processed_at = o.processed_at or ctx.now
     o.done_at = ctx.now
     ctx.detail = f"{p.outcome.value} {remark}".strip()
@@ -127,14 +136,26 @@ def request_arbitration(ctx: Ctx) -> None:
     p = need(ctx, c.Arbitration)
     o = ctx.order
     o.locked = True
-    o.arbitration = ArbitrationInfo(reason=p.reason, requested_by=ctx.actor.id,
-                                    requested_at=ctx.now)  # fmt: skip
+    o.arbitration = ArbitrationInfo(
+        reason=p.reason, requested_by=ctx.actor.id, requested_at=ctx.now
+    )
     ctx.detail = p.reason
-    snapshot = {"status": o.status.value, "order_no": o.order_no, "paid_amount": show(o.paid_fen),
-                "refund_amount": show(o.refunded_fen), "outcome": o.outcome,
-                "category": o.category, "customer_id": o.customer_id}  # fmt: skip
-    payload = ArbitrationRequested(order_id=o.id, seller_id=o.seller_id, reason=p.reason,
-                                   requested_by=ctx.actor.id, snapshot=snapshot)  # fmt: skip
+    snapshot = {
+        "status": o.status.value,
+        "order_no": o.order_no,
+        "paid_amount": show(o.paid_fen),
+        "refund_amount": show(o.refunded_fen),
+        "outcome": o.outcome,
+        "category": o.category,
+        "customer_id": o.customer_id,
+    }
+    payload = ArbitrationRequested(
+        order_id=o.id,
+        seller_id=o.seller_id,
+        reason=p.reason,
+        requested_by=ctx.actor.id,
+        snapshot=snapshot,
+    )
     ctx.extra.append(Outgoing(type="arbitration.requested", payload=payload, key="arbitration"))
 
 

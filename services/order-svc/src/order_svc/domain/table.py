@@ -7,8 +7,13 @@ from dataclasses import dataclass
 from order_svc.domain.model import ActorKind, Cmd, Permission
 from order_svc.domain.model import Status as S
 
-BEFORE_DONE = (S.PENDING_CLAIM, S.PENDING_AUDIT, S.AWAITING_FEEDBACK, S.AWAITING_RETURN,
-               S.PENDING_PROCESS)  # fmt: skip
+BEFORE_DONE = (
+    S.PENDING_CLAIM,
+    S.PENDING_AUDIT,
+    S.AWAITING_FEEDBACK,
+    S.AWAITING_RETURN,
+    S.PENDING_PROCESS,
+)
 AFTER_DONE = (S.PROVISIONALLY_DONE, S.UNRESOLVED, S.COMPLETED)
 ARBITRABLE = (S.AWAITING_RETURN, S.PENDING_PROCESS, S.UNRESOLVED)
 

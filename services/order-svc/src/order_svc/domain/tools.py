@@ -44,6 +44,9 @@ def add_exchange(ctx: Ctx, *, sku: str) -> None:
 def note(ctx: Ctx, text: str, photos: list[str] | None = None) -> Note:
     """A message by the acting party, now."""
     return Note(
-        author_id=ctx.actor.id, author_role=ctx.actor.role, text=text, photos=photos or [],
+        author_id=ctx.actor.id,
+        author_role=ctx.actor.role,
+        text=text,
+        photos=photos or [],
         at=ctx.now,
-    )  # fmt: skip
+    )
