@@ -50,6 +50,9 @@ async def idempotent(
 ) -> JSONResponse:
     """Run `action` once per (caller, route, key); a retry replays the stored answer."""
     runtime: Runtime = runtime_of(request)
+    if key is None:
+        status, payload = await action()
+        return JSONResponse(payload, status)
 
     async def run() -> StoredResponse:
         status, payload = await action()
