@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import statistics
 import tempfile
 import time
 import uuid
@@ -130,12 +129,12 @@ async def bare_cas_rate(mongo_url: str, *, workers: int, seconds: float) -> floa
     return rate
 
 
-async def outbox_drained(mongo_url: str, db: str, *, timeout: float) -> float:
+async def outbox_drained(mongo_url: str, db: str, *, budget_s: float) -> float:
     """Seconds until every stored event has been published (confirmed) by the relay."""
     client = connect_mongo(mongo_url)
     started = time.perf_counter()
     try:
-        while time.perf_counter() - started < timeout:
+        while time.perf_counter() - started < budget_s:
             pending = await client[db]["service_orders"].count_documents(
                 {"_outbox_pending": {"$eq": True}}
             )
@@ -205,12 +204,11 @@ async def main() -> None:
             url, clients=args.clients, seconds=args.seconds, staff=args.staff
         )
         rss_end = proc.memory_info().rss / 2**20
-        drain = await outbox_drained(mongo_url, "bench_order_svc", timeout=120)
+        drain = await outbox_drained(mongo_url, "bench_order_svc", budget_s=120)
         bare = await bare_cas_rate(mongo_url, workers=args.clients, seconds=5)
         rate = total / elapsed
-        print(
-            f"clients={args.clients} seconds={elapsed:.1f} seller={'staff' if args.staff else 'main'}"
-        )
+        who = "staff" if args.staff else "main"
+        print(f"clients={args.clients} seconds={elapsed:.1f} seller={who}")
         print(
             f"transitions={total} rate={rate:.0f}/s p50={pct(latencies, 0.5):.1f}ms "
             f"p99={pct(latencies, 0.99):.1f}ms"
