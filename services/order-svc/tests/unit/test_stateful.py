@@ -12,6 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from order_builders import NOW, application, valid
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
+from order_svc.domain.deadlines import wanted
 from order_svc.domain.decide import apply, execute, visible_to
 from order_svc.domain.model import FINAL, Cmd, Outcome, Permission, Status
 from order_svc.domain.order import ServiceOrder, exchange_order_id
@@ -150,6 +151,8 @@ class Lifecycle(RuleBasedStateMachine):
         assert new.history[-1].command == cmd.value
         assert new.version == old.version + 1
         assert decision.messages[0].payload.order_version == new.version  # type: ignore[attr-defined]
+        if not new.locked:
+            assert set(new.deadlines) == set(wanted(new)), "armed deadlines follow the state"
         self.orders[i] = new
         REACHED.add(new.status)
 

@@ -10,9 +10,11 @@ from aftersales_shared.errors import InvalidTransition, Locked, NotFound, NotPer
 
 from order_svc.domain.actors import Actor
 from order_svc.domain.commands import Apply, Payload, fen
+from order_svc.domain.deadlines import rearm
 from order_svc.domain.events import Outgoing, order_event
 from order_svc.domain.freight import initial_freight
 from order_svc.domain.model import ActorKind, Cmd, Status
+from order_svc.domain.notices import customer_sms
 from order_svc.domain.order import HistoryEntry, ServiceOrder, Shipment
 from order_svc.domain.table import EVENT_OF, TRANSITIONS, WHO
 
@@ -114,7 +116,8 @@ def execute(
         exchange_id=ctx.exchange_id,
         data=ctx.data,
     )
-    return Decision(order=new, messages=[event, *ctx.extra])
+    timers = rearm(order, new)
+    return Decision(order=new, messages=[event, *ctx.extra, *customer_sms(cmd, new), *timers])
 
 
 def apply(payload: Apply, *, order_id: str, customer: Actor, now: datetime) -> Decision:
@@ -160,4 +163,5 @@ def apply(payload: Apply, *, order_id: str, customer: Actor, now: datetime) -> D
         )
     )
     event = order_event(order, name="applied", command="APPLY", status_from=None, actor=customer)
-    return Decision(order=order, messages=[event])
+    timers = rearm(order.model_copy(), order)
+    return Decision(order=order, messages=[event, *timers])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from aftersales_shared.contracts.messages import DeadlineKind
 from pydantic import BaseModel, Field
 
 from order_svc.domain.commands import AttachmentMeta
@@ -85,6 +86,11 @@ class Note(Part):
     at: datetime
 
 
+class ArmedDeadline(Part):
+    kind: DeadlineKind
+    due_at: datetime
+
+
 class ArbitrationInfo(Part):
     reason: str
     requested_by: str
@@ -139,6 +145,7 @@ class ServiceOrder(Part):
     processed_at: datetime | None = None
     done_at: datetime | None = None
     rated_at: datetime | None = None
+    deadlines: dict[str, ArmedDeadline] = Field(default_factory=dict)
     history: list[HistoryEntry] = Field(default_factory=list)
 
     @property
