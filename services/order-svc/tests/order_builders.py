@@ -132,5 +132,6 @@ def valid(cmd: Cmd) -> tuple[Actor, c.Payload | None]:
             ),
         ),
     }
+    table[Cmd.RETURN_WARNING] = (Actor.system(), c.Notice(seller_phone="13900000000"))
     system = Actor.system()
     return table.get(cmd, (system, None))

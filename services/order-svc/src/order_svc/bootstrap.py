@@ -10,6 +10,7 @@ from order_svc.entrypoints.api import routers
 from order_svc.entrypoints.consumer import message_handler
 from order_svc.handlers import OrderService
 from order_svc.seller_handlers import SellerService
+from order_svc.system_handlers import SystemService
 
 
 async def start(runtime: Runtime) -> Started:
@@ -25,7 +26,8 @@ async def start(runtime: Runtime) -> Started:
     )
     runtime.extras["orders"] = service
     runtime.extras["sellers"] = SellerService(sellers=sellers)
-    return Started(handler=message_handler(service))
+    system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock)
+    return Started(handler=message_handler(system))
 
 
 def definition() -> ServiceDefinition:

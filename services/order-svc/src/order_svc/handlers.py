@@ -10,7 +10,12 @@ import structlog
 from aftersales_shared.auth import Principal, Role
 from aftersales_shared.clock import Clock
 from aftersales_shared.contracts import Envelope, envelope, new_id
-from aftersales_shared.errors import AppError, Invalid, InvalidTransition, NotFound, NotPermitted
+from aftersales_shared.errors import (
+    AppError,
+    Invalid,
+    NotFound,
+    NotPermitted,
+)
 
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
@@ -161,27 +166,3 @@ class OrderService:
             scope["seller_id"] = actor.seller_id
             scope["categories"] = actor.categories
         return await self.orders.find(OrderQuery(**{**query.__dict__, **scope}))
-
-    async def system_command(
-        self,
-        order_id: str,
-        cmd: Cmd,
-        payload: c.Payload | None,
-        *,
-        actor: Actor,
-        correlation_id: str | None,
-    ) -> ServiceOrder | None:
-        """A command from another service; None when the order has moved on (nothing to do)."""
-        found = await self.orders.get(order_id)
-        if found is None:
-            raise NotFound(f"service order {order_id} not found")
-        order, current = found
-        try:
-            decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
-        except InvalidTransition as exc:
-            log.info("command no longer applies", order_id=order_id, cmd=cmd, reason=exc.message)
-            return None
-        await self.orders.save(
-            current, decision.order, envelopes(decision, correlation_id=correlation_id)
-        )
-        return decision.order

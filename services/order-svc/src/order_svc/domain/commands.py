@@ -140,3 +140,9 @@ class AssignTo(Payload):
 
 class ExchangeShippedCmd(ExchangeShipped):
     exchange_order_id: str
+
+
+class Notice(Payload):
+    """What a system notice needs that the order does not hold (the seller's contact phone)."""
+
+    seller_phone: str = Field(min_length=1, max_length=32)

@@ -18,7 +18,7 @@ from aftersales_shared.contracts.messages import (
 )
 
 from order_svc.domain.events import Outgoing
-from order_svc.domain.model import Status
+from order_svc.domain.model import Cmd, Status
 from order_svc.domain.order import ArmedDeadline, ServiceOrder
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
@@ -82,3 +82,15 @@ def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
         out.append(Outgoing("timer.resume", TimerResume(order_id=after.id), "timer.resume"))
     after.deadlines = armed
     return out
+
+
+DEADLINE_COMMANDS: dict[str, Cmd] = {
+    "AUTO_REFUND": Cmd.AUTO_REFUND,
+    "FEEDBACK_TIMEOUT": Cmd.FEEDBACK_TIMEOUT,
+    "PRE_COMPENSATION": Cmd.PRE_COMPENSATE,
+    "AUDIT_OVERDUE": Cmd.AUDIT_OVERDUE,
+    "PROCESS_OVERDUE": Cmd.PROCESS_OVERDUE,
+    "SHIP_REMINDER": Cmd.AUTO_SHIP_REMINDER,
+    "SELLER_RETURN_WARNING": Cmd.RETURN_WARNING,
+}
+"""What order-svc does when timer-svc reports a deadline as fired."""

@@ -105,19 +105,26 @@ def execute(
             detail=ctx.detail,
         )
     )
-    event = order_event(
-        new,
-        name=EVENT_OF[cmd],
-        command=cmd.value,
-        status_from=order.status.value,
-        actor=actor,
-        audit_result=ctx.audit_result,
-        charged_to_seller_fen=ctx.charged_to_seller_fen,
-        exchange_id=ctx.exchange_id,
-        data=ctx.data,
+    name = EVENT_OF[cmd]
+    events = (
+        []
+        if name is None
+        else [
+            order_event(
+                new,
+                name=name,
+                command=cmd.value,
+                status_from=order.status.value,
+                actor=actor,
+                audit_result=ctx.audit_result,
+                charged_to_seller_fen=ctx.charged_to_seller_fen,
+                exchange_id=ctx.exchange_id,
+                data=ctx.data,
+            )
+        ]
     )
     timers = rearm(order, new)
-    return Decision(order=new, messages=[event, *ctx.extra, *customer_sms(cmd, new), *timers])
+    return Decision(order=new, messages=[*events, *ctx.extra, *customer_sms(cmd, new), *timers])
 
 
 def apply(payload: Apply, *, order_id: str, customer: Actor, now: datetime) -> Decision:

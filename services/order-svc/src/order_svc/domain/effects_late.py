@@ -13,6 +13,7 @@ from order_svc.domain.events import Outgoing
 from order_svc.domain.freight import set_return_freight, settle_return_freight
 from order_svc.domain.model import PROCESS_COMMANDS, REOPENABLE, Cmd, Outcome
 from order_svc.domain.money import show
+from order_svc.domain.notices import sms
 from order_svc.domain.order import ArbitrationInfo, Processing, Refund
 from order_svc.domain.tools import add_exchange, need, require
 
@@ -228,6 +229,28 @@ def flag(name: str) -> Callable[[Ctx], None]:
     return effect
 
 
+def auto_ship_reminder(ctx: Ctx) -> None:
+    if ctx.order.shipment is not None:
+        raise InvalidTransition("the customer has already shipped the goods back")
+    ctx.detail = "automatic ship reminder"
+
+
+def return_warning(ctx: Ctx) -> None:
+    p = need(ctx, c.Notice)
+    params = {"order_no": ctx.order.order_no, "days_left": "5"}
+    key = f"v{ctx.order.version + 1}.SELLER_RETURN_WARNING"
+    ctx.extra.append(
+        sms(
+            ctx.order,
+            template="SELLER_RETURN_WARNING",
+            recipient=p.seller_phone,
+            params=params,
+            key=key,
+        )
+    )
+    ctx.detail = "seller warned: 5 days left before the auto refund"
+
+
 def nothing(ctx: Ctx) -> None:
     """Only the state changes."""
 
@@ -250,4 +273,6 @@ EFFECTS: dict[Cmd, Callable[[Ctx], None]] = {
     Cmd.PRE_COMPENSATE: pre_compensate,
     Cmd.AUDIT_OVERDUE: flag("audit_overdue"),
     Cmd.PROCESS_OVERDUE: flag("process_overdue"),
+    Cmd.AUTO_SHIP_REMINDER: auto_ship_reminder,
+    Cmd.RETURN_WARNING: return_warning,
 }

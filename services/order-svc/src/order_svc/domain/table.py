@@ -51,6 +51,8 @@ _ROWS: tuple[tuple[Cmd, tuple[S, ...], S | None], ...] = (
     (Cmd.PRE_COMPENSATE, (S.PENDING_CLAIM, S.PENDING_AUDIT), S.PROVISIONALLY_DONE),
     (Cmd.AUDIT_OVERDUE, (S.PENDING_CLAIM, S.PENDING_AUDIT), None),
     (Cmd.PROCESS_OVERDUE, (S.PENDING_PROCESS,), None),
+    (Cmd.AUTO_SHIP_REMINDER, (S.AWAITING_RETURN,), None),
+    (Cmd.RETURN_WARNING, (S.AWAITING_RETURN,), None),
 )
 
 TRANSITIONS: dict[tuple[S, Cmd], S] = {
@@ -109,9 +111,11 @@ WHO: dict[Cmd, Rule] = {
     Cmd.PRE_COMPENSATE: _SYS,
     Cmd.AUDIT_OVERDUE: _SYS,
     Cmd.PROCESS_OVERDUE: _SYS,
+    Cmd.AUTO_SHIP_REMINDER: _SYS,
+    Cmd.RETURN_WARNING: _SYS,
 }
 
-EVENT_OF: dict[Cmd, str] = {
+EVENT_OF: dict[Cmd, str | None] = {
     Cmd.ASSIGN: "assigned",
     Cmd.CLAIM: "claimed",
     **{c: "audited" for c in Cmd if c.value.startswith("AUDIT_") and c is not Cmd.AUDIT_OVERDUE},
@@ -137,4 +141,7 @@ EVENT_OF: dict[Cmd, str] = {
     Cmd.PRE_COMPENSATE: "pre_compensated",
     Cmd.AUDIT_OVERDUE: "audit_overdue",
     Cmd.PROCESS_OVERDUE: "process_overdue",
+    Cmd.AUTO_SHIP_REMINDER: "ship_reminder_requested",
+    Cmd.RETURN_WARNING: None,
 }
+"""The event each command records; RETURN_WARNING only texts the seller (no event type for it)."""
