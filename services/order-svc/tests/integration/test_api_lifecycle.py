@@ -34,6 +34,7 @@ async def test_full_lifecycle_with_events_and_history(api: Api) -> None:
     assert audited["status"] == "AWAITING_RETURN"
     (meta,) = audited["audit"]["attachments"]
     customer_view = await api.get(oid, api.me)
+    assert set(customer_view["next_deadlines"]) == {"SHIP_REMINDER"}
     assert "attachments" not in customer_view["audit"]
     assert customer_view["audit"]["opinion"] == "please send it back"
     r = await api.client.get(f"/v1/service-orders/{oid}/attachments/{meta['id']}", headers=api.boss)

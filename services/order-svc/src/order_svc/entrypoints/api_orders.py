@@ -104,7 +104,7 @@ async def list_orders(
 @router.get("/service-orders/{order_id}", summary="One order with its history")
 async def get_order(order_id: str, principal: CurrentPrincipal, orders: OrdersDep) -> Any:
     order, actor = await orders.view(principal, order_id)
-    return order_view(order, actor)
+    return order_view(order, actor, orders.clock.now())
 
 
 @router.get(

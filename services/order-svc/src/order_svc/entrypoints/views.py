@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from order_svc.domain.actors import Actor
@@ -28,10 +29,21 @@ def shown(value: Any) -> Any:
     return out
 
 
-def order_view(order: ServiceOrder, actor: Actor) -> dict[str, Any]:
+def next_deadlines(order: ServiceOrder, now: datetime | None) -> dict[str, str]:
+    """The next pending deadline of each kind (after `now`)."""
+    nxt: dict[str, datetime] = {}
+    for d in order.deadlines.values():
+        if (now is None or d.due_at > now) and (d.kind not in nxt or d.due_at < nxt[d.kind]):
+            nxt[d.kind] = d.due_at
+    return {kind: at.isoformat() for kind, at in sorted(nxt.items())}
+
+
+def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     """The full order with its history, as this actor may see it."""
     data = order.model_dump(mode="json")
     data["refund_amount"] = show(order.refunded_fen)
+    data["next_deadlines"] = next_deadlines(order, now)
+    data.pop("deadlines", None)
     if actor.kind is ActorKind.CUSTOMER and data.get("audit"):
         data["audit"].pop("attachments", None)
     return shown(data)  # type: ignore[no-any-return]
