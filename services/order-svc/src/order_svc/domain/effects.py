@@ -7,7 +7,7 @@ from collections.abc import Callable
 from aftersales_shared.errors import Invalid, InvalidTransition
 
 from order_svc.domain import commands as c
-from order_svc.domain import effects_late
+from order_svc.domain import effects_late, effects_system
 from order_svc.domain.decide import Ctx
 from order_svc.domain.model import AUDIT_COMMANDS, AuditResult, Cmd, Outcome, Permission
 from order_svc.domain.order import AuditRecord, Shipment
@@ -122,4 +122,5 @@ EFFECTS: dict[Cmd, Callable[[Ctx], None]] = {
     Cmd.LEAVE_MESSAGE: message,
     Cmd.REPLY: message,
     **effects_late.EFFECTS,
+    **effects_system.EFFECTS,
 }

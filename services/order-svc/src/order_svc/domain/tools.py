@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import TypeVar
 
-from aftersales_shared.errors import Invalid
+from aftersales_shared.errors import Invalid, InvalidTransition
 
 from order_svc.domain import commands as c
 from order_svc.domain.decide import Ctx
-from order_svc.domain.order import ExchangeOrder, Note, exchange_order_id
+from order_svc.domain.money import show
+from order_svc.domain.order import ExchangeOrder, Note, Refund, exchange_order_id
 
 P = TypeVar("P", bound=c.Payload)
 
@@ -50,3 +51,25 @@ def note(ctx: Ctx, text: str, photos: list[str] | None = None) -> Note:
         photos=photos or [],
         at=ctx.now,
     )
+
+
+def check_refund_amount(ctx: Ctx, amount_fen: int) -> None:
+    """Above 0 and at most what the customer paid."""
+    if amount_fen <= 0:
+        raise Invalid("the refund amount must be above 0", field="amount")
+    if amount_fen > ctx.order.paid_fen:
+        raise Invalid(
+            f"the refund may not exceed the paid {show(ctx.order.paid_fen)}", field="amount"
+        )
+
+
+def issue_refund(ctx: Ctx, amount_fen: int, *, reason: str, remark: str = "") -> None:
+    """Refund once, never above what the customer paid; it cannot be undone."""
+    o = ctx.order
+    if o.refund is not None:
+        raise InvalidTransition("a refund was already issued for this order; it is final")
+    check_refund_amount(ctx, amount_fen)
+    o.refund = Refund(
+        amount_fen=amount_fen, reason=reason, remark=remark, by=ctx.actor.id, at=ctx.now
+    )
+    ctx.data["refund_amount"] = show(amount_fen)
