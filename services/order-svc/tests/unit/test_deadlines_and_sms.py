@@ -49,15 +49,24 @@ def test_deadlines_follow_the_lifecycle() -> None:
         ("timer.cancel", "AUDIT_OVERDUE", None),
         ("timer.cancel", "PRE_COMPENSATION", None),
         ("timer.schedule", "SHIP_REMINDER:1", NOW + 2 * H + 120 * H),
-        ("timer.schedule", "SHIP_REMINDER:2", NOW + 2 * H + 240 * H),
-        ("timer.schedule", "SHIP_REMINDER:3", NOW + 2 * H + 600 * H),
     ]
+    first = step(approved.order, Cmd.AUTO_SHIP_REMINDER, at=122 * H)
+    assert timers(first) == [("timer.schedule", "SHIP_REMINDER:2", NOW + 2 * H + 240 * H)]
+    assert [m.payload.template for m in first.messages if m.type == "sms.send"] == [  # type: ignore[attr-defined]
+        "SHIP_REMINDER"
+    ]
+    second = step(first.order, Cmd.AUTO_SHIP_REMINDER, at=242 * H)
+    assert timers(second) == [("timer.schedule", "SHIP_REMINDER:3", NOW + 2 * H + 600 * H)]
+    third = step(second.order, Cmd.AUTO_SHIP_REMINDER, at=602 * H)
+    assert timers(third) == []
     shipped = step(approved.order, Cmd.RECORD_SHIPMENT, at=3 * H)
     assert sorted(timers(shipped))[-2:] == [
         ("timer.schedule", "AUTO_REFUND", NOW + 3 * H + 360 * H),
         ("timer.schedule", "SELLER_RETURN_WARNING", NOW + 3 * H + 240 * H),
     ]
-    assert len([t for t in timers(shipped) if t[0] == "timer.cancel"]) == 3
+    assert [t for t in timers(shipped) if t[0] == "timer.cancel"] == [
+        ("timer.cancel", "SHIP_REMINDER:1", None)
+    ]
     received = step(shipped.order, Cmd.REGISTER_RECEIPT, at=4 * H)
     assert sorted(timers(received)) == [
         ("timer.cancel", "AUTO_REFUND", None),

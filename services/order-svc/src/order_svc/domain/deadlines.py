@@ -23,6 +23,7 @@ from order_svc.domain.order import ArmedDeadline, ServiceOrder
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 SHIP_REMINDERS = (5 * DAY, 10 * DAY, 25 * DAY)
+"""After the approval; only the next one is armed, and sending it arms the one after."""
 
 
 def deadline_id(order_id: str, kind: str, n: int | None = None) -> str:
@@ -44,8 +45,9 @@ def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
         arm("FEEDBACK_TIMEOUT", o.audit.at + 15 * DAY)
     elif o.status is Status.AWAITING_RETURN and o.audit is not None:
         if o.shipment is None:
-            for n, after in enumerate(SHIP_REMINDERS, start=1):
-                arm("SHIP_REMINDER", o.audit.at + after, n)
+            if o.reminders_sent < len(SHIP_REMINDERS):
+                n = o.reminders_sent + 1
+                arm("SHIP_REMINDER", o.audit.at + SHIP_REMINDERS[n - 1], n)
         else:
             started = max(o.shipment.at, o.audit.at)
             arm("SELLER_RETURN_WARNING", started + 10 * DAY)
@@ -56,14 +58,20 @@ def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
 
 
 def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
-    """Timer commands for the change from `before` to `after`; updates `after.deadlines`."""
+    """Timer commands for the change from `before` to `after`; updates `after.deadlines`.
+
+    A deadline already due is dropped without a cancel: it has fired (or will, and then finds
+    itself no longer armed and changes nothing).
+    """
     out: list[Outgoing] = []
     if after.locked and not before.locked:
         out.append(Outgoing("timer.suspend", TimerSuspend(order_id=after.id), "timer.suspend"))
     armed = dict(before.deadlines)
     want = wanted(after)
+    now = after.history[-1].at if after.history else None
     for did in sorted(set(armed) - set(want)):
-        out.append(Outgoing("timer.cancel", TimerCancel(deadline_id=did), f"cancel.{did}"))
+        if now is None or armed[did].due_at > now:
+            out.append(Outgoing("timer.cancel", TimerCancel(deadline_id=did), f"cancel.{did}"))
         del armed[did]
     if not after.locked:
         for did, d in sorted(want.items()):

@@ -116,7 +116,8 @@ def flag(name: str) -> Callable[[Ctx], None]:
 def auto_ship_reminder(ctx: Ctx) -> None:
     if ctx.order.shipment is not None:
         raise InvalidTransition("the customer has already shipped the goods back")
-    ctx.detail = "automatic ship reminder"
+    ctx.order.reminders_sent += 1
+    ctx.detail = f"automatic ship reminder {ctx.order.reminders_sent}"
 
 
 def return_warning(ctx: Ctx) -> None:

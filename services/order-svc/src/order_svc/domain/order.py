@@ -135,6 +135,7 @@ class ServiceOrder(Part):
     rating: Rating | None = None
     abandon_note: str | None = None
     arbitration: ArbitrationInfo | None = None
+    reminders_sent: int = 0
     audit_overdue: bool = False
     process_overdue: bool = False
     applied_at: datetime
