@@ -161,3 +161,28 @@ async def test_arbitration_locks_the_order(api: Api) -> None:
     await api.do(
         oid, "return-freight", api.staff("both"), {"amount": "5"}, expect=409, method="PUT"
     )
+
+
+async def test_manual_ship_reminder_and_rejection_text_the_customer(api: Api) -> None:
+    await api.setup_seller()
+    o = await api.apply()
+    oid = o["id"]
+    await api.do(oid, "ship-reminder", api.boss, expect=409)
+    await api.do(oid, "claim", api.staff("both"))
+    await api.do(oid, "audit", api.staff("both"), {"result": "APPROVE_RETURN"})
+    await api.do(oid, "ship-reminder", api.staff("processor"))
+    reminder = await api.tap.wait_for(
+        lambda m: m["type"] == "sms.send" and m["payload"]["template"] == "SHIP_REMINDER",
+        service="sms-svc",
+    )
+    assert reminder["payload"]["recipient"] == "13800138000"
+    assert reminder["payload"]["params"] == {"order_no": o["order_no"]}
+    other = await api.apply()
+    await api.do(other["id"], "claim", api.staff("auditor"))
+    await api.do(other["id"], "audit", api.staff("auditor"), {"result": "REJECT", "opinion": "ok?"})
+    rejected = await api.tap.wait_for(
+        lambda m: m["type"] == "sms.send" and m["payload"]["template"] == "AUDIT_REJECTED",
+        service="sms-svc",
+    )
+    assert rejected["payload"]["params"]["opinion"] == "ok?"
+    assert rejected["payload"]["idempotency_key"] == f"{other['id']}:v3.AUDIT_REJECTED"
