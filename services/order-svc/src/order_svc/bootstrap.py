@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
-from aftersales_shared.bus import dispatcher
 from aftersales_shared.service import Runtime, ServiceDefinition, Started
 
 from order_svc import __doc__ as description
+from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
+from order_svc.entrypoints.api import routers
+from order_svc.entrypoints.consumer import message_handler
+from order_svc.handlers import OrderService
+from order_svc.seller_handlers import SellerService
+from order_svc.system_handlers import SystemService
 
 
 async def start(runtime: Runtime) -> Started:
-    """Create indexes and hand the frame this service's message handler."""
-    return Started(handler=dispatcher({}))
+    """Create indexes, build the use cases, and hand the frame this service's message handler."""
+    orders = MongoOrders(runtime.versioned("service_orders"))
+    await orders.ensure_indexes()
+    sellers = MongoSellers(runtime.versioned("sellers"))
+    service = OrderService(
+        orders=orders,
+        sellers=sellers,
+        attachments=MongoAttachments(runtime.db["attachments"]),
+        clock=runtime.clock,
+    )
+    runtime.extras["orders"] = service
+    runtime.extras["sellers"] = SellerService(sellers=sellers)
+    system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock)
+    return Started(handler=message_handler(system))
 
 
 def definition() -> ServiceDefinition:
@@ -18,6 +35,6 @@ def definition() -> ServiceDefinition:
         name="order-svc",
         title="order-svc: service orders",
         description=description or "",
-        routers=[],
+        routers=routers(),
         start=start,
     )

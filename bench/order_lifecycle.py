@@ -1,0 +1,225 @@
+"""Benchmark: 16 concurrent clients drive full service-order lifecycles over HTTP.
+
+One order-svc process, the development store, the real RabbitMQ (every event confirmed by the
+relay). Prints transitions/s, p50/p99 latency, the store's bare read + compare-and-set rate in
+the same run, the outbox drain time, and order-svc's memory at start and end.
+
+    uv run python bench/order_lifecycle.py [--seconds 20] [--clients 16] [--staff]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+import httpx
+import psutil
+from aftersales_shared.bus import delete_namespace
+from aftersales_shared.devstack import Stack
+from aftersales_shared.store import connect_mongo
+from aftersales_shared.testing import TEST_SECRET, bearer, free_port
+
+AMQP = "amqp://guest:guest@127.0.0.1:5672/"
+SELLER = "bench-seller"
+
+
+async def lifecycle(
+    client: httpx.AsyncClient,
+    n: int,
+    tag: str,
+    seller_h: dict[str, str],
+    cust_h: dict[str, str],
+    latencies: list[float],
+) -> int:
+    """apply → claim → approve → shipment → receipt → refund → resolve: 7 transitions."""
+
+    async def call(path: str, headers: dict[str, str], body: object = None) -> dict[str, object]:
+        started = time.perf_counter()
+        r = await client.post(path, json=body, headers=headers)
+        latencies.append(time.perf_counter() - started)
+        if r.status_code not in (200, 201):
+            raise RuntimeError(f"{path}: {r.status_code} {r.text}")
+        result: dict[str, object] = r.json()
+        return result
+
+    order = await call(
+        "/v1/service-orders",
+        cust_h,
+        {
+            "order_no": f"B-{tag}-{n}",
+            "seller_id": SELLER,
+            "sku": "SKU-1",
+            "quantity": 1,
+            "paid_amount": "99.00",
+            "category": "phones",
+            "reason": "broken",
+            "description": "bench",
+            "quality_issue": True,
+            "customer_phone": "13800138000",
+        },
+    )
+    base = f"/v1/service-orders/{order['id']}"
+    await call(f"{base}/claim", seller_h)
+    await call(f"{base}/audit", seller_h, {"result": "APPROVE_RETURN"})
+    await call(
+        f"{base}/shipment", cust_h, {"carrier": "SF", "tracking_no": f"T{n}", "freight": "10"}
+    )
+    await call(f"{base}/receipt", seller_h, {"note": "ok"})
+    await call(f"{base}/process", seller_h, {"outcome": "REFUND", "amount": "99.00", "reason": "q"})
+    await call(f"{base}/resolve", cust_h)
+    return 7
+
+
+async def drive(
+    url: str, *, clients: int, seconds: float, staff: bool
+) -> tuple[int, list[float], float]:
+    seller_h = (
+        bearer("seller_staff", sub="bench-staff", seller_id=SELLER)
+        if staff
+        else bearer("seller_admin", sub="bench-boss", seller_id=SELLER)
+    )
+    latencies: list[float] = []
+    deadline = time.perf_counter() + seconds
+
+    async def one(i: int) -> int:
+        done = 0
+        cust_h = bearer("customer", sub=f"bench-cust-{i}")
+        async with httpx.AsyncClient(base_url=url, timeout=30) as client:
+            n = 0
+            while time.perf_counter() < deadline:
+                done += await lifecycle(
+                    client, n, f"{i}-{uuid.uuid4().hex[:6]}", seller_h, cust_h, latencies
+                )
+                n += 1
+        return done
+
+    started = time.perf_counter()
+    total = sum(await asyncio.gather(*(one(i) for i in range(clients))))
+    return total, latencies, time.perf_counter() - started
+
+
+async def bare_cas_rate(mongo_url: str, *, workers: int, seconds: float) -> float:
+    """The store's own limit: read a document, then replace it if its version is unchanged."""
+    client = connect_mongo(mongo_url)
+    coll = client["bench_bare"]["docs"]
+    await coll.delete_many({})
+    await coll.insert_many([{"_id": f"d{i}", "_v": 1, "pad": "x" * 2000} for i in range(workers)])
+    deadline = time.perf_counter() + seconds
+    count = 0
+
+    async def worker(i: int) -> None:
+        nonlocal count
+        while time.perf_counter() < deadline:
+            doc = await coll.find_one({"_id": {"$eq": f"d{i}"}})
+            assert doc is not None
+            r = await coll.replace_one(
+                {"_id": {"$eq": f"d{i}"}, "_v": {"$eq": doc["_v"]}}, {**doc, "_v": doc["_v"] + 1}
+            )
+            count += r.matched_count
+
+    started = time.perf_counter()
+    await asyncio.gather(*(worker(i) for i in range(workers)))
+    rate = count / (time.perf_counter() - started)
+    await client.drop_database("bench_bare")
+    await client.close()
+    return rate
+
+
+async def outbox_drained(mongo_url: str, db: str, *, budget_s: float) -> float:
+    """Seconds until every stored event has been published (confirmed) by the relay."""
+    client = connect_mongo(mongo_url)
+    started = time.perf_counter()
+    try:
+        while time.perf_counter() - started < budget_s:
+            pending = await client[db]["service_orders"].count_documents(
+                {"_outbox_pending": {"$eq": True}}
+            )
+            if pending == 0:
+                return time.perf_counter() - started
+            await asyncio.sleep(0.2)
+        return float("nan")
+    finally:
+        await client.close()
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
+
+
+async def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=16)
+    parser.add_argument("--staff", action="store_true", help="seller steps by a sub-account")
+    args = parser.parse_args()
+    data = Path(tempfile.mkdtemp(prefix="bench-store-"))
+    namespace = f"bench-{uuid.uuid4().hex[:8]}"
+    stack = Stack()
+    try:
+        mongo_url = stack.start_dev_store(port=free_port(), data_dir=data, log_path=data / "log")
+        port = free_port()
+        env = {
+            "AUTH_SECRET": TEST_SECRET,
+            "MONGO_URL": mongo_url,
+            "AMQP_URL": AMQP,
+            "BUS_NAMESPACE": namespace,
+            "CLOCK": "system",
+            "LOG_LEVEL": "WARNING",
+            "MONGO_DB_PREFIX": "bench",
+            "OUTBOX_POLL_S": "0.2",
+        }
+        svc = stack.start_service("order-svc", port=port, env=env, log_path=data / "svc.log")
+        stack.wait_ready(timeout=60)
+        url = f"http://127.0.0.1:{port}"
+        async with httpx.AsyncClient(base_url=url) as c:
+            await c.post(
+                "/v1/sellers",
+                headers=bearer("platform_agent"),
+                json={
+                    "seller_id": SELLER,
+                    "name": "Bench",
+                    "cooperation_mode": "SOP",
+                    "aftersales_contact_phone": "13900000000",
+                },
+            )
+            await c.post(
+                f"/v1/sellers/{SELLER}/staff",
+                headers=bearer("seller_admin", sub="bench-boss", seller_id=SELLER),
+                json={
+                    "staff_id": "bench-staff",
+                    "name": "b",
+                    "permissions": ["AUDIT", "PROCESS"],
+                    "categories": ["phones"],
+                },
+            )
+        proc = psutil.Process(svc.popen.pid)
+        await drive(url, clients=args.clients, seconds=2, staff=args.staff)  # warm-up
+        rss_start = proc.memory_info().rss / 2**20
+        total, latencies, elapsed = await drive(
+            url, clients=args.clients, seconds=args.seconds, staff=args.staff
+        )
+        rss_end = proc.memory_info().rss / 2**20
+        drain = await outbox_drained(mongo_url, "bench_order_svc", budget_s=120)
+        bare = await bare_cas_rate(mongo_url, workers=args.clients, seconds=5)
+        rate = total / elapsed
+        who = "staff" if args.staff else "main"
+        print(f"clients={args.clients} seconds={elapsed:.1f} seller={who}")
+        print(
+            f"transitions={total} rate={rate:.0f}/s p50={pct(latencies, 0.5):.1f}ms "
+            f"p99={pct(latencies, 0.99):.1f}ms"
+        )
+        print(f"bare read+CAS rate={bare:.0f}/s  ratio={rate / bare:.2f}")
+        print(f"outbox drained {drain:.1f}s after the load")
+        print(f"order-svc RSS start={rss_start:.0f}MiB end={rss_end:.0f}MiB")
+    finally:
+        stack.stop()
+        await delete_namespace(AMQP, namespace)
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -1,0 +1,133 @@
+"""MongoDB adapters: orders and sellers as compare-and-set documents, audit images apart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from aftersales_shared.contracts import Envelope
+from aftersales_shared.store import Doc, Versioned, VersionedCollection
+from pymongo import ASCENDING, DESCENDING
+from pymongo.asynchronous.collection import AsyncCollection
+
+from order_svc.domain.order import ServiceOrder
+from order_svc.domain.seller import Seller
+from order_svc.ports import OrderQuery
+
+SUMMARY = (
+    "id",
+    "order_no",
+    "seller_id",
+    "status",
+    "locked",
+    "assignee",
+    "customer_responded",
+    "category",
+    "sku",
+    "quantity",
+    "paid_fen",
+    "outcome",
+    "applied_at",
+    "tracking_no",
+    "customer_tier",
+    "version",
+)
+
+
+def order_doc(order: ServiceOrder) -> Doc:
+    """The stored shape: the order plus the fields the list filters and sorts on."""
+    doc = order.model_dump(mode="json")
+    doc["_id"] = order.id
+    doc["created_ms"] = int(order.applied_at.timestamp() * 1000)
+    doc["tracking_no"] = order.shipment.tracking_no if order.shipment else None
+    return doc
+
+
+class MongoOrders:
+    """Service orders; each write carries the messages it produces."""
+
+    def __init__(self, versioned: VersionedCollection) -> None:
+        self._v = versioned
+        self._c: AsyncCollection[Doc] = versioned.collection
+
+    async def ensure_indexes(self) -> None:
+        for key in ("seller_id", "customer_id"):
+            await self._c.create_index([(key, ASCENDING), ("created_ms", DESCENDING)])
+        for key in ("created_ms", "order_no", "customer_phone", "tracking_no", "status"):
+            await self._c.create_index(key)
+
+    async def get(self, order_id: str) -> tuple[ServiceOrder, Versioned] | None:
+        current = await self._v.get(order_id)
+        if current is None:
+            return None
+        return ServiceOrder.model_validate(current.data), current
+
+    async def add(self, order: ServiceOrder, messages: Sequence[Envelope]) -> None:
+        await self._v.insert(order_doc(order), messages=messages)
+
+    async def save(
+        self, current: Versioned, order: ServiceOrder, messages: Sequence[Envelope]
+    ) -> None:
+        await self._v.save(current, order_doc(order), messages=messages)
+
+    async def find(self, query: OrderQuery) -> list[dict[str, Any]]:
+        """Newest first; `$eq` everywhere so the development store uses its indexes."""
+        where: Doc = {}
+        for key in (
+            "seller_id",
+            "customer_id",
+            "status",
+            "assignee",
+            "customer_responded",
+            "order_no",
+            "customer_phone",
+            "tracking_no",
+        ):
+            value = getattr(query, key)
+            if value is not None:
+                where[key] = {"$eq": value}
+        if query.categories is not None:
+            where["category"] = {"$in": sorted(query.categories)}
+        cursor = (
+            self._c.find(where, {k: 1 for k in SUMMARY})
+            .sort([("created_ms", DESCENDING), ("_id", DESCENDING)])
+            .skip(query.offset)
+            .limit(query.limit)
+        )
+        return [{k: v for k, v in d.items() if k != "_id"} for d in await cursor.to_list()]
+
+
+class MongoSellers:
+    def __init__(self, versioned: VersionedCollection) -> None:
+        self._v = versioned
+
+    async def get(self, seller_id: str) -> tuple[Seller, Versioned] | None:
+        current = await self._v.get(seller_id)
+        if current is None:
+            return None
+        return Seller.model_validate(current.data), current
+
+    async def add(self, seller: Seller) -> None:
+        await self._v.insert({**seller.model_dump(mode="json"), "_id": seller.seller_id})
+
+    async def save(self, current: Versioned, seller: Seller) -> None:
+        await self._v.save(current, {**seller.model_dump(mode="json"), "_id": seller.seller_id})
+
+
+class MongoAttachments:
+    """Audit images, kept out of the order document so reading an order stays light."""
+
+    def __init__(self, collection: AsyncCollection[Doc]) -> None:
+        self._c = collection
+
+    async def put(
+        self, *, attachment_id: str, order_id: str, meta: dict[str, Any], data: bytes
+    ) -> None:
+        await self._c.replace_one(
+            {"_id": {"$eq": attachment_id}},
+            {"_id": attachment_id, "order_id": order_id, **meta, "data": data},
+            upsert=True,
+        )
+
+    async def get(self, attachment_id: str) -> dict[str, Any] | None:
+        return await self._c.find_one({"_id": {"$eq": attachment_id}})

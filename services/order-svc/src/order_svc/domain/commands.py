@@ -1,0 +1,148 @@
+"""What callers send: the payload of each command, validated on entry (422 when malformed)."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+
+from order_svc.domain.model import AuditResult, Outcome, Permission, Rating, Tier
+
+Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, examples=["199.00"])]
+Text = Annotated[str, Field(min_length=1, max_length=2000)]
+Name = Annotated[str, Field(min_length=1, max_length=100)]
+Url = Annotated[str, Field(min_length=1, max_length=1000)]
+
+
+def fen(amount: Decimal) -> int:
+    """A validated Money value in integer fen."""
+    return int(amount * 100)
+
+
+class Payload(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ShipmentIn(Payload):
+    carrier: Name
+    tracking_no: Name
+    freight: Money = Decimal("0")
+
+
+class Apply(Payload):
+    order_no: Name
+    seller_id: Name
+    sku: Name
+    quantity: int = Field(ge=1, le=999)
+    paid_amount: Money
+    category: Name
+    reason: Name
+    description: Text
+    quality_issue: bool
+    customer_tier: Tier = Tier.REGULAR
+    customer_phone: str = Field(pattern=r"^(\+86)?1\d{10}$")
+    photos: list[Url] = Field(default_factory=list, max_length=10)
+    shipment: ShipmentIn | None = None
+
+
+class AttachmentMeta(Payload):
+    """An audit image: its bytes are stored apart; only these facts live on the order."""
+
+    id: str
+    filename: Name
+    content_type: str
+    size_bytes: int = Field(ge=0)
+
+
+class Audit(Payload):
+    result: AuditResult
+    opinion: str | None = Field(default=None, max_length=2000)
+    attachments: list[AttachmentMeta] = Field(default_factory=list)
+    reship_sku: Name | None = None
+
+
+class Feedback(Payload):
+    text: Text
+    photos: list[Url] = Field(default_factory=list, max_length=10)
+
+
+class Receipt(Payload):
+    note: str = Field(default="", max_length=2000)
+    freight: Money | None = None
+
+
+class ReturnFreight(Payload):
+    amount: Money
+
+
+class Process(Payload):
+    outcome: Outcome
+    amount: Money | None = None
+    reason: str | None = Field(default=None, max_length=200)
+    remark: str | None = Field(default=None, max_length=2000)
+    sku: Name | None = None
+    carrier: Name | None = None
+    tracking_no: Name | None = None
+    exchange_turned_refund: bool = False
+
+
+class Message(Payload):
+    text: Text
+
+
+class Resolve(Payload):
+    offline_exchange: bool = False
+    tracking_no: Name | None = None
+    remark: str | None = Field(default=None, max_length=2000)
+
+
+class Abandon(Payload):
+    note: str | None = Field(default=None, max_length=2000)
+
+
+class Arbitration(Payload):
+    reason: Text
+
+
+class Rate(Payload):
+    rating: Rating
+
+
+class ExchangeShipped(Payload):
+    shipped_at: AwareDatetime
+    tracking_no: Name
+
+
+class Ruling(Payload):
+    case_id: str
+    outcome: Outcome
+    amount: Money | None = None
+    sku: str | None = None
+    note: str = ""
+
+
+class Assign(Payload):
+    staff_id: Name
+
+
+class Empty(Payload):
+    """Commands that carry nothing but the order id."""
+
+
+class AssignTo(Payload):
+    """Assignment to a staff member, with that member's rights as the staff records hold them."""
+
+    staff_id: Name
+    permissions: frozenset[Permission]
+    categories: frozenset[str]
+
+
+class ExchangeShippedCmd(ExchangeShipped):
+    exchange_order_id: str
+
+
+class Notice(Payload):
+    """What a system notice needs that the order does not hold (the seller's contact phone)."""
+
+    seller_phone: str = Field(min_length=1, max_length=32)

@@ -1,0 +1,104 @@
+"""Which deadlines an order should have armed, as data; a transition arms and cancels the rest.
+
+Declarative on purpose: from the order's state alone we derive the wanted deadlines (ids are
+deterministic), compare with those armed, and record `timer.schedule` / `timer.cancel` for the
+difference. While the order is locked only cancellations go out (its timers are suspended).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from aftersales_shared.contracts.messages import (
+    DeadlineKind,
+    TimerCancel,
+    TimerResume,
+    TimerSchedule,
+    TimerSuspend,
+)
+
+from order_svc.domain.events import Outgoing
+from order_svc.domain.model import Cmd, Status
+from order_svc.domain.order import ArmedDeadline, ServiceOrder
+
+DAY, HOUR = timedelta(days=1), timedelta(hours=1)
+SHIP_REMINDERS = (5 * DAY, 10 * DAY, 25 * DAY)
+"""After the approval; only the next one is armed, and sending it arms the one after."""
+
+
+def deadline_id(order_id: str, kind: str, n: int | None = None) -> str:
+    """`<order>:<KIND>` or `<order>:<KIND>:<n>`: scheduling twice keeps one."""
+    return f"{order_id}:{kind}" if n is None else f"{order_id}:{kind}:{n}"
+
+
+def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
+    """The deadlines the rules of domain.md call for in the order's current state."""
+    out: dict[str, ArmedDeadline] = {}
+
+    def arm(kind: DeadlineKind, due: datetime, n: int | None = None) -> None:
+        out[deadline_id(o.id, kind, n)] = ArmedDeadline(kind=kind, due_at=due)
+
+    if o.status in (Status.PENDING_CLAIM, Status.PENDING_AUDIT) and o.audited_at is None:
+        arm("PRE_COMPENSATION", o.applied_at + 7 * DAY)
+        arm("AUDIT_OVERDUE", o.applied_at + 12 * HOUR)
+    elif o.status is Status.AWAITING_FEEDBACK and o.audit is not None:
+        arm("FEEDBACK_TIMEOUT", o.audit.at + 15 * DAY)
+    elif o.status is Status.AWAITING_RETURN and o.audit is not None:
+        if o.shipment is None:
+            if o.reminders_sent < len(SHIP_REMINDERS):
+                n = o.reminders_sent + 1
+                arm("SHIP_REMINDER", o.audit.at + SHIP_REMINDERS[n - 1], n)
+        else:
+            started = max(o.shipment.at, o.audit.at)
+            arm("SELLER_RETURN_WARNING", started + 10 * DAY)
+            arm("AUTO_REFUND", started + 15 * DAY)
+    elif o.status is Status.PENDING_PROCESS and o.received_at and o.processed_at is None:
+        arm("PROCESS_OVERDUE", o.received_at + 48 * HOUR)
+    return out
+
+
+def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
+    """Timer commands for the change from `before` to `after`; updates `after.deadlines`.
+
+    A deadline already due is dropped without a cancel: it has fired (or will, and then finds
+    itself no longer armed and changes nothing).
+    """
+    out: list[Outgoing] = []
+    if after.locked and not before.locked:
+        out.append(Outgoing("timer.suspend", TimerSuspend(order_id=after.id), "timer.suspend"))
+    armed = dict(before.deadlines)
+    want = wanted(after)
+    now = after.history[-1].at if after.history else None
+    for did in sorted(set(armed) - set(want)):
+        if now is None or armed[did].due_at > now:
+            out.append(Outgoing("timer.cancel", TimerCancel(deadline_id=did), f"cancel.{did}"))
+        del armed[did]
+    if not after.locked:
+        for did, d in sorted(want.items()):
+            if did not in armed:
+                data = {"order_version": after.version, "order_no": after.order_no}
+                payload = TimerSchedule(
+                    deadline_id=did,
+                    kind=d.kind,
+                    order_id=after.id,
+                    due_at=d.due_at,
+                    data=data,
+                )
+                out.append(Outgoing("timer.schedule", payload, f"schedule.{did}"))
+                armed[did] = d
+    if before.locked and not after.locked and armed:
+        out.append(Outgoing("timer.resume", TimerResume(order_id=after.id), "timer.resume"))
+    after.deadlines = armed
+    return out
+
+
+DEADLINE_COMMANDS: dict[str, Cmd] = {
+    "AUTO_REFUND": Cmd.AUTO_REFUND,
+    "FEEDBACK_TIMEOUT": Cmd.FEEDBACK_TIMEOUT,
+    "PRE_COMPENSATION": Cmd.PRE_COMPENSATE,
+    "AUDIT_OVERDUE": Cmd.AUDIT_OVERDUE,
+    "PROCESS_OVERDUE": Cmd.PROCESS_OVERDUE,
+    "SHIP_REMINDER": Cmd.AUTO_SHIP_REMINDER,
+    "SELLER_RETURN_WARNING": Cmd.RETURN_WARNING,
+}
+"""What order-svc does when timer-svc reports a deadline as fired."""

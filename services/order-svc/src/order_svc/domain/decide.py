@@ -1,0 +1,174 @@
+"""Deciding a command: guards first (tenancy, role, permission, lock, state), then the effect."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from aftersales_shared.errors import InvalidTransition, Locked, NotFound, NotPermitted
+
+from order_svc.domain.actors import Actor
+from order_svc.domain.commands import Apply, Payload, fen
+from order_svc.domain.deadlines import rearm
+from order_svc.domain.events import Outgoing, order_event
+from order_svc.domain.freight import initial_freight
+from order_svc.domain.model import ActorKind, Cmd, Status
+from order_svc.domain.notices import customer_sms
+from order_svc.domain.order import HistoryEntry, ServiceOrder, Shipment
+from order_svc.domain.table import EVENT_OF, TRANSITIONS, WHO
+
+
+@dataclass
+class Ctx:
+    """What an effect works on: a private copy of the order, and what it records."""
+
+    order: ServiceOrder
+    cmd: Cmd
+    actor: Actor
+    now: datetime
+    payload: Payload | None
+    detail: str = ""
+    audit_result: str | None = None
+    charged_to_seller_fen: int | None = None
+    exchange_id: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+    extra: list[Outgoing] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Decision:
+    """The order after an accepted command and the messages to store with it."""
+
+    order: ServiceOrder
+    messages: list[Outgoing]
+
+
+def visible_to(order: ServiceOrder, actor: Actor) -> bool:
+    """Tenancy: customers see their own orders, sellers their own (staff: their categories)."""
+    if actor.kind is ActorKind.CUSTOMER:
+        return order.customer_id == actor.id
+    if actor.kind is ActorKind.SELLER:
+        return order.seller_id == actor.seller_id and actor.sees_category(order.category)
+    return True
+
+
+def check(order: ServiceOrder, cmd: Cmd, actor: Actor) -> Status:
+    """The next state if `actor` may issue `cmd` now; else the error that says why not."""
+    if not visible_to(order, actor):
+        raise NotFound(f"service order {order.id} not found")
+    rule = WHO[cmd]
+    name = cmd.value.lower()
+    if actor.kind not in rule.kinds:
+        raise NotPermitted(f"a {actor.role} may not {name}")
+    if actor.kind is ActorKind.SELLER:
+        if rule.main_only and not actor.main_account:
+            raise NotPermitted(f"only the seller's main account may {name}")
+        if rule.permission is not None and rule.permission not in actor.permissions:
+            raise NotPermitted(f"{name} needs the {rule.permission} permission")
+        if rule.owner_only and not actor.main_account and order.assignee != actor.id:
+            raise NotPermitted("only the staff member who claimed this order may audit it")
+    if order.locked and not rule.while_locked:
+        raise Locked("the order is locked by an arbitration case; it can only be viewed")
+    nxt = TRANSITIONS.get((order.status, cmd))
+    if nxt is None:
+        raise InvalidTransition(
+            f"{name} is not allowed in {order.status}",
+            status=order.status.value,
+            allowed_in=sorted(s.value for (s, c) in TRANSITIONS if c is cmd),
+        )
+    if cmd is Cmd.APPLY_RULING and not order.locked:
+        raise InvalidTransition("no arbitration case is open on this order")
+    return nxt
+
+
+def execute(
+    order: ServiceOrder, cmd: Cmd, *, actor: Actor, now: datetime, payload: Payload | None = None
+) -> Decision:
+    """Apply one command to an order; the input order is never modified."""
+    from order_svc.domain.effects import EFFECTS
+
+    nxt = check(order, cmd, actor)
+    ctx = Ctx(order=order.model_copy(deep=True), cmd=cmd, actor=actor, now=now, payload=payload)
+    EFFECTS[cmd](ctx)
+    new = ctx.order
+    new.status = nxt
+    new.version = order.version + 1
+    new.history.append(
+        HistoryEntry(
+            at=now,
+            actor_id=actor.id,
+            actor_role=actor.role,
+            command=cmd.value,
+            status_from=order.status.value,
+            status_to=nxt.value,
+            detail=ctx.detail,
+        )
+    )
+    name = EVENT_OF[cmd]
+    events = (
+        []
+        if name is None
+        else [
+            order_event(
+                new,
+                name=name,
+                command=cmd.value,
+                status_from=order.status.value,
+                actor=actor,
+                audit_result=ctx.audit_result,
+                charged_to_seller_fen=ctx.charged_to_seller_fen,
+                exchange_id=ctx.exchange_id,
+                data=ctx.data,
+            )
+        ]
+    )
+    timers = rearm(order, new)
+    return Decision(order=new, messages=[*events, *ctx.extra, *customer_sms(cmd, new), *timers])
+
+
+def apply(payload: Apply, *, order_id: str, customer: Actor, now: datetime) -> Decision:
+    """A customer's application creates an order in PENDING_CLAIM."""
+    if customer.kind is not ActorKind.CUSTOMER:
+        raise NotPermitted("only a customer may apply for after-sales")
+    order = ServiceOrder(
+        id=order_id,
+        order_no=payload.order_no,
+        seller_id=payload.seller_id,
+        customer_id=customer.id,
+        customer_phone=payload.customer_phone,
+        customer_tier=payload.customer_tier,
+        sku=payload.sku,
+        quantity=payload.quantity,
+        paid_fen=fen(payload.paid_amount),
+        category=payload.category,
+        reason=payload.reason,
+        description=payload.description,
+        quality_issue=payload.quality_issue,
+        photos=list(payload.photos),
+        freight=initial_freight(quality_issue=payload.quality_issue, tier=payload.customer_tier),
+        applied_at=now,
+    )
+    if payload.shipment is not None:
+        s = payload.shipment
+        order.shipment = Shipment(
+            carrier=s.carrier,
+            tracking_no=s.tracking_no,
+            freight_fen=fen(s.freight),
+            by=customer.id,
+            at=now,
+        )
+        order.freight.customer_paid_fen = fen(s.freight)
+    order.history.append(
+        HistoryEntry(
+            at=now,
+            actor_id=customer.id,
+            actor_role=customer.role,
+            command="APPLY",
+            status_from=None,
+            status_to=order.status.value,
+        )
+    )
+    event = order_event(order, name="applied", command="APPLY", status_from=None, actor=customer)
+    timers = rearm(order.model_copy(), order)
+    return Decision(order=order, messages=[event, *timers])

@@ -1,0 +1,155 @@
+"""Effects of arbitration, rating, order management's callback and the system's own rules."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from aftersales_shared.contracts.messages import ArbitrationRequested
+from aftersales_shared.errors import Invalid, InvalidTransition, NotFound
+
+from order_svc.domain import commands as c
+from order_svc.domain.decide import Ctx
+from order_svc.domain.events import Outgoing
+from order_svc.domain.model import Cmd, Outcome
+from order_svc.domain.money import show
+from order_svc.domain.notices import sms
+from order_svc.domain.order import ArbitrationInfo
+from order_svc.domain.tools import add_exchange, issue_refund, need, require
+
+
+def request_arbitration(ctx: Ctx) -> None:
+    p = need(ctx, c.Arbitration)
+    o = ctx.order
+    o.locked = True
+    o.arbitration = ArbitrationInfo(
+        reason=p.reason, requested_by=ctx.actor.id, requested_at=ctx.now
+    )
+    ctx.detail = p.reason
+    snapshot = {
+        "status": o.status.value,
+        "order_no": o.order_no,
+        "paid_amount": show(o.paid_fen),
+        "refund_amount": show(o.refunded_fen),
+        "outcome": o.outcome,
+        "category": o.category,
+        "customer_id": o.customer_id,
+    }
+    payload = ArbitrationRequested(
+        order_id=o.id,
+        seller_id=o.seller_id,
+        reason=p.reason,
+        requested_by=ctx.actor.id,
+        snapshot=snapshot,
+    )
+    ctx.extra.append(Outgoing(type="arbitration.requested", payload=payload, key="arbitration"))
+
+
+def apply_ruling(ctx: Ctx) -> None:
+    p = need(ctx, c.Ruling)
+    o = ctx.order
+    if p.outcome is Outcome.REFUND:
+        require(p.amount, "a REFUND ruling needs its amount", "amount")
+        assert p.amount is not None
+        if o.refund is None:
+            issue_refund(ctx, c.fen(p.amount), reason="arbitration", remark=p.note)
+    elif p.outcome is Outcome.EXCHANGE:
+        require(p.sku, "an EXCHANGE ruling needs the sku", "sku")
+        assert p.sku is not None
+        add_exchange(ctx, sku=p.sku)
+    elif p.outcome not in (Outcome.RETURN_ORIGINAL, Outcome.CLAIM_REJECTED):
+        raise Invalid(f"{p.outcome} is not a ruling", field="outcome")
+    o.outcome = p.outcome
+    o.locked = False
+    case = o.arbitration or ArbitrationInfo(
+        reason="", requested_by="platform", requested_at=ctx.now
+    )
+    o.arbitration = case.model_copy(
+        update={"case_id": p.case_id, "ruling": p.outcome.value, "ruled_at": ctx.now}
+    )
+    o.done_at = ctx.now
+    ctx.detail = f"ruling {p.outcome.value}: {p.note}"
+    ctx.data |= {"case_id": p.case_id, "ruling": p.outcome.value}
+
+
+def rate(ctx: Ctx) -> None:
+    p = need(ctx, c.Rate)
+    if ctx.order.rating is not None:
+        raise InvalidTransition("this order has already been rated")
+    ctx.order.rating, ctx.order.rated_at = p.rating, ctx.now
+    ctx.detail = p.rating.value
+
+
+def exchange_shipped(ctx: Ctx) -> None:
+    p = need(ctx, c.ExchangeShippedCmd)
+    xo = ctx.order.exchange(p.exchange_order_id)
+    if xo is None:
+        raise NotFound(f"exchange order {p.exchange_order_id} not found")
+    if xo.shipped_at is not None:
+        raise InvalidTransition("this exchange order is already shipped")
+    xo.shipped_at, xo.tracking_no = p.shipped_at, p.tracking_no
+    ctx.exchange_id = xo.id
+    ctx.detail = f"exchange order {xo.id} shipped, {p.tracking_no}"
+
+
+def auto_refund(ctx: Ctx) -> None:
+    issue_refund(ctx, ctx.order.paid_fen, reason="auto refund: no receipt within 15 days")
+    ctx.order.outcome, ctx.order.done_at = Outcome.AUTO_REFUND, ctx.now
+
+
+def pre_compensate(ctx: Ctx) -> None:
+    issue_refund(ctx, ctx.order.paid_fen, reason="pre-compensation: no decision in 7 days")
+    ctx.order.outcome, ctx.order.done_at = Outcome.PRE_COMPENSATION, ctx.now
+    ctx.charged_to_seller_fen = ctx.order.paid_fen
+
+
+def flag(name: str) -> Callable[[Ctx], None]:
+    """A system flag that can be raised once (a repeated firing changes nothing)."""
+
+    def effect(ctx: Ctx) -> None:
+        if getattr(ctx.order, name):
+            raise InvalidTransition(f"{name} is already recorded")
+        setattr(ctx.order, name, True)
+
+    return effect
+
+
+def auto_ship_reminder(ctx: Ctx) -> None:
+    if ctx.order.shipment is not None:
+        raise InvalidTransition("the customer has already shipped the goods back")
+    ctx.order.reminders_sent += 1
+    ctx.detail = f"automatic ship reminder {ctx.order.reminders_sent}"
+
+
+def return_warning(ctx: Ctx) -> None:
+    p = need(ctx, c.Notice)
+    params = {"order_no": ctx.order.order_no, "days_left": "5"}
+    key = f"v{ctx.order.version + 1}.SELLER_RETURN_WARNING"
+    ctx.extra.append(
+        sms(
+            ctx.order,
+            template="SELLER_RETURN_WARNING",
+            recipient=p.seller_phone,
+            params=params,
+            key=key,
+        )
+    )
+    ctx.detail = "seller warned: 5 days left before the auto refund"
+
+
+def nothing(ctx: Ctx) -> None:
+    """Only the state changes."""
+
+
+EFFECTS: dict[Cmd, Callable[[Ctx], None]] = {
+    Cmd.REQUEST_ARBITRATION: request_arbitration,
+    Cmd.APPLY_RULING: apply_ruling,
+    Cmd.RATE: rate,
+    Cmd.EXCHANGE_SHIPPED: exchange_shipped,
+    Cmd.AUTO_REFUND: auto_refund,
+    Cmd.FEEDBACK_TIMEOUT: nothing,
+    Cmd.PRE_COMPENSATE: pre_compensate,
+    Cmd.AUDIT_OVERDUE: flag("audit_overdue"),
+    Cmd.PROCESS_OVERDUE: flag("process_overdue"),
+    Cmd.AUTO_SHIP_REMINDER: auto_ship_reminder,
+    Cmd.RETURN_WARNING: return_warning,
+}

@@ -1,0 +1,163 @@
+"""The single-order commands: each path maps the caller and body to one domain command."""
+
+from collections.abc import Callable
+from typing import Annotated, Any
+
+from aftersales_shared.auth import CurrentPrincipal
+from aftersales_shared.errors import Invalid
+from fastapi import APIRouter, Body, Request
+from fastapi.responses import JSONResponse
+
+from order_svc.domain import commands as c
+from order_svc.domain.actors import Actor
+from order_svc.domain.model import PROCESS_COMMANDS, ActorKind, Cmd
+from order_svc.entrypoints.deps import CorrelationDep, IdempotencyKey, OrdersDep, idempotent
+from order_svc.entrypoints.views import order_view
+
+router = APIRouter(prefix="/v1/service-orders", tags=["service order commands"])
+Picker = Callable[[Actor, Any], tuple[Cmd, c.Payload | None]]
+
+
+def _process(_: Actor, body: c.Process) -> tuple[Cmd, c.Payload | None]:
+    cmd = PROCESS_COMMANDS.get(body.outcome)
+    if cmd is None:
+        raise Invalid(f"{body.outcome} is not a processing outcome", field="outcome")
+    return cmd, body
+
+
+def _message(actor: Actor, body: c.Message) -> tuple[Cmd, c.Payload | None]:
+    return (Cmd.LEAVE_MESSAGE if actor.kind is ActorKind.CUSTOMER else Cmd.REPLY), body
+
+
+def _resolve(actor: Actor, body: c.Resolve | None) -> tuple[Cmd, c.Payload | None]:
+    body = body or c.Resolve()
+    if actor.kind is ActorKind.CUSTOMER:
+        return Cmd.CONFIRM_RESOLVED, body
+    return (Cmd.OFFLINE_EXCHANGE_UNRESOLVED if body.offline_exchange else Cmd.MARK_RESOLVED), body
+
+
+def fixed(cmd: Cmd) -> Picker:
+    """A command that does not depend on who calls."""
+    return lambda _actor, body: (cmd, body)
+
+
+def command_route(
+    path: str,
+    body_type: Any,
+    pick: Picker,
+    summary: str,
+    *,
+    method: str = "POST",
+    optional: bool = False,
+) -> None:
+    """Register one path: authenticate, idempotency, run the command, answer with the order."""
+
+    async def run(
+        order_id: str,
+        body: Any,
+        request: Request,
+        principal: Any,
+        orders: OrdersDep,
+        key: str | None,
+        cid: str | None,
+    ) -> JSONResponse:
+        async def action() -> tuple[int, Any]:
+            order, actor = await orders.command(
+                principal, order_id, lambda actor: pick(actor, body), correlation_id=cid
+            )
+            return 200, order_view(order, actor)
+
+        return await idempotent(
+            request=request, principal=principal, key=key, body=body, action=action
+        )
+
+    if body_type is None:
+
+        async def endpoint(
+            order_id: str,
+            request: Request,
+            principal: CurrentPrincipal,
+            orders: OrdersDep,
+            key: IdempotencyKey = None,
+            cid: CorrelationDep = None,
+        ) -> JSONResponse:
+            return await run(order_id, None, request, principal, orders, key, cid)
+    elif optional:
+
+        async def endpoint(  # type: ignore[misc]
+            order_id: str,
+            request: Request,
+            principal: CurrentPrincipal,
+            orders: OrdersDep,
+            body: Annotated[body_type | None, Body()] = None,
+            key: IdempotencyKey = None,
+            cid: CorrelationDep = None,
+        ) -> JSONResponse:
+            return await run(order_id, body, request, principal, orders, key, cid)
+    else:
+
+        async def endpoint(  # type: ignore[misc]
+            order_id: str,
+            body: body_type,
+            request: Request,
+            principal: CurrentPrincipal,
+            orders: OrdersDep,
+            key: IdempotencyKey = None,
+            cid: CorrelationDep = None,
+        ) -> JSONResponse:
+            return await run(order_id, body, request, principal, orders, key, cid)
+
+    router.add_api_route(f"/{{order_id}}/{path}", endpoint, methods=[method], summary=summary)
+
+
+command_route("claim", None, fixed(Cmd.CLAIM), "Claim (staff with AUDIT): → PENDING_AUDIT")
+command_route("feedback", c.Feedback, fixed(Cmd.FEEDBACK), "Customer feedback → PENDING_AUDIT")
+command_route(
+    "shipment",
+    c.ShipmentIn,
+    fixed(Cmd.RECORD_SHIPMENT),
+    "Return shipment, by the customer or the seller on their behalf",
+)
+command_route("ship-reminder", None, fixed(Cmd.REMIND_SHIP), "Remind the customer to ship")
+command_route(
+    "receipt",
+    c.Receipt,
+    fixed(Cmd.REGISTER_RECEIPT),
+    "Register the receipt (PROCESS; allowed while locked) → PENDING_PROCESS",
+)
+command_route(
+    "return-freight",
+    c.ReturnFreight,
+    fixed(Cmd.SET_RETURN_FREIGHT),
+    "Set the return freight to pay back (PROCESS)",
+    method="PUT",
+)
+command_route(
+    "process",
+    c.Process,
+    _process,
+    "Process: REFUND, EXCHANGE, RETURN_ORIGINAL, OFFLINE_EXCHANGE → PROVISIONALLY_DONE",
+)
+command_route("reopen", None, fixed(Cmd.REOPEN), "Reopen a RETURN_ORIGINAL / OFFLINE_EXCHANGE")
+command_route("messages", c.Message, _message, "Customer leaves a message / seller replies")
+command_route(
+    "resolve",
+    c.Resolve,
+    _resolve,
+    "Customer confirms, or seller marks resolved (optionally offline exchange)",
+    optional=True,
+)
+command_route(
+    "abandon",
+    c.Abandon,
+    fixed(Cmd.ABANDON),
+    "Customer abandons (a seller must note the customer's consent)",
+    optional=True,
+)
+command_route(
+    "arbitration",
+    c.Arbitration,
+    fixed(Cmd.REQUEST_ARBITRATION),
+    "Request arbitration: locks the order and opens a case",
+)
+command_route("rating", c.Rate, fixed(Cmd.RATE), "Customer rates the service")

@@ -1,0 +1,117 @@
+"""Applying for and reading service orders; order management's exchange callback."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+from aftersales_shared.auth import CurrentPrincipal
+from aftersales_shared.errors import NotFound
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from order_svc.domain import commands as c
+from order_svc.domain.model import Cmd, Status
+from order_svc.domain.order import order_id_of_exchange
+from order_svc.entrypoints.deps import CorrelationDep, IdempotencyKey, OrdersDep, idempotent
+from order_svc.entrypoints.views import order_view, summary_view
+from order_svc.ports import OrderQuery
+
+router = APIRouter(prefix="/v1", tags=["service orders"])
+
+
+@router.post("/service-orders", status_code=201, summary="Apply for after-sales (customer)")
+async def apply_for(
+    body: c.Apply,
+    request: Request,
+    principal: CurrentPrincipal,
+    orders: OrdersDep,
+    key: IdempotencyKey = None,
+    cid: CorrelationDep = None,
+) -> JSONResponse:
+    async def action() -> tuple[int, Any]:
+        order = await orders.apply(principal, body, correlation_id=cid)
+        return 201, order_view(order, await orders.actor_of(principal))
+
+    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
+
+
+@router.get("/service-orders", summary="List orders (yours only), newest first")
+async def list_orders(
+    principal: CurrentPrincipal,
+    orders: OrdersDep,
+    status: Status | None = None,
+    assignee: str | None = None,
+    customer_responded: bool | None = None,
+    order_no: str | None = None,
+    customer_phone: str | None = None,
+    tracking_no: str | None = None,
+    offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
+    limit: Annotated[int, Query(ge=1, le=100)] = 20,
+) -> dict[str, Any]:
+    query = OrderQuery(
+        status=status,
+        assignee=assignee,
+        customer_responded=customer_responded,
+        order_no=order_no,
+        customer_phone=customer_phone,
+        tracking_no=tracking_no,
+        offset=offset,
+        limit=limit + 1,
+    )
+    rows = await orders.search(principal, query)
+    more = len(rows) > limit
+    return {
+        "items": [summary_view(r) for r in rows[:limit]],
+        "offset": offset,
+        "limit": limit,
+        "next_offset": offset + limit if more else None,
+    }
+
+
+@router.get("/service-orders/{order_id}", summary="One order with its history")
+async def get_order(order_id: str, principal: CurrentPrincipal, orders: OrdersDep) -> Any:
+    order, actor = await orders.view(principal, order_id)
+    return order_view(order, actor, orders.clock.now())
+
+
+@router.get(
+    "/service-orders/{order_id}/attachments/{attachment_id}",
+    summary="An audit image (seller and platform only; never the customer)",
+)
+async def get_attachment(
+    order_id: str, attachment_id: str, principal: CurrentPrincipal, orders: OrdersDep
+) -> Response:
+    order, actor = await orders.view(principal, order_id)
+    metas = order.audit.attachments if order.audit else []
+    if actor.kind == "customer" or all(m.id != attachment_id for m in metas):
+        raise NotFound(f"attachment {attachment_id} not found")
+    stored = await orders.attachments.get(attachment_id)
+    if stored is None:
+        raise NotFound(f"attachment {attachment_id} not found")
+    return Response(bytes(stored["data"]), media_type=stored["content_type"])
+
+
+@router.post(
+    "/exchange-orders/{exchange_order_id}/shipped",
+    summary="Order management: the exchange order has shipped (platform)",
+)
+async def exchange_shipped(
+    exchange_order_id: str,
+    body: c.ExchangeShipped,
+    request: Request,
+    principal: CurrentPrincipal,
+    orders: OrdersDep,
+    key: IdempotencyKey = None,
+    cid: CorrelationDep = None,
+) -> JSONResponse:
+    async def action() -> tuple[int, Any]:
+        order_id = order_id_of_exchange(exchange_order_id)
+        if order_id is None:
+            raise NotFound(f"exchange order {exchange_order_id} not found")
+        payload = c.ExchangeShippedCmd(exchange_order_id=exchange_order_id, **body.model_dump())
+        order, actor = await orders.command(
+            principal, order_id, lambda _a: (Cmd.EXCHANGE_SHIPPED, payload), correlation_id=cid
+        )
+        return 200, order_view(order, actor)
+
+    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)

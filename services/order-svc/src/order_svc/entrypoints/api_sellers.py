@@ -1,0 +1,84 @@
+"""Sellers and their staff."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aftersales_shared.auth import CurrentPrincipal
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import JSONResponse
+
+from order_svc.domain.seller import Seller, Staff, StaffChange
+from order_svc.entrypoints.deps import IdempotencyKey, SellersDep, idempotent
+from order_svc.seller_handlers import SellerChange
+
+router = APIRouter(prefix="/v1/sellers", tags=["sellers and staff"])
+
+
+@router.post("", status_code=201, summary="Register a seller (platform)")
+async def create_seller(
+    body: Seller,
+    request: Request,
+    principal: CurrentPrincipal,
+    sellers: SellersDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def action() -> tuple[int, Any]:
+        return 201, (await sellers.create(principal, body)).model_dump(mode="json")
+
+    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
+
+
+@router.get("/{seller_id}", summary="A seller (its own accounts, the platform)")
+async def get_seller(seller_id: str, principal: CurrentPrincipal, sellers: SellersDep) -> Any:
+    return (await sellers.get(principal, seller_id)).model_dump(mode="json")
+
+
+@router.patch("/{seller_id}", summary="Change name or after-sales contact phone")
+async def update_seller(
+    seller_id: str, body: SellerChange, principal: CurrentPrincipal, sellers: SellersDep
+) -> Any:
+    return (await sellers.update(principal, seller_id, body)).model_dump(mode="json")
+
+
+@router.post("/{seller_id}/staff", status_code=201, summary="Add a sub-account (at most 10)")
+async def add_staff(
+    seller_id: str,
+    body: Staff,
+    request: Request,
+    principal: CurrentPrincipal,
+    sellers: SellersDep,
+    key: IdempotencyKey = None,
+) -> JSONResponse:
+    async def action() -> tuple[int, Any]:
+        seller = await sellers.add_staff(principal, seller_id, body)
+        return 201, seller.staff[body.staff_id].model_dump(mode="json")
+
+    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
+
+
+@router.get("/{seller_id}/staff", summary="The sub-accounts (main account)")
+async def list_staff(seller_id: str, principal: CurrentPrincipal, sellers: SellersDep) -> Any:
+    return {
+        "items": [s.model_dump(mode="json") for s in await sellers.list_staff(principal, seller_id)]
+    }
+
+
+@router.patch("/{seller_id}/staff/{staff_id}", summary="Change permissions or categories")
+async def change_staff(
+    seller_id: str,
+    staff_id: str,
+    body: StaffChange,
+    principal: CurrentPrincipal,
+    sellers: SellersDep,
+) -> Any:
+    seller = await sellers.change_staff(principal, seller_id, staff_id, body)
+    return seller.staff[staff_id].model_dump(mode="json")
+
+
+@router.delete("/{seller_id}/staff/{staff_id}", status_code=204, summary="Remove a sub-account")
+async def remove_staff(
+    seller_id: str, staff_id: str, principal: CurrentPrincipal, sellers: SellersDep
+) -> Response:
+    await sellers.remove_staff(principal, seller_id, staff_id)
+    return Response(status_code=204)

@@ -1,0 +1,65 @@
+"""FastAPI dependencies and the idempotent-response helper every state-changing route uses."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+from aftersales_shared.auth import Principal
+from aftersales_shared.service import Runtime, runtime_of
+from aftersales_shared.store import StoredResponse
+from fastapi import Depends, Header, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import JSONResponse
+
+from order_svc.handlers import OrderService
+from order_svc.seller_handlers import SellerService
+
+
+def order_service(request: Request) -> OrderService:
+    service: OrderService = runtime_of(request).extras["orders"]
+    return service
+
+
+def seller_service(request: Request) -> SellerService:
+    service: SellerService = runtime_of(request).extras["sellers"]
+    return service
+
+
+def correlation_id(request: Request) -> str | None:
+    value: str | None = request.scope.get("state", {}).get("correlation_id")
+    return value
+
+
+OrdersDep = Annotated[OrderService, Depends(order_service)]
+SellersDep = Annotated[SellerService, Depends(seller_service)]
+CorrelationDep = Annotated[str | None, Depends(correlation_id)]
+IdempotencyKey = Annotated[
+    str | None,
+    Header(alias="Idempotency-Key", description="Same key + same body: the first answer again"),
+]
+
+
+async def idempotent(
+    *,
+    request: Request,
+    principal: Principal,
+    key: str | None,
+    body: Any,
+    action: Callable[[], Awaitable[tuple[int, Any]]],
+) -> JSONResponse:
+    """Run `action` once per (caller, route, key); a retry replays the stored answer."""
+    runtime: Runtime = runtime_of(request)
+    if key is None:
+        status, payload = await action()
+        return JSONResponse(payload, status)
+
+    async def run() -> StoredResponse:
+        status, payload = await action()
+        return StoredResponse(status=status, body=jsonable_encoder(payload))
+
+    scope = f"{principal.role}:{principal.sub}:{request.method}:{request.url.path}"
+    stored = await runtime.idempotency.run(
+        scope=scope, key=key, request_body=jsonable_encoder(body), action=run
+    )
+    return JSONResponse(stored.body, stored.status)

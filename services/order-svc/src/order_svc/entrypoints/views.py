@@ -1,0 +1,54 @@
+"""What callers see: amounts as "123.45", audit images hidden from customers."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from order_svc.domain.actors import Actor
+from order_svc.domain.model import ActorKind
+from order_svc.domain.money import show
+from order_svc.domain.order import ServiceOrder
+
+RENAMED = {"paid": "paid_amount"}
+
+
+def shown(value: Any) -> Any:
+    """Every `*_fen` integer becomes a decimal string without the suffix, recursively."""
+    if isinstance(value, list):
+        return [shown(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, v in value.items():
+        if key.endswith("_fen"):
+            name = key.removesuffix("_fen")
+            out[RENAMED.get(name, name)] = None if v is None else show(v)
+        else:
+            out[key] = shown(v)
+    return out
+
+
+def next_deadlines(order: ServiceOrder, now: datetime | None) -> dict[str, str]:
+    """The next pending deadline of each kind (after `now`)."""
+    nxt: dict[str, datetime] = {}
+    for d in order.deadlines.values():
+        if (now is None or d.due_at > now) and (d.kind not in nxt or d.due_at < nxt[d.kind]):
+            nxt[d.kind] = d.due_at
+    return {kind: at.isoformat() for kind, at in sorted(nxt.items())}
+
+
+def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
+    """The full order with its history, as this actor may see it."""
+    data = order.model_dump(mode="json")
+    data["refund_amount"] = show(order.refunded_fen)
+    data["next_deadlines"] = next_deadlines(order, now)
+    data.pop("deadlines", None)
+    if actor.kind is ActorKind.CUSTOMER and data.get("audit"):
+        data["audit"].pop("attachments", None)
+    return shown(data)  # type: ignore[no-any-return]
+
+
+def summary_view(doc: dict[str, Any]) -> dict[str, Any]:
+    """A list row."""
+    return shown(doc)  # type: ignore[no-any-return]

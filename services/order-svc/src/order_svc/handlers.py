@@ -1,0 +1,168 @@
+"""Use cases: load, decide with the pure domain, store the order and its messages in one write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import structlog
+from aftersales_shared.auth import Principal, Role
+from aftersales_shared.clock import Clock
+from aftersales_shared.contracts import Envelope, envelope, new_id
+from aftersales_shared.errors import (
+    AppError,
+    Invalid,
+    NotFound,
+    NotPermitted,
+)
+
+from order_svc.domain import commands as c
+from order_svc.domain.actors import Actor
+from order_svc.domain.decide import Decision, apply, execute, visible_to
+from order_svc.domain.model import Cmd
+from order_svc.domain.order import ServiceOrder
+from order_svc.ports import Attachments, OrderQuery, Orders, Sellers
+
+log = structlog.get_logger(__name__)
+Pick = Callable[[Actor], tuple[Cmd, c.Payload | None]]
+
+
+def envelopes(decision: Decision, *, correlation_id: str | None) -> list[Envelope]:
+    """The decision's messages, with ids that a retry of the same write would reproduce."""
+    o = decision.order
+    at = o.history[-1].at
+    return [
+        envelope(
+            type=m.type,
+            payload=m.payload,
+            occurred_at=at,
+            seller_id=o.seller_id,
+            correlation_id=correlation_id,
+            id=f"{o.id}.v{o.version}.{m.key}",
+        )
+        for m in decision.messages
+    ]
+
+
+@dataclass
+class OrderService:
+    """Every order use case; collaborators are injected by bootstrap."""
+
+    orders: Orders
+    sellers: Sellers
+    attachments: Attachments
+    clock: Clock
+    ids: Callable[[], str] = new_id
+
+    async def actor_of(self, principal: Principal) -> Actor:
+        """The domain actor; a sub-account's rights come from the staff records, read now."""
+        match principal.role:
+            case Role.CUSTOMER:
+                return Actor.customer(principal.sub)
+            case Role.SELLER_ADMIN:
+                assert principal.seller_id is not None
+                return Actor.main(principal.sub, principal.seller_id)
+            case Role.SELLER_STAFF:
+                assert principal.seller_id is not None
+                found = await self.sellers.get(principal.seller_id)
+                if found is None:
+                    raise NotPermitted("your seller is not registered")
+                return found[0].actor_for_staff(principal.sub)
+            case Role.PLATFORM_AGENT:
+                return Actor.platform(principal.sub)
+        raise NotPermitted(f"a {principal.role} has no access to service orders")
+
+    async def apply(
+        self, principal: Principal, payload: c.Apply, *, correlation_id: str | None = None
+    ) -> ServiceOrder:
+        """A customer's application; the seller must be registered."""
+        if principal.role is not Role.CUSTOMER:
+            raise NotPermitted("only a customer may apply for after-sales")
+        if await self.sellers.get(payload.seller_id) is None:
+            raise Invalid(f"seller {payload.seller_id} is not registered", field="seller_id")
+        decision = apply(
+            payload,
+            order_id=self.ids(),
+            customer=Actor.customer(principal.sub),
+            now=self.clock.now(),
+        )
+        await self.orders.add(decision.order, envelopes(decision, correlation_id=correlation_id))
+        return decision.order
+
+    async def load(self, order_id: str, actor: Actor) -> tuple[ServiceOrder, Any]:
+        """The order and its stored version, or 404 when it does not exist or is not theirs."""
+        found = await self.orders.get(order_id)
+        if found is None or not visible_to(found[0], actor):
+            raise NotFound(f"service order {order_id} not found")
+        return found
+
+    async def view(self, principal: Principal, order_id: str) -> tuple[ServiceOrder, Actor]:
+        """One order as its caller may see it."""
+        actor = await self.actor_of(principal)
+        order, _ = await self.load(order_id, actor)
+        return order, actor
+
+    async def command(
+        self, principal: Principal, order_id: str, pick: Pick, *, correlation_id: str | None
+    ) -> tuple[ServiceOrder, Actor]:
+        """Run one command: read, decide, compare-and-set (409 if someone wrote meanwhile)."""
+        actor = await self.actor_of(principal)
+        order, current = await self.load(order_id, actor)
+        cmd, payload = pick(actor)
+        decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+        await self.orders.save(
+            current, decision.order, envelopes(decision, correlation_id=correlation_id)
+        )
+        return decision.order, actor
+
+    async def batch(
+        self, principal: Principal, ids: Sequence[str], pick: Pick, *, correlation_id: str | None
+    ) -> list[dict[str, Any]]:
+        """All orders are decided first (any refusal refuses the batch), then written one by one."""
+        actor = await self.actor_of(principal)
+        decided = []
+        for order_id in dict.fromkeys(ids):
+            order, current = await self.load(order_id, actor)
+            cmd, payload = pick(actor)
+            try:
+                decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+            except AppError as exc:
+                exc.details["order_id"] = order_id
+                raise
+            decided.append((current, decision))
+        results = []
+        for current, decision in decided:
+            o = decision.order
+            try:
+                await self.orders.save(
+                    current, o, envelopes(decision, correlation_id=correlation_id)
+                )
+                results.append({"id": o.id, "ok": True, "status": o.status.value})
+            except AppError as exc:
+                results.append({"id": o.id, "ok": False, "error": exc.code, "message": exc.message})
+        return results
+
+    async def staff_target(self, principal: Principal, staff_id: str) -> c.AssignTo:
+        """The assignee's rights as the staff records hold them."""
+        assert principal.seller_id is not None
+        found = await self.sellers.get(principal.seller_id)
+        if found is None:
+            raise NotFound(f"seller {principal.seller_id} not found")
+        member = found[0].staff.get(staff_id)
+        if member is None:
+            raise Invalid(f"staff {staff_id} is not one of your sub-accounts", field="staff_id")
+        return c.AssignTo(
+            staff_id=staff_id, permissions=member.permissions, categories=member.categories
+        )
+
+    async def search(self, principal: Principal, query: OrderQuery) -> list[dict[str, Any]]:
+        """The caller's orders only: a seller's own (staff: their categories), a customer's own."""
+        actor = await self.actor_of(principal)
+        scope: dict[str, Any] = {}
+        if actor.kind == "customer":
+            scope["customer_id"] = actor.id
+        elif actor.kind == "seller":
+            scope["seller_id"] = actor.seller_id
+            scope["categories"] = actor.categories
+        return await self.orders.find(OrderQuery(**{**query.__dict__, **scope}))

@@ -1,0 +1,58 @@
+"""What the handlers need from the outside, as protocols (MongoDB implements them in adapters)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from aftersales_shared.contracts import Envelope
+from aftersales_shared.store import Versioned
+
+from order_svc.domain.order import ServiceOrder
+from order_svc.domain.seller import Seller
+
+
+@dataclass(frozen=True)
+class OrderQuery:
+    """Filters of the order list; None means 'any'."""
+
+    seller_id: str | None = None
+    customer_id: str | None = None
+    categories: frozenset[str] | None = None
+    status: str | None = None
+    assignee: str | None = None
+    customer_responded: bool | None = None
+    order_no: str | None = None
+    customer_phone: str | None = None
+    tracking_no: str | None = None
+    offset: int = 0
+    limit: int = 20
+
+
+class Orders(Protocol):
+    async def get(self, order_id: str) -> tuple[ServiceOrder, Versioned] | None: ...
+
+    async def add(self, order: ServiceOrder, messages: Sequence[Envelope]) -> None: ...
+
+    async def save(
+        self, current: Versioned, order: ServiceOrder, messages: Sequence[Envelope]
+    ) -> None: ...
+
+    async def find(self, query: OrderQuery) -> list[dict[str, Any]]: ...
+
+
+class Sellers(Protocol):
+    async def get(self, seller_id: str) -> tuple[Seller, Versioned] | None: ...
+
+    async def add(self, seller: Seller) -> None: ...
+
+    async def save(self, current: Versioned, seller: Seller) -> None: ...
+
+
+class Attachments(Protocol):
+    async def put(
+        self, *, attachment_id: str, order_id: str, meta: dict[str, Any], data: bytes
+    ) -> None: ...
+
+    async def get(self, attachment_id: str) -> dict[str, Any] | None: ...

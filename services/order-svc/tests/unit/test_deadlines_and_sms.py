@@ -1,0 +1,114 @@
+"""Timer commands at the transitions of domain.md's Deadlines table, and the customer SMS."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from order_builders import NOW, application, new_order, valid
+from order_svc.domain import commands as c
+from order_svc.domain.actors import Actor
+from order_svc.domain.decide import Decision, apply, execute
+from order_svc.domain.model import AuditResult, Cmd, Outcome
+from order_svc.domain.order import ServiceOrder
+
+H = timedelta(hours=1)
+
+
+def timers(decision: Decision) -> list[tuple[str, str, object]]:
+    out = []
+    for m in decision.messages:
+        if m.type.startswith("timer."):
+            p = m.payload
+            out.append(
+                (
+                    m.type,
+                    getattr(p, "deadline_id", getattr(p, "order_id", "")).split(":", 1)[-1],
+                    getattr(p, "due_at", None),
+                )
+            )
+    return out
+
+
+def step(order: ServiceOrder, cmd: Cmd, payload: c.Payload | None = None, at: timedelta = H):
+    actor, default = valid(cmd)
+    return execute(order, cmd, actor=actor, now=NOW + at, payload=payload or default)
+
+
+def test_deadlines_follow_the_lifecycle() -> None:
+    applied = apply(application(), order_id="so-1", customer=Actor.customer("cust-1"), now=NOW)
+    assert sorted(timers(applied)) == [
+        ("timer.schedule", "AUDIT_OVERDUE", NOW + 12 * H),
+        ("timer.schedule", "PRE_COMPENSATION", NOW + 168 * H),
+    ]
+    sched = next(m.payload for m in applied.messages if m.type == "timer.schedule")
+    assert sched.data["order_version"] == 1  # type: ignore[attr-defined]
+    claimed = step(applied.order, Cmd.CLAIM)
+    assert timers(claimed) == []
+    approved = step(claimed.order, Cmd.AUDIT_APPROVE_RETURN, at=2 * H)
+    assert sorted(timers(approved)) == [
+        ("timer.cancel", "AUDIT_OVERDUE", None),
+        ("timer.cancel", "PRE_COMPENSATION", None),
+        ("timer.schedule", "SHIP_REMINDER:1", NOW + 2 * H + 120 * H),
+    ]
+    first = step(approved.order, Cmd.AUTO_SHIP_REMINDER, at=122 * H)
+    assert timers(first) == [("timer.schedule", "SHIP_REMINDER:2", NOW + 2 * H + 240 * H)]
+    assert [m.payload.template for m in first.messages if m.type == "sms.send"] == [  # type: ignore[attr-defined]
+        "SHIP_REMINDER"
+    ]
+    second = step(first.order, Cmd.AUTO_SHIP_REMINDER, at=242 * H)
+    assert timers(second) == [("timer.schedule", "SHIP_REMINDER:3", NOW + 2 * H + 600 * H)]
+    third = step(second.order, Cmd.AUTO_SHIP_REMINDER, at=602 * H)
+    assert timers(third) == []
+    shipped = step(approved.order, Cmd.RECORD_SHIPMENT, at=3 * H)
+    assert sorted(timers(shipped))[-2:] == [
+        ("timer.schedule", "AUTO_REFUND", NOW + 3 * H + 360 * H),
+        ("timer.schedule", "SELLER_RETURN_WARNING", NOW + 3 * H + 240 * H),
+    ]
+    assert [t for t in timers(shipped) if t[0] == "timer.cancel"] == [
+        ("timer.cancel", "SHIP_REMINDER:1", None)
+    ]
+    received = step(shipped.order, Cmd.REGISTER_RECEIPT, at=4 * H)
+    assert sorted(timers(received)) == [
+        ("timer.cancel", "AUTO_REFUND", None),
+        ("timer.cancel", "SELLER_RETURN_WARNING", None),
+        ("timer.schedule", "PROCESS_OVERDUE", NOW + 52 * H),
+    ]
+    refunded = step(received.order, Cmd.PROCESS_REFUND, at=5 * H)
+    assert timers(refunded) == [("timer.cancel", "PROCESS_OVERDUE", None)]
+    (sms,) = [m.payload for m in refunded.messages if m.type == "sms.send"]
+    assert (sms.template, sms.params, sms.recipient) == (  # type: ignore[attr-defined]
+        "REFUND_ISSUED",
+        {"order_no": "JD-1001", "amount": "199.00"},
+        "13800138000",
+    )
+    assert refunded.order.deadlines == {}
+
+
+def test_feedback_timeout_and_locked_orders_suspend() -> None:
+    o = step(new_order(), Cmd.CLAIM).order
+    asked = step(
+        o, Cmd.AUDIT_REQUEST_FEEDBACK, c.Audit(result=AuditResult.REQUEST_FEEDBACK), at=2 * H
+    )
+    assert ("timer.schedule", "FEEDBACK_TIMEOUT", NOW + 2 * H + 360 * H) in timers(asked)
+    assert [m.payload.template for m in asked.messages if m.type == "sms.send"] == [  # type: ignore[attr-defined]
+        "FEEDBACK_REQUESTED"
+    ]
+    approved = step(step(asked.order, Cmd.FEEDBACK).order, Cmd.AUDIT_APPROVE_RETURN)
+    locked = step(approved.order, Cmd.REQUEST_ARBITRATION)
+    assert timers(locked) == [("timer.suspend", "so-1", None)]
+    received = step(locked.order, Cmd.REGISTER_RECEIPT)
+    assert {t[0] for t in timers(received)} == {"timer.cancel"}, "nothing new is armed while locked"
+    ruled = step(
+        received.order, Cmd.APPLY_RULING, c.Ruling(case_id="k", outcome=Outcome.RETURN_ORIGINAL)
+    )
+    assert ruled.order.deadlines == {}
+    (sms,) = [m.payload for m in ruled.messages if m.type == "sms.send"]
+    assert sms.params == {"order_no": "JD-1001", "outcome": "RETURN_ORIGINAL"}  # type: ignore[attr-defined]
+
+
+def test_rejection_sms_carries_the_opinion() -> None:
+    o = step(new_order(), Cmd.CLAIM).order
+    rejected = step(o, Cmd.AUDIT_REJECT, c.Audit(result=AuditResult.REJECT, opinion="no defect"))
+    (sms,) = [m.payload for m in rejected.messages if m.type == "sms.send"]
+    assert sms.params == {"order_no": "JD-1001", "opinion": "no defect"}  # type: ignore[attr-defined]
+    assert sms.idempotency_key == "so-1:v3.AUDIT_REJECTED"  # type: ignore[attr-defined]
