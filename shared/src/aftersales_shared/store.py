@@ -172,27 +172,23 @@ class OutboxRelay:
         return published, failed
 
     async def _publish_doc(self, collection: AsyncCollection[Doc], doc: Doc) -> tuple[int, int]:
-        sent: list[str] = []
-        failed = 0
-        for raw in doc.get(OUTBOX) or []:
-            message = Envelope.model_validate(raw)
-            try:
-                await self._bus.publish(message)
-            except Exception as exc:
-                failed += 1
-                log.error("outbox message not published", type=message.type, error=repr(exc))
-                break
-            sent.append(message.id)
+        """Publish a document's messages pipelined (written in order, confirms awaited together)."""
+        pending = [Envelope.model_validate(raw) for raw in doc.get(OUTBOX) or []]
+        results = await self._bus.publish_many(pending)
+        sent = [m.id for m, error in zip(pending, results, strict=True) if error is None]
+        for message, error in zip(pending, results, strict=True):
+            if error is not None:
+                log.error("outbox message not published", type=message.type, error=repr(error))
+        failed = len(pending) - len(sent)
         if not sent:
             return 0, failed
-        everything = len(sent) == len(doc.get(OUTBOX) or [])
-        if everything:
+        if not failed:
             result = await collection.update_one(
                 {"_id": {"$eq": doc["_id"]}, VERSION: {"$eq": doc[VERSION]}},
                 {"$set": {OUTBOX: [], PENDING: False}},
             )
             if result.matched_count:
-                return len(sent), failed
+                return len(sent), 0
         await collection.update_one(
             {"_id": {"$eq": doc["_id"]}}, {"$pull": {OUTBOX: {"id": {"$in": sent}}}}
         )
