@@ -25,10 +25,6 @@ async def card(svc: Running, seller: str, week: str = WEEK) -> dict[str, Any]:
     return current
 
 
-def audit(i: int) -> dict[str, Any]:
-    return {"name": "audit_within_12h"} | i
-
-
 async def test_redelivered_events_count_once_and_a_closed_week_stays_frozen(
     svc: Running, unique: str
 ) -> None:
