@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import structlog
-from aftersales_shared.bus import Handler, dispatcher
-from aftersales_shared.contracts import Envelope
-from aftersales_shared.contracts.registry import ORDER_EVENTS
 from aftersales_shared.service import Runtime, ServiceDefinition, Started
 
 from metrics_svc import __doc__ as description
 from metrics_svc.adapters.closer import WeekCloser
+from metrics_svc.adapters.consumer import BatchConsumer
 from metrics_svc.adapters.ingest import Ingestor
 from metrics_svc.adapters.queries import Reader
 from metrics_svc.adapters.store import MetricsStore
@@ -20,40 +18,39 @@ from metrics_svc.entrypoints.dashboard import router as dashboard_router
 log = structlog.get_logger(__name__)
 
 
-async def _announced(message: Envelope) -> None:
-    """metrics.* events come back to this service (their consumer of record): log them."""
-    log.info("announced", type=message.type, payload=message.payload)
-
-
 async def start(runtime: Runtime) -> Started:
-    """Indexes, the batching ingestor, the week closer; consumption without a per-message inbox.
+    """Indexes, the ingestor and its batch consumer, the week closer.
 
     Redeliveries are absorbed by the facts' unique keys (stronger than message ids: the same
-    fact from two different events also counts once), so the frame's inbox is not used.
+    fact from two different events also counts once), so no per-message inbox is needed.
     """
     settings = runtime.settings
     assert isinstance(settings, Settings)
     store = MetricsStore(runtime.db, closed=runtime.versioned("closed_weeks"))
     await store.ensure_indexes()
-    ingestor = Ingestor(
-        store, max_batch=settings.ingest_max_batch, max_delay_s=settings.ingest_max_delay_s
-    )
+    ingestor = Ingestor(store)
     await ingestor.load()
     closer = WeekCloser(store, ingestor, runtime.clock, poll_s=settings.close_poll_s)
+    consumer = BatchConsumer(
+        url=settings.amqp_url,
+        topology=runtime.bus.topology,
+        ingestor=ingestor,
+        batch=settings.ingest_max_batch,
+        delay_s=settings.ingest_max_delay_s,
+    )
     runtime.extras.update(store=store, ingestor=ingestor, closer=closer)
     runtime.extras["reader"] = Reader(store, ingestor, runtime.clock)
-    handlers: dict[str, Handler] = {
-        f"serviceorder.{name}": ingestor.submit for name in ORDER_EVENTS
-    }
-    handlers |= {"metrics.week_closed": _announced, "metrics.seller_escalated": _announced}
-    await runtime.bus.consume(dispatcher(handlers))
+    await consumer.start()
     closer.start()
 
     async def stop() -> None:
+        await consumer.stop()
         await closer.stop()
-        await ingestor.drain()
 
-    return Started(handler=None, stop=stop)
+    async def checks() -> dict[str, bool]:
+        return {"ingest_consumer": consumer.ready}
+
+    return Started(handler=None, stop=stop, checks=checks)
 
 
 def definition() -> ServiceDefinition:

@@ -100,7 +100,6 @@ class WeekCloser:
 
     async def close(self, week: str) -> None:
         """Rank the week, store the frozen results, announce it; later facts become late."""
-        await self.ingestor.drain()
         async with self.ingestor.lock:
             if week in self.ingestor.closed:
                 return

@@ -1,14 +1,14 @@
-"""Folds order events into facts and counters, in batches: one write per batch and collection."""
+"""Folds order events into facts and counters, a batch at a time: one write per collection."""
 
 from __future__ import annotations
 
 import asyncio
 from collections import Counter
+from collections.abc import Sequence
 
 import structlog
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.contracts.messages import ServiceOrderEvent
-from aftersales_shared.errors import PermanentMessageError
 from pydantic import ValidationError
 
 from metrics_svc.adapters.store import MetricsStore
@@ -16,80 +16,47 @@ from metrics_svc.domain.facts import Fact, facts_of
 from metrics_svc.metrics import FACTS_INGESTED
 
 log = structlog.get_logger(__name__)
-Pending = tuple[Envelope, "asyncio.Future[None]"]
 
 
 class Ingestor:
-    """`submit` returns once the event's facts are stored; events are written batch by batch.
+    """Writes batches of events; knows the weeks seen and the weeks closed (one process owns them).
 
-    Closed weeks are known here (one process owns them): a fact of a closed week is recorded
-    as late and does not touch the counters, so a published ranking never changes.
+    A fact of a closed week is recorded as late and does not touch the counters, so a published
+    ranking never changes. `lock` serialises batches with the closing of a week.
     """
 
-    def __init__(self, store: MetricsStore, *, max_batch: int, max_delay_s: float) -> None:
+    def __init__(self, store: MetricsStore) -> None:
         self.store = store
         self.lock = asyncio.Lock()
         self.closed: set[str] = set()
         self.weeks: set[str] = set()
-        self._max_batch = max_batch
-        self._max_delay = max_delay_s
-        self._pending: list[Pending] = []
-        self._timer: asyncio.TimerHandle | None = None
-        self._tasks: set[asyncio.Task[None]] = set()
 
     async def load(self) -> None:
         """Learn the weeks already seen and closed (after a restart)."""
         self.weeks = set(await self.store.known_weeks())
         self.closed = set(await self.store.closed_weeks())
 
-    async def submit(self, message: Envelope) -> None:
-        """Queue one event and wait until its batch is written."""
-        future: asyncio.Future[None] = asyncio.get_running_loop().create_future()
-        self._pending.append((message, future))
-        if len(self._pending) >= self._max_batch:
-            self._kick()
-        elif self._timer is None:
-            self._timer = asyncio.get_running_loop().call_later(self._max_delay, self._kick)
-        await future
-
-    def _kick(self) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-            self._timer = None
-        batch, self._pending = self._pending, []
-        if batch:
-            task = asyncio.create_task(self._flush(batch))
-            self._tasks.add(task)
-            task.add_done_callback(self._tasks.discard)
-
-    async def drain(self) -> None:
-        """Write what is queued now and wait for every batch in flight."""
-        self._kick()
-        if self._tasks:
-            await asyncio.gather(*self._tasks, return_exceptions=True)
-
-    async def _flush(self, batch: list[Pending]) -> None:
+    async def write(self, messages: Sequence[Envelope]) -> dict[str, str]:
+        """Store the facts of a batch; return {message id: reason} of the messages to reject."""
+        rejected: dict[str, str] = {}
         facts: dict[str, Fact] = {}
-        for message, future in batch:
+        for message in messages:
+            if message.type.startswith("metrics."):
+                log.info("announced", type=message.type, payload=message.payload)
+                continue
+            if not message.type.startswith("serviceorder."):
+                rejected[message.id] = f"{message.type} has no handler in metrics-svc"
+                continue
             try:
                 event = ServiceOrderEvent.model_validate(message.payload)
             except ValidationError as exc:
-                future.set_exception(PermanentMessageError(f"bad ServiceOrderEvent: {exc}"))
+                rejected[message.id] = f"bad ServiceOrderEvent: {exc}"
                 continue
             for fact in facts_of(message.type, event, message.occurred_at):
                 facts.setdefault(fact.key, fact)
-        try:
-            async with self.lock:
-                await self._write(list(facts.values()))
-        except Exception as exc:
-            log.warning("batch not written; its events will be retried", error=str(exc))
-            for _, future in batch:
-                if not future.done():
-                    future.set_exception(exc)
-            return
-        for _, future in batch:
-            if not future.done():
-                future.set_result(None)
+        async with self.lock:
+            await self._write(list(facts.values()))
+        return rejected
 
     async def _write(self, facts: list[Fact]) -> None:
         new = await self.store.insert_new(facts, late_weeks=self.closed)
