@@ -101,7 +101,7 @@ class Reader:
         """Penalty lines per seller (one seller, or every seller with a penalty that week)."""
         parse_week(week)
         if seller_id is not None:
-            docs = [d for d in await self.store.facts_of(seller_id, week) if "pw" in d]
+            docs = await self.store.penalty_facts_of(seller_id, week)
         else:
             docs = await self.store.penalty_facts_of_week(week)
         by_seller: dict[str, list[Doc]] = {}

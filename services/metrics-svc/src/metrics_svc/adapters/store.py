@@ -14,6 +14,7 @@ from typing import Any
 import structlog
 from aftersales_shared.store import Doc, VersionedCollection
 from pymongo import ASCENDING, UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError, PyMongoError
 
@@ -29,14 +30,12 @@ def fact_doc(fact: Fact, *, late: bool) -> Doc:
         "k": str(fact.kind),
         "s": fact.seller_id,
         "w": fact.week,
-        "sw": f"{fact.seller_id}|{fact.week}",
         "ok": fact.ok,
         "o": fact.order_id,
         "late": late,
     }
     if fact.kind in PENALTY_KINDS:
-        doc["pw"] = fact.week
-        doc["fen"] = fact.amount_fen
+        doc |= {"sw": f"{fact.seller_id}|{fact.week}", "pw": fact.week, "fen": fact.amount_fen}
     return doc
 
 
@@ -56,6 +55,9 @@ class MetricsStore:
 
     def __init__(self, db: AsyncDatabase[Doc], *, closed: VersionedCollection) -> None:
         self.facts = db["facts"]
+        """Every fact once (its key is the _id): no secondary index, so inserts stay cheap."""
+        self.penalties = db["penalty_facts"]
+        """Copies of the few penalty facts, indexed by seller-week and by week."""
         self.counters = db["counters"]
         self.weeks = db["weeks"]
         self.results = db["results"]
@@ -64,8 +66,8 @@ class MetricsStore:
 
     async def ensure_indexes(self) -> None:
         """The indexes every query below relies on."""
-        await self.facts.create_index([("sw", ASCENDING)])
-        await self.facts.create_index([("pw", ASCENDING)])
+        await self.penalties.create_index([("sw", ASCENDING)])
+        await self.penalties.create_index([("pw", ASCENDING)])
         await self.counters.create_index([("w", ASCENDING)])
         await self.results.create_index([("w", ASCENDING)])
         await self.results.create_index([("wp", ASCENDING)])
@@ -76,6 +78,9 @@ class MetricsStore:
         if not facts:
             return []
         docs = [fact_doc(f, late=f.week in late_weeks) for f in facts]
+        penalties = [d for d in docs if "pw" in d]
+        if penalties:  # first, and idempotent: the penalty ledger never misses a fact
+            await self._insert_ignoring_duplicates(self.penalties, penalties)
         try:
             await self.facts.insert_many(docs, ordered=False)
         except BulkWriteError as exc:
@@ -85,6 +90,16 @@ class MetricsStore:
             dup = {int(e["index"]) for e in errors}
             return [f for i, f in enumerate(facts) if i not in dup]
         return facts
+
+    @staticmethod
+    async def _insert_ignoring_duplicates(
+        collection: AsyncCollection[Doc], docs: list[Doc]
+    ) -> None:
+        try:
+            await collection.insert_many(docs, ordered=False)
+        except BulkWriteError as exc:
+            if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
+                raise
 
     async def add_to_counters(self, facts: Iterable[Fact]) -> None:
         """$inc the per-seller-per-week counters, one upsert per seller and week."""
@@ -141,11 +156,11 @@ class MetricsStore:
         doc = await self.counters.find_one({"_id": {"$eq": f"{week}|{seller_id}"}})
         return counts(doc) if doc else {}
 
-    async def facts_of(self, seller_id: str, week: str) -> list[Doc]:
-        return await self.facts.find({"sw": {"$eq": f"{seller_id}|{week}"}}).to_list()
+    async def penalty_facts_of(self, seller_id: str, week: str) -> list[Doc]:
+        return await self.penalties.find({"sw": {"$eq": f"{seller_id}|{week}"}}).to_list()
 
     async def penalty_facts_of_week(self, week: str) -> list[Doc]:
-        return await self.facts.find({"pw": {"$eq": week}}).to_list()
+        return await self.penalties.find({"pw": {"$eq": week}}).to_list()
 
     async def result_of(self, seller_id: str, week: str) -> Doc | None:
         return await self.results.find_one({"_id": {"$eq": f"{week}|{seller_id}"}})
