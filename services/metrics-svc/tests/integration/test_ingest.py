@@ -124,3 +124,32 @@ async def test_penalties_from_overdue_events(svc: Running, unique: str) -> None:
         ("PRE_COMPENSATION", 1, 1, "199.90"),
     ]
     assert f"{unique}-a10" in got[0]["order_ids"]
+
+
+async def test_an_invalid_event_is_dead_lettered_and_the_rest_of_its_batch_counts(
+    svc: Running, unique: str
+) -> None:
+    seller = f"d-{unique}"
+    good = order_event(
+        "audited", seller_id=seller, order_id=f"{unique}-ok", applied_at=APPLIED,
+        audited_at=APPLIED + timedelta(hours=1),
+    )  # fmt: skip
+    bad = good.model_copy(update={"id": f"bad-{unique}", "payload": {"order_id": "x"}})
+    await svc.publisher.publish(bad)
+    await svc.publisher.publish(good)
+
+    async def counted() -> bool:
+        return bool((await card(svc, seller))["indicators"][1]["denominator"] == 1)
+
+    await eventually(counted, what="the valid event counted")
+    connection = await aio_pika.connect(svc.runtime.settings.amqp_url)
+    channel = await connection.channel()
+    dlq = await channel.get_queue(svc.runtime.bus.topology.dead_letter_queue("metrics-svc"))
+
+    async def dead() -> aio_pika.abc.AbstractIncomingMessage | None:
+        return await dlq.get(fail=False, no_ack=True)
+
+    message = await eventually(dead, what="the invalid event dead-lettered")
+    assert message.message_id == f"bad-{unique}"
+    assert "bad ServiceOrderEvent" in str(message.headers["x-failure-reason"])
+    await connection.close()
