@@ -143,3 +143,22 @@ class ArbitrationRuled(Frozen):
     sku: str | None = None
     note: str
     ruled_by: str
+
+
+class WeekClosed(Frozen):
+    """metrics-svc froze a quality week (Asia/Shanghai, e.g. 2026-W48): its ranking is final."""
+
+    week: str
+    closed_at: AwareDatetime
+    sellers_ranked: int = Field(ge=0)
+    bottom10: list[str] = Field(default_factory=list)
+    escalated: list[str] = Field(default_factory=list)
+
+
+class SellerEscalated(Frozen):
+    """A seller was in the Bottom-10 `streak` (>= 3) weeks in a row, up to `week`: QC decides."""
+
+    seller_id: str
+    week: str
+    streak: int = Field(ge=1)
+    score: str | None = None

@@ -68,6 +68,10 @@ _SPECS: tuple[MessageSpec, ...] = (
         MessageSpec(f"serviceorder.{name}", "event", m.ServiceOrderEvent, ("metrics-svc",))
         for name in ORDER_EVENTS
     ),
+    # metrics-svc is their consumer until an operators' notification service exists: it records
+    # them (an audit trail of what was announced); add a consumer here to act on them.
+    MessageSpec("metrics.week_closed", "event", m.WeekClosed, ("metrics-svc",)),
+    MessageSpec("metrics.seller_escalated", "event", m.SellerEscalated, ("metrics-svc",)),
 )
 
 REGISTRY: dict[str, MessageSpec] = {spec.type: spec for spec in _SPECS}

@@ -1,0 +1,117 @@
+"""The /v1 API: rankings and Bottom-10 for QC and platform agents; a seller sees only its own."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Annotated, Any
+
+from aftersales_shared.auth import CurrentPrincipal, Principal, Role
+from aftersales_shared.errors import NotFound, NotPermitted
+from aftersales_shared.service import RuntimeDep
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from metrics_svc.adapters.queries import Reader
+from metrics_svc.adapters.views import CSV_HEADER, csv_row
+from metrics_svc.domain.weeks import parse_week
+
+router = APIRouter(prefix="/v1", tags=["quality"])
+QC = frozenset({Role.QC_ANALYST, Role.PLATFORM_AGENT})
+WeekParam = Annotated[str | None, Query(description="like 2026-W48; default: this week")]
+
+
+def reader(runtime: Any) -> Reader:
+    found: Reader = runtime.extras["reader"]
+    return found
+
+
+def require_qc(principal: Principal) -> None:
+    """Rankings are for QC analysts and platform agents only."""
+    if principal.role not in QC:
+        raise NotPermitted(f"role {principal.role} may not see rankings")
+
+
+def seller_scope(principal: Principal, seller_id: str | None) -> str | None:
+    """QC sees any seller; a seller_admin only its own (another seller's is 404)."""
+    if principal.role in QC:
+        return seller_id
+    if principal.role is Role.SELLER_ADMIN and principal.seller_id:
+        if seller_id is not None and seller_id != principal.seller_id:
+            raise NotFound("no such seller")
+        return principal.seller_id
+    raise NotPermitted(f"role {principal.role} may not see scorecards or penalties")
+
+
+@router.get("/weeks", summary="Weeks with data, newest first, each live or closed")
+async def weeks(runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    require_qc(principal)
+    return {"items": await reader(runtime).weeks()}
+
+
+@router.get("/weeks/{week}/ranking", summary="Ranking of all scored sellers, best first")
+async def ranking(
+    week: str,
+    runtime: RuntimeDep,
+    principal: CurrentPrincipal,
+    offset: Annotated[int, Query(ge=0)] = 0,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 100,
+) -> dict[str, Any]:
+    require_qc(principal)
+    return await reader(runtime).ranking(week, offset=offset, limit=limit)
+
+
+@router.get("/weeks/{week}/ranking.csv", summary="The whole ranking as CSV")
+async def ranking_csv(week: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> Response:
+    require_qc(principal)
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADER)
+    for row in await reader(runtime).all_rows(week):
+        writer.writerow(csv_row(row))
+    return Response(
+        out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="ranking-{week}.csv"'},
+    )
+
+
+@router.get("/weeks/{week}/bottom10", summary="The ten lowest scores (worst first), with streaks")
+async def bottom10(week: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+    require_qc(principal)
+    return await reader(runtime).bottom10(week)
+
+
+@router.get("/sellers/{seller_id}/scorecard", summary="A seller's indicators, score and history")
+async def seller_scorecard(
+    seller_id: str,
+    runtime: RuntimeDep,
+    principal: CurrentPrincipal,
+    week: WeekParam = None,
+    history: Annotated[int, Query(ge=1, le=26)] = 8,
+) -> dict[str, Any]:
+    seller_scope(principal, seller_id)
+    read = reader(runtime)
+    return await read.scorecard(seller_id, week or read.current_week(), history=history)
+
+
+@router.get("/escalations", summary="Sellers in the Bottom-10 three or more weeks in a row")
+async def escalations(
+    runtime: RuntimeDep, principal: CurrentPrincipal, week: WeekParam = None
+) -> dict[str, Any]:
+    require_qc(principal)
+    if week is not None:
+        parse_week(week)
+    return await reader(runtime).escalations(week)
+
+
+@router.get("/penalties", summary="Penalty lines per seller and week, with their order ids")
+async def penalties(
+    runtime: RuntimeDep,
+    principal: CurrentPrincipal,
+    seller_id: str | None = None,
+    week: WeekParam = None,
+) -> dict[str, Any]:
+    scoped = seller_scope(principal, seller_id)
+    read = reader(runtime)
+    return await read.penalties(week or read.current_week(), seller_id=scoped)

@@ -1,0 +1,12 @@
+"""metrics-svc's own Prometheus series (served by the frame's /metrics)."""
+
+from __future__ import annotations
+
+from prometheus_client import Counter, Histogram
+
+FACTS_INGESTED = Counter(
+    "metrics_facts_ingested_total", "Facts from order events, by result", ["result"]
+)
+WEEK_CLOSE_SECONDS = Histogram(
+    "metrics_week_close_seconds", "Time to close and rank a week", buckets=(1, 5, 15, 30, 60, 120)
+)

@@ -1,0 +1,52 @@
+"""metrics-svc in this test's process: its app with lifespan, a client, and a publisher."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import httpx
+import pytest
+from aftersales_shared.bus import Bus
+from aftersales_shared.service import Runtime, create_app
+from aftersales_shared.testing import TEST_SECRET
+from fastapi import FastAPI
+from metrics_svc.bootstrap import definition
+from metrics_svc.config import Settings
+from pymongo import AsyncMongoClient
+
+
+@dataclass
+class Running:
+    app: FastAPI
+    client: httpx.AsyncClient
+    publisher: Bus
+
+    @property
+    def runtime(self) -> Runtime:
+        runtime: Runtime = self.app.state.runtime
+        return runtime
+
+
+@pytest.fixture
+async def svc(mongo_url: str, amqp_url: str, namespace: str, unique: str) -> AsyncIterator[Running]:
+    settings = Settings(
+        mongo_url=mongo_url,
+        mongo_db_prefix=f"t{unique}",
+        amqp_url=amqp_url,
+        bus_namespace=namespace,
+        auth_secret=TEST_SECRET,  # type: ignore[arg-type]
+        clock="virtual",
+        close_poll_s=3600,  # tests close weeks themselves with closer.tick()
+    )
+    app = create_app(definition(), settings)
+    publisher = Bus(url=amqp_url, namespace=namespace, service="order-svc")
+    await publisher.connect()
+    async with app.router.lifespan_context(app):
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://metrics") as client:
+            yield Running(app, client, publisher)
+    await publisher.close()
+    mongo: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongo_url)
+    await mongo.drop_database(settings.mongo_db)
+    await mongo.close()
