@@ -59,15 +59,15 @@ class Firer:
         self._wake = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
 
-    async def drain(self, *, due_by_ms: int, trigger: str) -> int:
-        """Fire everything due by `due_by_ms` that nobody else holds; how many were fired."""
+    async def drain(self, *, due_by_ms: int | None, trigger: str) -> int:
+        """Fire what is due by `due_by_ms` (None: now, per batch) and unheld; how many fired."""
         queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=self._settings.ahead)
         marks: list[asyncio.Task[int]] = []
 
         async def claimer() -> None:
             try:
                 while claim := await self._store.claim(
-                    due_by_ms=due_by_ms,
+                    due_by_ms=to_ms(self._clock.now()) if due_by_ms is None else due_by_ms,
                     wall_ms=to_ms(self._wall.now()),
                     lease_ms=int(self._settings.lease_s * 1000),
                     limit=self._settings.batch,
@@ -174,7 +174,7 @@ class Firer:
             self._wake.clear()
             try:
                 async with self._lock:
-                    await self.drain(due_by_ms=to_ms(self._clock.now()), trigger="loop")
+                    await self.drain(due_by_ms=None, trigger="loop")
             except Exception:
                 log.exception("firing round failed; retrying after the interval")
             with contextlib.suppress(TimeoutError):
