@@ -24,7 +24,6 @@ from timer_svc.domain.firing import Deadline
 from timer_svc.ports import Claim
 
 _SUSPENDED = {"state": {"$eq": State.SUSPENDED.value}}
-_PROJECTION = {"next_ms": 0, "lease_ms": 0, "claim": 0, "state": 0}
 
 
 class MongoDeadlineStore:
@@ -113,7 +112,7 @@ class MongoDeadlineStore:
     ) -> Claim | None:
         candidates = (
             await self.collection.find(
-                {"next_ms": {"$lte": due_by_ms}, "lease_ms": {"$lt": wall_ms}}, _PROJECTION
+                {"next_ms": {"$lte": due_by_ms}, "lease_ms": {"$lt": wall_ms}}
             )
             .sort("next_ms", 1)
             .limit(limit)
