@@ -11,7 +11,7 @@ from timer_svc.firing import FiringSettings
 class Settings(ServiceSettings):
     service_name: str = "timer-svc"
     http_port: int = 8002
-    timer_fire_interval_s: float = Field(default=0.25, gt=0, le=60)
+    timer_fire_interval_s: float = Field(default=0.1, gt=0, le=60)
     """How often the firing loop looks for due deadlines (it also wakes when one is armed)."""
     timer_batch: int = Field(default=1000, ge=1, le=10_000)
     """Deadlines claimed per round trip."""

@@ -34,7 +34,7 @@ class NotAllFired(AppError):
 class FiringSettings:
     batch: int = 1000
     lease_s: float = 30.0
-    interval_s: float = 0.25
+    interval_s: float = 0.1
     pending_refresh_s: float = 5.0
     ahead: int = 2
     """How many claimed batches may wait for the publisher."""
