@@ -262,7 +262,8 @@ def apscheduler(mongo_url: str, results: dict[str, Any], jobs: int = 20_000) -> 
             flush=True,
         )
     finally:
-        scheduler.shutdown(wait=False)  # closes `client` too (the job store owns it)
+        scheduler.pause()
+        scheduler.shutdown(wait=True)  # closes `client` too (the job store owns it)
         with MongoClient(mongo_url) as cleaner:
             cleaner.drop_database(database)
 

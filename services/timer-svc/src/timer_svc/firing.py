@@ -74,8 +74,10 @@ class Firer:
                 ):
                     if claim.deadlines:
                         await queue.put(claim)
-            finally:
-                await queue.put(None)
+            except Exception:
+                await queue.put(None)  # the publisher is alive: let it finish what it has
+                raise
+            await queue.put(None)
 
         async def publisher() -> None:
             while (claim := await queue.get()) is not None:
