@@ -1,31 +1,56 @@
-"""Builds timer-svc from the runtime: the clock store, handlers, routers."""
+"""Builds timer-svc from the runtime: the deadline store, the firer, handlers, routers."""
 
 from __future__ import annotations
 
 from aftersales_shared.bus import dispatcher
-from aftersales_shared.clock import VirtualClock
+from aftersales_shared.clock import SystemClock, VirtualClock
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.service import Runtime, ServiceDefinition, Started, broadcast_clock
+from aftersales_shared.store import ping
 
 from timer_svc import __doc__ as description
 from timer_svc.adapters.clock_store import MongoClockStore
+from timer_svc.adapters.deadline_store import MongoDeadlineStore
+from timer_svc.config import Settings
 from timer_svc.entrypoints.admin import admin_router
+from timer_svc.firing import Firer, FiringSettings
+from timer_svc.handlers import command_handlers
 
 
 async def start(runtime: Runtime) -> Started:
-    """Restore the virtual clock (if any), answer clock sync requests."""
+    """Restore the virtual clock (if any), start firing, consume the timer commands."""
     clock = runtime.clock
+    settings = runtime.settings
+    store = MongoDeadlineStore(runtime.db)
+    await store.ensure_indexes()
+    firer = Firer(
+        store=store,
+        bus=runtime.bus,
+        clock=clock,
+        wall=SystemClock(),
+        settings=settings.firing() if isinstance(settings, Settings) else FiringSettings(),
+    )
+    runtime.extras["firer"] = firer
     if isinstance(clock, VirtualClock):
-        store = MongoClockStore(runtime.db["clock"])
-        clock.sync(await store.load())
-        runtime.extras["clock_store"] = store
+        clock_store = MongoClockStore(runtime.db["clock"])
+        clock.sync(await clock_store.load())
+        runtime.extras["clock_store"] = clock_store
         await broadcast_clock(runtime.bus, clock)
 
     async def on_sync_requested(_: Envelope) -> None:
         if isinstance(clock, VirtualClock):
             await broadcast_clock(runtime.bus, clock)
 
-    return Started(handler=dispatcher({"clock.sync_requested": on_sync_requested}))
+    async def checks() -> dict[str, bool]:
+        return {"firer": firer.running, "deadline_store": await ping(runtime.db)}
+
+    firer.start()
+    handlers = command_handlers(store=store, clock=clock, on_armed=firer.wake)
+    return Started(
+        handler=dispatcher({**handlers, "clock.sync_requested": on_sync_requested}),
+        stop=firer.stop,
+        checks=checks,
+    )
 
 
 def definition() -> ServiceDefinition:

@@ -1,4 +1,4 @@
-"""POST /admin/clock/advance: move the shared virtual clock (CLOCK=virtual only)."""
+"""POST /admin/clock/advance: move the shared virtual clock and fire what falls due."""
 
 from __future__ import annotations
 
@@ -11,6 +11,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
 from timer_svc.adapters.clock_store import MongoClockStore
+from timer_svc.config import Settings
+from timer_svc.domain.deadlines import to_ms
+from timer_svc.firing import Firer
 
 MAX_ADVANCE = 366 * 24 * 3600
 
@@ -20,20 +23,38 @@ class Advance(BaseModel):
     seconds: float = Field(gt=0, le=MAX_ADVANCE, description="How far to move, at most a year")
 
 
+class Advanced(BaseModel):
+    now: str = Field(description="The new virtual time (ISO 8601, UTC)")
+    offset_seconds: float = Field(description="The virtual clock's offset from the wall clock")
+    fired: int = Field(description="Deadlines this call fired (confirmed on the bus)")
+
+
 def admin_router() -> APIRouter:
     router = APIRouter(prefix="/admin", tags=["virtual clock"])
 
     @router.post(
         "/clock/advance",
-        summary="Move every service's virtual clock forward",
+        summary="Move every service's virtual clock forward and fire what falls due",
+        description="Answers once every deadline due by the new time has been fired, in due "
+        "order, and confirmed by the broker (503 if that takes longer than the timeout).",
         dependencies=[require_roles(Role.PLATFORM_AGENT)],  # type: ignore[list-item]
+        response_model=Advanced,
     )
     async def advance(body: Advance, runtime: RuntimeDep) -> dict[str, Any]:
         clock = runtime.clock
         assert isinstance(clock, VirtualClock)
         store: MongoClockStore = runtime.extras["clock_store"]
+        firer: Firer = runtime.extras["firer"]
         clock.sync(await store.advance(body.seconds))
         await broadcast_clock(runtime.bus, clock)
-        return {"now": clock.now().isoformat(), "offset_seconds": clock.offset.total_seconds()}
+        now = clock.now()
+        settings = runtime.settings
+        timeout = settings.timer_advance_timeout_s if isinstance(settings, Settings) else 120.0
+        fired = await firer.fire_until(due_by_ms=to_ms(now), timeout_s=timeout)
+        return {
+            "now": now.isoformat(),
+            "offset_seconds": clock.offset.total_seconds(),
+            "fired": fired,
+        }
 
     return router

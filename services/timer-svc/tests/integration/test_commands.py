@@ -1,0 +1,158 @@
+"""schedule / cancel / suspend / resume against the real store: each idempotent."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aftersales_shared.clock import FixedClock
+from aftersales_shared.contracts import Envelope, envelope
+from aftersales_shared.contracts.messages import (
+    TimerCancel,
+    TimerResume,
+    TimerSchedule,
+    TimerSuspend,
+)
+from aftersales_shared.errors import PermanentMessageError
+from timer_svc.adapters.deadline_store import MongoDeadlineStore
+from timer_svc.domain.deadlines import to_ms
+from timer_svc.handlers import command_handlers
+
+pytestmark = pytest.mark.integration
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+DAY = timedelta(days=1)
+
+
+class Commands:
+    def __init__(self, store: MongoDeadlineStore, clock: FixedClock) -> None:
+        self.armed: list[int] = []
+        self.store = store
+        self.clock = clock
+        self.handlers = command_handlers(store=store, clock=clock, on_armed=self.armed.append)
+
+    async def send(self, message: Envelope) -> None:
+        await self.handlers[message.type](message)
+
+    async def schedule(self, deadline_id: str, order_id: str, due: datetime) -> None:
+        payload = TimerSchedule(
+            deadline_id=deadline_id, kind="AUTO_REFUND", order_id=order_id, due_at=due
+        )
+        await self.send(
+            envelope(type="timer.schedule", payload=payload, occurred_at=T0, seller_id="s-1")
+        )
+
+    async def cancel(self, deadline_id: str) -> None:
+        payload = TimerCancel(deadline_id=deadline_id)
+        await self.send(
+            envelope(type="timer.cancel", payload=payload, occurred_at=T0, seller_id="s-1")
+        )
+
+    async def suspend(self, order_id: str) -> None:
+        payload = TimerSuspend(order_id=order_id)
+        await self.send(
+            envelope(type="timer.suspend", payload=payload, occurred_at=T0, seller_id="s-1")
+        )
+
+    async def resume(self, order_id: str) -> None:
+        payload = TimerResume(order_id=order_id)
+        await self.send(
+            envelope(type="timer.resume", payload=payload, occurred_at=T0, seller_id="s-1")
+        )
+
+    async def doc(self, deadline_id: str) -> dict[str, object]:
+        found = await self.store.collection.find_one({"_id": {"$eq": deadline_id}})
+        assert found is not None
+        return found
+
+
+@pytest.fixture
+def commands(store: MongoDeadlineStore) -> Commands:
+    return Commands(store, FixedClock(T0))
+
+
+async def test_scheduling_the_same_deadline_twice_keeps_the_first(
+    commands: Commands, unique: str
+) -> None:
+    await commands.schedule(f"{unique}-d", f"{unique}-o", T0 + DAY)
+    await commands.schedule(f"{unique}-d", f"{unique}-o", T0 + 2 * DAY)
+    doc = await commands.doc(f"{unique}-d")
+    assert (doc["state"], doc["due_ms"]) == ("pending", to_ms(T0 + DAY))
+    assert await commands.store.pending_count() == 1
+    assert commands.armed == [to_ms(T0 + DAY)]
+
+
+async def test_cancel_pending_then_again(commands: Commands, unique: str) -> None:
+    await commands.schedule(f"{unique}-d", f"{unique}-o", T0 + DAY)
+    await commands.cancel(f"{unique}-d")
+    await commands.cancel(f"{unique}-d")
+    assert (await commands.doc(f"{unique}-d"))["state"] == "cancelled"
+    assert not await commands.store.any_due(due_by_ms=to_ms(T0 + 10 * DAY))
+    assert await commands.store.pending_count() == 0
+
+
+async def test_cancel_of_an_unknown_deadline_is_a_no_op_that_wins_over_a_late_schedule(
+    commands: Commands, unique: str
+) -> None:
+    await commands.cancel(f"{unique}-d")
+    await commands.schedule(f"{unique}-d", f"{unique}-o", T0 + DAY)
+    assert (await commands.doc(f"{unique}-d"))["state"] == "cancelled"
+    assert not await commands.store.any_due(due_by_ms=to_ms(T0 + 10 * DAY))
+
+
+async def test_cancel_of_a_fired_deadline_is_a_no_op(commands: Commands, unique: str) -> None:
+    await commands.schedule(f"{unique}-d", f"{unique}-o", T0 - DAY)
+    claim = await commands.store.claim(due_by_ms=to_ms(T0), wall_ms=1, lease_ms=30_000, limit=10)
+    assert claim is not None
+    assert await commands.store.mark_fired(claim, [f"{unique}-d"], fired_ms=to_ms(T0)) == 1
+    await commands.cancel(f"{unique}-d")
+    assert (await commands.doc(f"{unique}-d"))["state"] == "fired"
+
+
+async def test_suspend_and_resume_preserve_the_remaining_time(
+    commands: Commands, unique: str
+) -> None:
+    order = f"{unique}-o"
+    await commands.schedule(f"{unique}-a", order, T0 + 10 * DAY)
+    await commands.schedule(f"{unique}-b", order, T0 + 15 * DAY)
+    await commands.schedule(f"{unique}-other", f"{unique}-x", T0 + 10 * DAY)
+    commands.clock.advance(3 * 86_400)
+    await commands.suspend(order)
+    commands.clock.advance(86_400)
+    await commands.suspend(order)  # again: the suspension still counts from the first
+    assert (await commands.doc(f"{unique}-a"))["state"] == "suspended"
+    assert await commands.store.pending_count() == 1
+    commands.clock.advance(3 * 86_400)
+    await commands.resume(order)
+    commands.clock.advance(86_400)
+    await commands.resume(order)  # again: nothing moves twice
+    a, b = await commands.doc(f"{unique}-a"), await commands.doc(f"{unique}-b")
+    assert (a["state"], a["due_ms"]) == ("pending", to_ms(T0 + 14 * DAY))
+    assert (b["state"], b["due_ms"]) == ("pending", to_ms(T0 + 19 * DAY))
+    other = await commands.doc(f"{unique}-other")
+    assert other["due_ms"] == to_ms(T0 + 10 * DAY)
+
+
+async def test_a_deadline_armed_while_its_order_is_suspended_waits_for_the_resume(
+    commands: Commands, unique: str
+) -> None:
+    order = f"{unique}-o"
+    await commands.suspend(order)
+    await commands.schedule(f"{unique}-a", order, T0 + DAY)
+    assert (await commands.doc(f"{unique}-a"))["state"] == "suspended"
+    assert (
+        await commands.store.claim(
+            due_by_ms=to_ms(T0 + 5 * DAY), wall_ms=1, lease_ms=1_000, limit=10
+        )
+        is None
+    )
+    commands.clock.advance(2 * 86_400)
+    await commands.resume(order)
+    assert (await commands.doc(f"{unique}-a"))["due_ms"] == to_ms(T0 + 3 * DAY)
+
+
+async def test_an_invalid_command_is_dead_lettered_at_once(commands: Commands) -> None:
+    bad = Envelope(
+        id="x", type="timer.cancel", occurred_at=T0, correlation_id="x", payload={"deadline_id": ""}
+    )
+    with pytest.raises(PermanentMessageError):
+        await commands.send(bad)

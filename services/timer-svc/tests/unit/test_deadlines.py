@@ -1,0 +1,118 @@
+"""The deadline's states and time arithmetic: pure, no I/O."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aftersales_shared.contracts import decode
+from aftersales_shared.contracts.messages import TimerFired, TimerSchedule
+from hypothesis import given
+from hypothesis import strategies as st
+from timer_svc.domain.deadlines import (
+    FINAL,
+    TRANSITIONS,
+    Command,
+    State,
+    fired_message_id,
+    from_ms,
+    lateness_s,
+    next_state,
+    resumed_due,
+    sources,
+    to_ms,
+)
+from timer_svc.domain.firing import Deadline, fired, from_schedule
+
+EXPECTED = {
+    (State.PENDING, Command.CANCEL): State.CANCELLED,
+    (State.PENDING, Command.SUSPEND): State.SUSPENDED,
+    (State.PENDING, Command.FIRE): State.FIRED,
+    (State.SUSPENDED, Command.CANCEL): State.CANCELLED,
+    (State.SUSPENDED, Command.RESUME): State.PENDING,
+}
+
+
+@pytest.mark.parametrize(("state", "command"), list(itertools.product(State, Command)))
+def test_every_state_and_command(state: State, command: Command) -> None:
+    assert next_state(state, command) == EXPECTED.get((state, command))
+
+
+@pytest.mark.parametrize("state", sorted(FINAL))
+def test_final_states_never_change(state: State) -> None:
+    assert all(next_state(state, command) is None for command in Command)
+
+
+def test_a_suspended_deadline_cannot_fire() -> None:
+    assert next_state(State.SUSPENDED, Command.FIRE) is None
+    assert sources(Command.FIRE) == (State.PENDING,)
+
+
+@pytest.mark.parametrize("command", list(Command))
+def test_sources_are_the_table(command: Command) -> None:
+    assert set(sources(command)) == {s for (s, c) in TRANSITIONS if c is command}
+
+
+def test_resume_preserves_the_remaining_time() -> None:
+    day = 86_400_000
+    assert resumed_due(due_ms=10 * day, suspended_ms=7 * day, resumed_ms=9 * day) == 12 * day
+
+
+def test_an_overdue_deadline_stays_overdue_by_the_same_amount() -> None:
+    assert resumed_due(due_ms=5_000, suspended_ms=6_000, resumed_ms=9_000) == 8_000
+
+
+def test_resume_before_suspend_shifts_nothing() -> None:
+    assert resumed_due(due_ms=5_000, suspended_ms=6_000, resumed_ms=4_000) == 5_000
+
+
+@given(st.datetimes(timezones=st.just(UTC), min_value=datetime(1971, 1, 1)))  # noqa: DTZ001
+def test_ms_round_trip_to_the_millisecond(instant: datetime) -> None:
+    back = from_ms(to_ms(instant))
+    assert timedelta(0) <= instant - back < timedelta(milliseconds=1)
+
+
+def test_naive_datetimes_are_refused() -> None:
+    with pytest.raises(ValueError, match="aware"):
+        to_ms(datetime(2026, 1, 1))  # noqa: DTZ001
+
+
+def test_lateness_is_never_negative() -> None:
+    assert lateness_s(due_ms=1_000, fired_ms=3_500) == 2.5
+    assert lateness_s(due_ms=5_000, fired_ms=3_500) == 0
+
+
+def test_fired_message_id_is_stable_per_generation() -> None:
+    assert fired_message_id("d-1", 0) == fired_message_id("d-1", 0)
+    assert fired_message_id("d-1", 0) != fired_message_id("d-1", 1)
+    assert fired_message_id("d-1", 0) != fired_message_id("d-2", 0)
+
+
+def test_a_schedule_becomes_a_deadline_and_a_firing() -> None:
+    due = datetime(2026, 3, 1, 8, 30, tzinfo=UTC)
+    command = TimerSchedule(
+        deadline_id="o-1:AUTO_REFUND:3",
+        kind="AUTO_REFUND",
+        order_id="o-1",
+        due_at=due,
+        data={"version": 3},
+    )
+    deadline = from_schedule(command, seller_id="s-1", correlation_id="c-1")
+    assert deadline == Deadline(
+        deadline_id="o-1:AUTO_REFUND:3",
+        kind="AUTO_REFUND",
+        order_id="o-1",
+        due_ms=to_ms(due),
+        seller_id="s-1",
+        correlation_id="c-1",
+        data={"version": 3},
+    )
+    message = fired(deadline, fired_ms=to_ms(due) + 1_500)
+    payload = decode(message)
+    assert isinstance(payload, TimerFired)
+    assert payload.due_at == due
+    assert payload.fired_at == due + timedelta(seconds=1.5)
+    assert payload.data == {"version": 3}
+    assert (message.seller_id, message.correlation_id) == ("s-1", "c-1")
+    assert message.id == fired_message_id("o-1:AUTO_REFUND:3", 0)

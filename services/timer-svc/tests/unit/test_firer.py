@@ -1,0 +1,132 @@
+"""The firer's pipeline against an in-memory store and bus: failures leave deadlines to retry."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable, Sequence
+from datetime import UTC, datetime
+
+import pytest
+from aftersales_shared.clock import FixedClock
+from aftersales_shared.contracts import Envelope
+from timer_svc.domain.deadlines import to_ms
+from timer_svc.domain.firing import Deadline
+from timer_svc.firing import Firer, FiringSettings
+from timer_svc.ports import Claim
+
+T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+
+
+class MemoryStore:
+    """Just enough of the deadline store for the firer: pending, leases, fired."""
+
+    def __init__(self, deadlines: Iterable[Deadline]) -> None:
+        self.pending = {d.deadline_id: d for d in deadlines}
+        self.leases: dict[str, tuple[str, int]] = {}
+        self.fired: list[str] = []
+        self.fail_claims = 0
+
+    async def claim(
+        self, *, due_by_ms: int, wall_ms: int, lease_ms: int, limit: int
+    ) -> Claim | None:
+        if self.fail_claims:
+            self.fail_claims -= 1
+            raise ConnectionError("store down")
+        free = sorted(
+            (
+                d
+                for d in self.pending.values()
+                if d.due_ms <= due_by_ms and self.leases.get(d.deadline_id, ("", 0))[1] < wall_ms
+            ),
+            key=lambda d: d.due_ms,
+        )[:limit]
+        if not free:
+            return None
+        token = f"t{len(self.leases)}"
+        for d in free:
+            self.leases[d.deadline_id] = (token, wall_ms + lease_ms)
+        return Claim(token=token, deadlines=free, lease_until_ms=wall_ms + lease_ms)
+
+    async def mark_fired(self, claim: Claim, ids: Sequence[str], *, fired_ms: int) -> int:
+        mine = [i for i in ids if i in self.pending and self.leases[i][0] == claim.token]
+        for i in mine:
+            del self.pending[i]
+            self.fired.append(i)
+        return len(mine)
+
+    async def any_due(self, *, due_by_ms: int) -> bool:
+        return any(d.due_ms <= due_by_ms for d in self.pending.values())
+
+
+class MemoryBus:
+    def __init__(self, *, refuse: set[str] | None = None) -> None:
+        self.published: list[Envelope] = []
+        self.refuse = refuse or set()
+
+    async def publish_many(self, messages: Iterable[Envelope]) -> list[BaseException | None]:
+        results: list[BaseException | None] = []
+        for message in messages:
+            if message.payload["deadline_id"] in self.refuse:
+                results.append(TimeoutError("no confirm"))
+            else:
+                self.published.append(message)
+                results.append(None)
+        await asyncio.sleep(0)
+        return results
+
+
+def deadlines(n: int) -> list[Deadline]:
+    return [
+        Deadline(
+            deadline_id=f"d{i:02}",
+            kind="AUTO_REFUND",
+            order_id="o",
+            due_ms=to_ms(T0) - 1000 * (n - i),
+        )
+        for i in range(n)
+    ]
+
+
+def firer(store: MemoryStore, bus: MemoryBus, clock: FixedClock) -> Firer:
+    return Firer(
+        store=store,
+        bus=bus,
+        clock=clock,
+        wall=clock,  # type: ignore[arg-type]
+        settings=FiringSettings(batch=3, lease_s=10),
+    )
+
+
+async def test_batches_are_published_in_due_order_and_all_marked() -> None:
+    store, bus, clock = MemoryStore(deadlines(10)), MemoryBus(), FixedClock(T0)
+    assert await firer(store, bus, clock).drain(due_by_ms=to_ms(T0), trigger="u") == 10
+    assert [m.payload["deadline_id"] for m in bus.published] == [f"d{i:02}" for i in range(10)]
+    assert store.fired == [f"d{i:02}" for i in range(10)]
+
+
+async def test_an_unconfirmed_firing_is_not_marked_and_fires_after_the_lease() -> None:
+    store, clock = MemoryStore(deadlines(4)), FixedClock(T0)
+    bus = MemoryBus(refuse={"d02"})
+    assert await firer(store, bus, clock).drain(due_by_ms=to_ms(T0), trigger="u") == 3
+    assert list(store.pending) == ["d02"]
+    bus.refuse.clear()
+    assert await firer(store, bus, clock).drain(due_by_ms=to_ms(T0), trigger="u") == 0  # leased
+    clock.advance(11)
+    assert await firer(store, bus, clock).drain(due_by_ms=to_ms(T0), trigger="u") == 1
+    ids = [m.id for m in bus.published if m.payload["deadline_id"] == "d02"]
+    assert len(ids) == 1
+    assert store.fired[-1] == "d02"
+
+
+async def test_a_store_failure_surfaces_without_hanging() -> None:
+    store, bus, clock = MemoryStore(deadlines(4)), MemoryBus(), FixedClock(T0)
+    store.fail_claims = 1
+    with pytest.raises(ConnectionError):
+        await asyncio.wait_for(firer(store, bus, clock).drain(due_by_ms=None, trigger="u"), 5)
+    assert await firer(store, bus, clock).drain(due_by_ms=None, trigger="u") == 4
+
+
+async def test_advance_waits_until_nothing_due_remains() -> None:
+    store, bus, clock = MemoryStore(deadlines(5)), MemoryBus(), FixedClock(T0)
+    assert await firer(store, bus, clock).fire_until(due_by_ms=to_ms(T0), timeout_s=5) == 5
+    assert not await store.any_due(due_by_ms=to_ms(T0))
