@@ -145,14 +145,18 @@ class Steps:
 
         return await eventually(probe, timeout=within, what=f"{order_id} {status}")
 
-    async def penalties(self, at: datetime) -> str:
-        """metrics-svc's penalty lines of the seller around `at` (its week and the neighbours)."""
+    async def penalties(self, *instants: datetime) -> str:
+        """metrics-svc's penalty lines of the seller in the weeks around these instants."""
+        weeks = set()
+        for at in instants:
+            for shift in (-1, 0, 1):
+                year, week, _ = (at + timedelta(days=shift)).isocalendar()
+                weeks.add(f"{year}-W{week:02d}")
         text = ""
-        for shift in (-1, 0, 1):
-            year, week, _ = (at + timedelta(days=shift)).isocalendar()
+        for week in sorted(weeks):
             r = await self.http.get(
                 f"{self.stack.url('metrics-svc')}/v1/penalties",
-                params={"seller_id": self.seller_id, "week": f"{year}-W{week:02d}"},
+                params={"seller_id": self.seller_id, "week": week},
                 headers=AGENT,
             )
             assert r.status_code == 200, r.text
