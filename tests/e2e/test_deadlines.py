@@ -156,8 +156,10 @@ async def test_repeated_and_stale_firings_change_nothing(
     steps: Steps, running_stack: RunningStack, amqp_url: str
 ) -> None:
     done, moved, marker = await steps.approved(1), await steps.approved(2), await steps.apply(3)
-    await steps.shipped(done)
-    await steps.shipped(moved)
+    # A deadline's id is its slot and the order version that armed it.
+    armed = {
+        oid: f"{oid}:AUTO_REFUND@v{(await steps.shipped(oid))['version']}" for oid in (done, moved)
+    }
     await steps.ok(moved, "receipt", {"note": "back"})
     await steps.advance(15 * DAY + HOUR)
     await steps.settled(done, status="PROVISIONALLY_DONE")
@@ -169,8 +171,8 @@ async def test_repeated_and_stale_firings_change_nothing(
     await bus.connect()
     try:
         for oid in (done, moved, done, moved):  # each firing again, with fresh message ids
-            await bus.publish(fired(oid, "AUTO_REFUND", now))
-        await bus.publish(fired(marker, "AUDIT_OVERDUE", now))
+            await bus.publish(fired(armed[oid], oid, "AUTO_REFUND", now))
+        await bus.publish(fired(f"{marker}:AUDIT_OVERDUE@v1", marker, "AUDIT_OVERDUE", now))
 
         async def marked() -> bool:
             return bool((await steps.get(marker))["audit_overdue"])
@@ -182,10 +184,10 @@ async def test_repeated_and_stale_firings_change_nothing(
         assert (await steps.get(oid))["version"] == old["version"]
 
 
-def fired(order_id: str, kind: str, now: datetime) -> Envelope:
+def fired(deadline_id: str, order_id: str, kind: str, now: datetime) -> Envelope:
     """A `timer.fired` as timer-svc would publish it, with a new message id."""
     payload = TimerFired(
-        deadline_id=f"{order_id}:{kind}",
+        deadline_id=deadline_id,
         kind=kind,  # type: ignore[arg-type]
         order_id=order_id,
         due_at=now,
@@ -215,3 +217,16 @@ async def test_seller_refund_races_the_auto_refund(steps: Steps) -> None:
         assert len(refunds) == 1, (oid, steps.commands(o))
         assert o["refund_amount"] == "10.50"
         assert o["next_deadlines"] == {}
+
+
+async def test_a_second_feedback_round_times_out_too(steps: Steps) -> None:
+    oid = await steps.apply()
+    await steps.audit(oid, "REQUEST_FEEDBACK")
+    await steps.advance(DAY)
+    await steps.ok(oid, "feedback", {"text": "here", "photos": []}, as_customer=True)
+    o = await steps.ok(oid, "audit", {"result": "REQUEST_FEEDBACK", "opinion": "more"})
+    audited_at = datetime.fromisoformat(o["history"][-1]["at"])
+    assert close(due(o, "FEEDBACK_TIMEOUT"), audited_at + timedelta(days=15))
+    await steps.advance(15 * DAY + HOUR)
+    o = await steps.settled(oid, status="CLOSED")
+    assert steps.commands(o).count("FEEDBACK_TIMEOUT") == 1

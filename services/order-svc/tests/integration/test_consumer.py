@@ -82,7 +82,7 @@ async def test_fired_deadlines_act_once_and_stale_ones_change_nothing(
         ),
         service="timer-svc",
     )
-    assert armed["payload"]["deadline_id"] == f"{oid}:PRE_COMPENSATION"
+    assert armed["payload"]["deadline_id"] == f"{oid}:PRE_COMPENSATION@v1"
     assert armed["payload"]["data"]["order_version"] == 1
     bus = Bus(url=amqp_url, namespace=namespace, service="timer-svc")
     await bus.connect()
@@ -90,21 +90,21 @@ async def test_fired_deadlines_act_once_and_stale_ones_change_nothing(
         bus, api.seller, order_id=oid, kind="PRE_COMPENSATION", deadline_id=f"{oid}:NOT_ARMED"
     )
     await fire(
-        bus, api.seller, order_id=oid, kind="AUDIT_OVERDUE", deadline_id=f"{oid}:AUDIT_OVERDUE"
+        bus, api.seller, order_id=oid, kind="AUDIT_OVERDUE", deadline_id=f"{oid}:AUDIT_OVERDUE@v1"
     )
     await fire(
         bus,
         api.seller,
         order_id=oid,
         kind="PRE_COMPENSATION",
-        deadline_id=f"{oid}:PRE_COMPENSATION",
+        deadline_id=f"{oid}:PRE_COMPENSATION@v1",
     )
     await fire(
         bus,
         api.seller,
         order_id=oid,
         kind="PRE_COMPENSATION",
-        deadline_id=f"{oid}:PRE_COMPENSATION",
+        deadline_id=f"{oid}:PRE_COMPENSATION@v1",
     )
 
     async def compensated() -> dict[str, object] | None:

@@ -22,7 +22,9 @@ def timers(decision: Decision) -> list[tuple[str, str, object]]:
             out.append(
                 (
                     m.type,
-                    getattr(p, "deadline_id", getattr(p, "order_id", "")).split(":", 1)[-1],
+                    getattr(p, "deadline_id", getattr(p, "order_id", ""))
+                    .split(":", 1)[-1]
+                    .split("@v")[0],
                     getattr(p, "due_at", None),
                 )
             )
@@ -104,6 +106,27 @@ def test_feedback_timeout_and_locked_orders_suspend() -> None:
     assert ruled.order.deadlines == {}
     (sms,) = [m.payload for m in ruled.messages if m.type == "sms.send"]
     assert sms.params == {"order_no": "JD-1001", "outcome": "RETURN_ORIGINAL"}  # type: ignore[attr-defined]
+
+
+def scheduled_ids(decision: Decision) -> list[str]:
+    return [m.payload.deadline_id for m in decision.messages if m.type == "timer.schedule"]  # type: ignore[attr-defined]
+
+
+def test_a_slot_armed_again_gets_a_new_deadline_id() -> None:
+    """timer-svc uses an id once: the second feedback round must not reuse the cancelled one."""
+    o = step(new_order(), Cmd.CLAIM).order
+    feedback = c.Audit(result=AuditResult.REQUEST_FEEDBACK)
+    first = step(o, Cmd.AUDIT_REQUEST_FEEDBACK, feedback, at=2 * H)
+    answered = step(first.order, Cmd.FEEDBACK, at=3 * H)
+    (old,) = scheduled_ids(first)
+    assert [m.payload.deadline_id for m in answered.messages if m.type == "timer.cancel"] == [  # type: ignore[attr-defined]
+        old
+    ]
+    second = step(answered.order, Cmd.AUDIT_REQUEST_FEEDBACK, feedback, at=4 * H)
+    (new,) = scheduled_ids(second)
+    assert new != old
+    assert old.split("@v")[0] == new.split("@v")[0] == "so-1:FEEDBACK_TIMEOUT"
+    assert set(second.order.deadlines) == {new}
 
 
 def test_rejection_sms_carries_the_opinion() -> None:

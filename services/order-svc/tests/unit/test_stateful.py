@@ -12,7 +12,7 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 from order_builders import NOW, application, valid
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
-from order_svc.domain.deadlines import wanted
+from order_svc.domain.deadlines import slot_of, wanted
 from order_svc.domain.decide import apply, execute, visible_to
 from order_svc.domain.model import FINAL, Cmd, Outcome, Permission, Status
 from order_svc.domain.order import ServiceOrder, exchange_order_id
@@ -154,7 +154,9 @@ class Lifecycle(RuleBasedStateMachine):
             if m.type.startswith("serviceorder."):
                 assert m.payload.order_version == new.version  # type: ignore[attr-defined]
         if not new.locked:
-            assert set(new.deadlines) == set(wanted(new)), "armed deadlines follow the state"
+            slots = {slot_of(d) for d in new.deadlines}
+            assert slots == set(wanted(new)), "armed deadlines follow the state"
+            assert len(slots) == len(new.deadlines), "one deadline per slot"
         self.orders[i] = new
         REACHED.add(new.status)
 

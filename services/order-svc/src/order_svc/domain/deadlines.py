@@ -1,8 +1,12 @@
 """Which deadlines an order should have armed, as data; a transition arms and cancels the rest.
 
 Declarative on purpose: from the order's state alone we derive the wanted deadlines (ids are
-deterministic), compare with those armed, and record `timer.schedule` / `timer.cancel` for the
-difference. While the order is locked only cancellations go out (its timers are suspended).
+deterministic *slots*), compare with those armed, and record `timer.schedule` / `timer.cancel` for
+the difference. While the order is locked only cancellations go out (its timers are suspended).
+
+timer-svc uses a deadline id once (a cancelled id stays cancelled), so each arming gets its own id:
+the slot plus the order version it was armed at (`<slot>@v<version>`). A slot armed again later
+(a second feedback round) is a new deadline, and a late firing of the old one matches nothing.
 """
 
 from __future__ import annotations
@@ -27,8 +31,13 @@ SHIP_REMINDERS = (5 * DAY, 10 * DAY, 25 * DAY)
 
 
 def deadline_id(order_id: str, kind: str, n: int | None = None) -> str:
-    """`<order>:<KIND>` or `<order>:<KIND>:<n>`: scheduling twice keeps one."""
+    """The slot `<order>:<KIND>` or `<order>:<KIND>:<n>`: one deadline of its kind at a time."""
     return f"{order_id}:{kind}" if n is None else f"{order_id}:{kind}:{n}"
+
+
+def slot_of(armed_id: str) -> str:
+    """The slot of an armed deadline id (`<slot>@v<version>`; older ids are the slot itself)."""
+    return armed_id.rsplit("@v", 1)[0]
 
 
 def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
@@ -68,14 +77,17 @@ def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
         out.append(Outgoing("timer.suspend", TimerSuspend(order_id=after.id), "timer.suspend"))
     armed = dict(before.deadlines)
     want = wanted(after)
+    slots = {slot_of(did): did for did in armed}
     now = after.history[-1].at if after.history else None
-    for did in sorted(set(armed) - set(want)):
+    for slot in sorted(set(slots) - set(want)):
+        did = slots[slot]
         if now is None or armed[did].due_at > now:
             out.append(Outgoing("timer.cancel", TimerCancel(deadline_id=did), f"cancel.{did}"))
         del armed[did]
     if not after.locked:
-        for did, d in sorted(want.items()):
-            if did not in armed:
+        for slot, d in sorted(want.items()):
+            if slot not in slots:
+                did = f"{slot}@v{after.version}"
                 data = {"order_version": after.version, "order_no": after.order_no}
                 payload = TimerSchedule(
                     deadline_id=did,
