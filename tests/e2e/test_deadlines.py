@@ -230,3 +230,39 @@ async def test_a_second_feedback_round_times_out_too(steps: Steps) -> None:
     await steps.advance(15 * DAY + HOUR)
     o = await steps.settled(oid, status="CLOSED")
     assert steps.commands(o).count("FEEDBACK_TIMEOUT") == 1
+
+
+async def test_a_repeated_return_warning_sends_one_sms(
+    steps: Steps, running_stack: RunningStack, amqp_url: str
+) -> None:
+    oid = await steps.approved()
+    did = f"{oid}:SELLER_RETURN_WARNING@v{(await steps.shipped(oid))['version']}"
+    await steps.advance(10 * DAY + HOUR)
+
+    async def warned() -> list[dict[str, object]] | None:
+        items = await steps.sms(order_id=oid, template="SELLER_RETURN_WARNING")
+        return items or None
+
+    await eventually(warned, what="the seller warned")
+    before = await steps.get(oid)
+    assert "SELLER_RETURN_WARNING" not in before["next_deadlines"]
+    bus = Bus(
+        url=amqp_url, namespace=running_stack.namespace, service="timer-svc", retry_delay_ms=200
+    )
+    await bus.connect()
+    marker = await steps.apply(9)
+    try:
+        await bus.publish(fired(did, oid, "SELLER_RETURN_WARNING", await steps.now()))
+        await bus.publish(
+            fired(f"{marker}:AUDIT_OVERDUE@v1", marker, "AUDIT_OVERDUE", await steps.now())
+        )
+
+        async def marked() -> bool:
+            return bool((await steps.get(marker))["audit_overdue"])
+
+        await eventually(marked, what="the marker firing applied")
+    finally:
+        await bus.close()
+    after = await steps.get(oid)
+    assert steps.commands(after) == steps.commands(before)
+    assert len(await steps.sms(order_id=oid, template="SELLER_RETURN_WARNING")) == 1

@@ -11,7 +11,7 @@ from aftersales_shared.errors import InvalidTransition, Locked, NotFound
 
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
-from order_svc.domain.deadlines import DEADLINE_COMMANDS
+from order_svc.domain.deadlines import DEADLINE_COMMANDS, is_armed, mark_fired
 from order_svc.domain.decide import execute
 from order_svc.domain.model import Cmd
 from order_svc.domain.order import ServiceOrder
@@ -59,7 +59,7 @@ class SystemService:
         if found is None:
             raise NotFound(f"service order {fired.order_id} not found")
         order, current = found
-        if fired.deadline_id not in order.deadlines:
+        if not is_armed(order, fired.deadline_id):
             log.info("deadline no longer armed", deadline_id=fired.deadline_id)
             return False
         cmd = DEADLINE_COMMANDS[fired.kind]
@@ -78,6 +78,7 @@ class SystemService:
                 "deadline changes nothing now", deadline_id=fired.deadline_id, reason=exc.message
             )
             return False
+        mark_fired(decision.order, fired.deadline_id)
         await self.orders.save(
             current, decision.order, envelopes(decision, correlation_id=correlation_id)
         )

@@ -92,6 +92,11 @@ async def test_fired_deadlines_act_once_and_stale_ones_change_nothing(
     await fire(
         bus, api.seller, order_id=oid, kind="AUDIT_OVERDUE", deadline_id=f"{oid}:AUDIT_OVERDUE@v1"
     )
+
+    async def overdue() -> bool:  # fired in due order: 12 h before the 7 days
+        return bool((await api.get(oid))["audit_overdue"])
+
+    await eventually(overdue, timeout=10, what="audit overdue")
     await fire(
         bus,
         api.seller,

@@ -7,6 +7,7 @@ from datetime import timedelta
 from order_builders import NOW, application, new_order, valid
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
+from order_svc.domain.deadlines import is_armed, mark_fired
 from order_svc.domain.decide import Decision, apply, execute
 from order_svc.domain.model import AuditResult, Cmd, Outcome
 from order_svc.domain.order import ServiceOrder
@@ -135,3 +136,20 @@ def test_rejection_sms_carries_the_opinion() -> None:
     (sms,) = [m.payload for m in rejected.messages if m.type == "sms.send"]
     assert sms.params == {"order_no": "JD-1001", "opinion": "no defect"}  # type: ignore[attr-defined]
     assert sms.idempotency_key == "so-1:v3.AUDIT_REJECTED"  # type: ignore[attr-defined]
+
+
+def test_a_fired_deadline_stays_in_its_slot_and_acts_once() -> None:
+    """The return warning keeps its slot after firing: marked fired, not armed again."""
+    approved = step(step(new_order(), Cmd.CLAIM).order, Cmd.AUDIT_APPROVE_RETURN)
+    shipped = step(approved.order, Cmd.RECORD_SHIPMENT, at=3 * H)
+    (did,) = [d for d in shipped.order.deadlines if "SELLER_RETURN_WARNING" in d]
+    assert is_armed(shipped.order, did)
+    warned = step(shipped.order, Cmd.RETURN_WARNING, at=243 * H)
+    mark_fired(warned.order, did)
+    assert not is_armed(warned.order, did)
+    assert is_armed(shipped.order, did), "the previous version is untouched"
+    later = step(warned.order, Cmd.RECORD_SHIPMENT, at=244 * H)
+    assert timers(later) == [], "a fired slot is neither armed again nor cancelled"
+    received = step(later.order, Cmd.REGISTER_RECEIPT, at=245 * H)
+    assert ("timer.cancel", "SELLER_RETURN_WARNING", None) not in timers(received)
+    assert not any("SELLER_RETURN_WARNING" in d for d in received.order.deadlines)

@@ -81,7 +81,7 @@ def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
     now = after.history[-1].at if after.history else None
     for slot in sorted(set(slots) - set(want)):
         did = slots[slot]
-        if now is None or armed[did].due_at > now:
+        if not armed[did].fired and (now is None or armed[did].due_at > now):
             out.append(Outgoing("timer.cancel", TimerCancel(deadline_id=did), f"cancel.{did}"))
         del armed[did]
     if not after.locked:
@@ -102,6 +102,19 @@ def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
         out.append(Outgoing("timer.resume", TimerResume(order_id=after.id), "timer.resume"))
     after.deadlines = armed
     return out
+
+
+def is_armed(order: ServiceOrder, deadline_id: str) -> bool:
+    """Whether a firing of this deadline should act: armed by this order and not yet applied."""
+    armed = order.deadlines.get(deadline_id)
+    return armed is not None and not armed.fired
+
+
+def mark_fired(order: ServiceOrder, deadline_id: str) -> None:
+    """Record that a firing was applied, so a repeat of it (a new message id) changes nothing."""
+    armed = order.deadlines.get(deadline_id)
+    if armed is not None:
+        order.deadlines[deadline_id] = armed.model_copy(update={"fired": True})
 
 
 DEADLINE_COMMANDS: dict[str, Cmd] = {

@@ -89,6 +89,8 @@ class Note(Part):
 class ArmedDeadline(Part):
     kind: DeadlineKind
     due_at: datetime
+    fired: bool = False
+    """Applied once; kept while its slot is still wanted so that it is not armed again."""
 
 
 class ArbitrationInfo(Part):

@@ -30,9 +30,11 @@ def shown(value: Any) -> Any:
 
 
 def next_deadlines(order: ServiceOrder, now: datetime | None) -> dict[str, str]:
-    """The next pending deadline of each kind (after `now`)."""
+    """The next pending deadline of each kind (not fired, after `now`)."""
     nxt: dict[str, datetime] = {}
     for d in order.deadlines.values():
+        if d.fired:
+            continue
         if (now is None or d.due_at > now) and (d.kind not in nxt or d.due_at < nxt[d.kind]):
             nxt[d.kind] = d.due_at
     return {kind: at.isoformat() for kind, at in sorted(nxt.items())}
