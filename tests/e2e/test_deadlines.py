@@ -266,3 +266,42 @@ async def test_a_repeated_return_warning_sends_one_sms(
     after = await steps.get(oid)
     assert steps.commands(after) == steps.commands(before)
     assert len(await steps.sms(order_id=oid, template="SELLER_RETURN_WARNING")) == 1
+
+
+async def test_seller_refund_races_the_auto_refund_firing_many_times(
+    steps: Steps, running_stack: RunningStack, amqp_url: str
+) -> None:
+    """The firing itself (as timer-svc publishes it) against receipt + refund, 24 orders."""
+    ids = [await steps.approved(n) for n in range(24)]
+    armed = {oid: f"{oid}:AUTO_REFUND@v{(await steps.shipped(oid))['version']}" for oid in ids}
+    gate = asyncio.Semaphore(8)
+    bus = Bus(
+        url=amqp_url, namespace=running_stack.namespace, service="timer-svc", retry_delay_ms=200
+    )
+    await bus.connect()
+    now = await steps.now()
+
+    async def seller_refunds(oid: str) -> None:
+        async with gate:
+            r = await steps.post(oid, "receipt", {"note": "race"})
+            if r.status_code == 200:
+                body = {"outcome": "REFUND", "amount": "10.50", "reason": "quality"}
+                await steps.ok(oid, "process", body)
+            else:
+                assert r.status_code == 409, r.text
+
+    async def fires(oid: str) -> None:
+        await bus.publish(fired(armed[oid], oid, "AUTO_REFUND", now))
+
+    try:
+        await asyncio.gather(*(f(oid) for oid in ids for f in (fires, seller_refunds)))
+    finally:
+        await bus.close()
+    won: dict[str, int] = {}
+    for oid in ids:
+        o = await steps.settled(oid, status="PROVISIONALLY_DONE")
+        refunds = [c for c in steps.commands(o) if c in REFUNDS]
+        assert len(refunds) == 1, (oid, steps.commands(o))
+        assert o["refund_amount"] == "10.50"
+        won[refunds[0]] = won.get(refunds[0], 0) + 1
+    print("refund race won by", won)  # noqa: T201
