@@ -143,15 +143,17 @@ class Steps:
             o = await self.get(order_id)
             return o if o["status"] == status else None
 
-        return await eventually(probe, timeout=within, what=f"{order_id} {status}")
+        found = await eventually(probe, timeout=within, what=f"{order_id} {status}")
+        assert found is not None
+        return found
 
     async def penalties(self, *instants: datetime) -> str:
         """metrics-svc's penalty lines of the seller in the weeks around these instants."""
         weeks = set()
         for at in instants:
             for shift in (-1, 0, 1):
-                year, week, _ = (at + timedelta(days=shift)).isocalendar()
-                weeks.add(f"{year}-W{week:02d}")
+                year, number, _ = (at + timedelta(days=shift)).isocalendar()
+                weeks.add(f"{year}-W{number:02d}")
         text = ""
         for week in sorted(weeks):
             r = await self.http.get(

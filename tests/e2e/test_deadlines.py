@@ -104,6 +104,7 @@ async def test_pre_compensation_and_audit_overdue(steps: Steps) -> None:
         return text if ok else None
 
     text = await eventually(fined, what="metrics-svc charges the seller", timeout=30)
+    assert text is not None
     assert audited not in text
 
 
@@ -188,7 +189,7 @@ def fired(deadline_id: str, order_id: str, kind: str, now: datetime) -> Envelope
     """A `timer.fired` as timer-svc would publish it, with a new message id."""
     payload = TimerFired(
         deadline_id=deadline_id,
-        kind=kind,  # type: ignore[arg-type]
+        kind=kind,
         order_id=order_id,
         due_at=now,
         fired_at=now,
