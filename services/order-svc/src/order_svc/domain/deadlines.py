@@ -61,7 +61,8 @@ def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
     """Timer commands for the change from `before` to `after`; updates `after.deadlines`.
 
     A deadline already due is dropped without a cancel: it has fired (or will, and then finds
-    itself no longer armed and changes nothing).
+    itself no longer armed and changes nothing) -- unless the order was locked: its deadlines were
+    suspended, so one due meanwhile has not fired and is cancelled (the ruling ends them).
     """
     out: list[Outgoing] = []
     if after.locked and not before.locked:
@@ -70,7 +71,7 @@ def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
     want = wanted(after)
     now = after.history[-1].at if after.history else None
     for did in sorted(set(armed) - set(want)):
-        if now is None or armed[did].due_at > now:
+        if now is None or armed[did].due_at > now or before.locked:
             out.append(Outgoing("timer.cancel", TimerCancel(deadline_id=did), f"cancel.{did}"))
         del armed[did]
     if not after.locked:

@@ -98,6 +98,10 @@ class ArbitrationInfo(Part):
     case_id: str | None = None
     ruling: str | None = None
     ruled_at: datetime | None = None
+    ruled_by: str | None = None
+    note: str | None = None
+    amount_fen: int | None = None
+    sku: str | None = None
 
 
 class ServiceOrder(Part):
