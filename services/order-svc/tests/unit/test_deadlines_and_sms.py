@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
+import pytest
+from aftersales_shared.errors import Locked
 from order_builders import NOW, application, new_order, valid
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
@@ -112,3 +115,28 @@ def test_rejection_sms_carries_the_opinion() -> None:
     (sms,) = [m.payload for m in rejected.messages if m.type == "sms.send"]
     assert sms.params == {"order_no": "JD-1001", "opinion": "no defect"}  # type: ignore[attr-defined]
     assert sms.idempotency_key == "so-1:v3.AUDIT_REJECTED"  # type: ignore[attr-defined]
+
+
+def test_a_ruling_cancels_deadlines_that_fell_due_while_suspended() -> None:
+    o = step(new_order(), Cmd.CLAIM).order
+    approved = step(o, Cmd.AUDIT_APPROVE_RETURN).order
+    shipment = c.ShipmentIn(carrier="SF", tracking_no="SF1", freight=Decimal("12.00"))
+    shipped = step(approved, Cmd.RECORD_SHIPMENT, shipment).order
+    assert set(shipped.deadlines) == {"so-1:AUTO_REFUND", "so-1:SELLER_RETURN_WARNING"}
+    locked = step(shipped, Cmd.REQUEST_ARBITRATION, at=2 * H).order
+    ruling = c.Ruling(case_id="k", outcome=Outcome.CLAIM_REJECTED, note="n")
+    ruled = step(locked, Cmd.APPLY_RULING, ruling, at=20 * 24 * H)  # both were due meanwhile
+    assert sorted(t[:2] for t in timers(ruled)) == [
+        ("timer.cancel", "AUTO_REFUND"),
+        ("timer.cancel", "SELLER_RETURN_WARNING"),
+    ]
+    assert (ruled.order.deadlines, ruled.order.locked) == ({}, False)
+
+
+def test_the_receipt_while_locked_may_not_change_the_freight() -> None:
+    o = step(step(new_order(), Cmd.CLAIM).order, Cmd.AUDIT_APPROVE_RETURN).order
+    locked = step(o, Cmd.REQUEST_ARBITRATION).order
+    with pytest.raises(Locked, match="under arbitration"):
+        step(locked, Cmd.REGISTER_RECEIPT, c.Receipt(note="in", freight=Decimal("30.00")))
+    received = step(locked, Cmd.REGISTER_RECEIPT, c.Receipt(note="in"))
+    assert received.order.freight.customer_paid_fen == o.freight.customer_paid_fen
