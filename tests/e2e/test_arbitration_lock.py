@@ -101,10 +101,10 @@ class Shop:
         out: dict[str, Any] = r.json()
         return out
 
-    async def order_in(self, state: str) -> str:
-        """A new order brought to `state` by the seller and the customer."""
+    async def order_in(self, state: str, *, refunded: str | None = None) -> str:
+        """A new order brought to `state` by the seller and the customer (`refunded` in part)."""
         body = {
-            "order_no": f"JD-{self.unique}-{state}",
+            "order_no": f"JD-{self.unique}-{state}-{refunded}",
             "seller_id": self.seller,
             "sku": "SKU-1",
             "quantity": 1,
@@ -137,6 +137,13 @@ class Shop:
             steps.append(("receipt", self.boss, {"note": "intact"}))
         if state in (*late[2:], "COMPLETED"):
             process = {"outcome": "RETURN_ORIGINAL", "remark": "nothing wrong with it"}
+            if refunded is not None:
+                process = {
+                    "outcome": "REFUND",
+                    "amount": refunded,
+                    "remark": "partly",
+                    "reason": "r",
+                }
             steps.append(("process", self.boss, process))
         if state == "UNRESOLVED":
             steps.append(("messages", self.me, {"text": "I do not agree"}))
@@ -228,7 +235,7 @@ async def test_request_from_the_allowed_states_only(shop: Shop) -> None:
         evidence = case["evidence"]
         assert (evidence["status"], evidence["order_id"]) == (state, oid)
         assert (evidence["paid_amount"], evidence["refunded_amount"]) == ("199.00", "0.00")
-        assert evidence["order_no"] == f"JD-{shop.unique}-{state}"
+        assert evidence["order_no"] == f"JD-{shop.unique}-{state}-None"
         assert evidence["shipment"]["tracking_no"].startswith("SF-")
         assert evidence["history"][0]["command"] == "APPLY"
         assert (case["paid_amount"], case["refundable_amount"]) == ("199.00", "199.00")
@@ -271,20 +278,32 @@ async def test_locked_order_refuses_every_seller_action_but_the_receipt(shop: Sh
 
 
 OUTCOMES = [
-    ("PENDING_PROCESS", {"outcome": "REFUND", "amount": "120.00"}),
-    ("UNRESOLVED", {"outcome": "EXCHANGE", "sku": "SKU-NEW"}),
-    ("AWAITING_RETURN", {"outcome": "RETURN_ORIGINAL"}),
-    ("PENDING_PROCESS", {"outcome": "CLAIM_REJECTED"}),
+    ("PENDING_PROCESS", None, {"outcome": "REFUND", "amount": "120.00"}, "120.00"),
+    ("UNRESOLVED", "50.00", {"outcome": "REFUND", "amount": "100.00"}, "150.00"),
+    ("UNRESOLVED", None, {"outcome": "EXCHANGE", "sku": "SKU-NEW"}, "0.00"),
+    ("AWAITING_RETURN", None, {"outcome": "RETURN_ORIGINAL"}, "0.00"),
+    ("PENDING_PROCESS", None, {"outcome": "CLAIM_REJECTED"}, "0.00"),
 ]
 
 
-@pytest.mark.parametrize(("state", "ruling"), OUTCOMES, ids=[r["outcome"] for _, r in OUTCOMES])
+@pytest.mark.parametrize(
+    ("state", "refunded", "ruling", "refund"),
+    OUTCOMES,
+    ids=["REFUND", "REFUND-topping-up", "EXCHANGE", "RETURN_ORIGINAL", "CLAIM_REJECTED"],
+)
 async def test_each_ruling_is_applied_once(
-    shop: Shop, running_stack: RunningStack, amqp_url: str, state: str, ruling: dict[str, Any]
+    shop: Shop,
+    running_stack: RunningStack,
+    amqp_url: str,
+    state: str,
+    refunded: str | None,
+    ruling: dict[str, Any],
+    refund: str,
 ) -> None:
-    oid = await shop.order_in(state)
+    oid = await shop.order_in(state, refunded=refunded)
     await shop.request(oid)
     case = await shop.case_of(oid)
+    assert case["evidence"]["refunded_amount"] == (refunded or "0.00")
     ruling = {**ruling, "note": f"the platform decides {ruling['outcome']}"}
     await shop.rule(case["id"], ruling)
     done = await shop.completed(oid)
@@ -296,7 +315,6 @@ async def test_each_ruling_is_applied_once(
     assert "ruled by the platform" in entry["detail"]
     assert entry["actor_role"] == "platform_agent"
     assert done["next_deadlines"] == {}
-    refund = {"REFUND": "120.00"}.get(outcome, "0.00")
     assert done["refund_amount"] == refund
     assert [x["sku"] for x in done["exchanges"]] == (["SKU-NEW"] if outcome == "EXCHANGE" else [])
     if outcome == "EXCHANGE":

@@ -14,7 +14,7 @@ from order_svc.domain.evidence import snapshot
 from order_svc.domain.model import Cmd, Outcome
 from order_svc.domain.money import show
 from order_svc.domain.notices import sms
-from order_svc.domain.order import ArbitrationInfo
+from order_svc.domain.order import ArbitrationInfo, Refund
 from order_svc.domain.tools import add_exchange, issue_refund, need, require
 
 
@@ -45,6 +45,8 @@ def apply_ruling(ctx: Ctx) -> None:
         assert p.amount is not None
         if o.refund is None:
             issue_refund(ctx, c.fen(p.amount), reason="arbitration", remark=p.note)
+        else:
+            top_up_refund(ctx, c.fen(p.amount), remark=p.note)
     elif p.outcome is Outcome.EXCHANGE:
         require(p.sku, "an EXCHANGE ruling needs the sku", "sku")
         assert p.sku is not None
@@ -74,6 +76,20 @@ def apply_ruling(ctx: Ctx) -> None:
         f"ruled by the platform (京东介入), case {p.case_id}: {p.outcome.value}{shown}; {p.note}"
     )
     ctx.data |= {"case_id": p.case_id, "ruling": p.outcome.value}
+
+
+def top_up_refund(ctx: Ctx, amount_fen: int, *, remark: str) -> None:
+    """A REFUND ruling on a partly refunded order adds to it, never past the paid amount."""
+    o = ctx.order
+    left = o.paid_fen - o.refunded_fen
+    if amount_fen <= 0 or amount_fen > left:
+        raise Invalid(
+            f"the ruling's refund exceeds the {show(left)} still refundable", field="amount"
+        )
+    o.ruling_refund = Refund(
+        amount_fen=amount_fen, reason="arbitration", remark=remark, by=ctx.actor.id, at=ctx.now
+    )
+    ctx.data["refund_amount"] = show(o.refunded_fen)
 
 
 def rate(ctx: Ctx) -> None:
