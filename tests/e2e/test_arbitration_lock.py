@@ -8,8 +8,9 @@ arbitration-svc; rulings travel over the real broker.
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
@@ -49,6 +50,7 @@ class Shop:
     http: httpx.AsyncClient
     stack: RunningStack
     unique: str
+    made: list[str] = field(default_factory=list)
 
     @property
     def seller(self) -> str:
@@ -104,7 +106,7 @@ class Shop:
     async def order_in(self, state: str, *, refunded: str | None = None) -> str:
         """A new order brought to `state` by the seller and the customer (`refunded` in part)."""
         body = {
-            "order_no": f"JD-{self.unique}-{state}-{refunded}",
+            "order_no": f"JD-{self.unique}-{len(self.made)}",  # sms-svc: at most 32 chars
             "seller_id": self.seller,
             "sku": "SKU-1",
             "quantity": 1,
@@ -114,12 +116,13 @@ class Shop:
             "description": "screen cracked",
             "quality_issue": True,
             "customer_tier": "GOLD",
-            "customer_phone": "13800138000",
+            "customer_phone": f"137{zlib.crc32(self.unique.encode()) % 10**8:08d}",
         }
         url = f"{self.stack.url('order-svc')}/v1/service-orders"
         r = await self.http.post(url, json=body, headers=self.me)
         assert r.status_code == 201, r.text
         oid: str = r.json()["id"]
+        self.made.append(oid)
         steps: list[tuple[str, dict[str, str], dict[str, Any] | None]] = []
         if state == "CANCELLED":
             steps.append(("abandon", self.me, None))
@@ -191,6 +194,14 @@ class Shop:
         pattern = r'bus_messages_handled_total\{[^}]*type="arbitration\.ruled"[^}]*\} ([0-9.e+]+)'
         return sum(float(v) for v in re.findall(pattern, text))
 
+    async def texts(self, oid: str, template: str) -> list[dict[str, Any]]:
+        """The SMS sms-svc holds for the order with this template."""
+        url = f"{self.stack.url('sms-svc')}/v1/messages"
+        params = {"order_id": oid, "template": template}
+        r = await self.http.get(url, params=params, headers=AGENT)
+        assert r.status_code == 200, r.text
+        return [m for m in r.json()["items"] if m["text"]]  # rendered once sms-svc took it
+
     async def now(self) -> datetime:
         r = await self.http.get(f"{self.stack.url('timer-svc')}/admin/clock", headers=AGENT)
         return datetime.fromisoformat(r.json()["now"])
@@ -235,7 +246,7 @@ async def test_request_from_the_allowed_states_only(shop: Shop) -> None:
         evidence = case["evidence"]
         assert (evidence["status"], evidence["order_id"]) == (state, oid)
         assert (evidence["paid_amount"], evidence["refunded_amount"]) == ("199.00", "0.00")
-        assert evidence["order_no"] == f"JD-{shop.unique}-{state}-None"
+        assert evidence["order_no"] == locked["order_no"]
         assert evidence["shipment"]["tracking_no"].startswith("SF-")
         assert evidence["history"][0]["command"] == "APPLY"
         assert (case["paid_amount"], case["refundable_amount"]) == ("199.00", "199.00")
@@ -365,6 +376,12 @@ async def test_each_ruling_is_applied_once(
         done["exchanges"],
     )
     await shop.rule(case["id"], ruling, expect=409)
+    texts = await eventually(
+        lambda: shop.texts(oid, "ARBITRATION_RULED"), what="the customer's SMS"
+    )
+    assert len(texts) == 1
+    assert done["order_no"] in texts[0]["text"]
+    assert "平台介入" in texts[0]["text"]  # the outcome is shown in Chinese
 
 
 async def test_sellers_and_customers_cannot_see_or_rule_cases(shop: Shop) -> None:
