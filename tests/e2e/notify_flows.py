@@ -58,8 +58,17 @@ class Flows:
     async def apply(self, *, paid: str = "199.00") -> dict[str, Any]:
         """A new order (PENDING_CLAIM) with its own order number and customer phone."""
         sub = f"c-{uuid.uuid4().hex[:8]}"
-        body = {
-            "order_no": f"JD{uuid.uuid4().int % 10**16:016d}",
+        body = self.apply_body(order_no=f"JD{uuid.uuid4().int % 10**16:016d}", paid=paid)
+        order: dict[str, Any] = await self.call(
+            "POST", "/v1/service-orders", bearer(Role.CUSTOMER, sub=sub), json=body
+        )
+        order["customer_id"] = sub
+        return order
+
+    def apply_body(self, *, order_no: str, paid: str = "199.00") -> dict[str, Any]:
+        """What a customer sends to apply."""
+        return {
+            "order_no": order_no,
             "seller_id": self.seller,
             "sku": "SKU-1",
             "quantity": 1,
@@ -70,11 +79,6 @@ class Flows:
             "quality_issue": True,
             "customer_phone": phone(),
         }
-        order: dict[str, Any] = await self.call(
-            "POST", "/v1/service-orders", bearer(Role.CUSTOMER, sub=sub), json=body
-        )
-        order["customer_id"] = sub
-        return order
 
     async def cmd(
         self, order: dict[str, Any], verb: str, *, who: str = "seller", **body: Any

@@ -40,10 +40,29 @@ async def test_audit_sms_reach_the_customer(flows: Flows) -> None:
 
     (m,) = await flows.sent(rejected, "AUDIT_REJECTED")
     assert m["phone"].endswith(rejected["customer_phone"])
-    assert "商家意见：照片显示为人为损坏" in m["text"] and m["text"].endswith("…")
+    assert "商家意见：照片显示为人为损坏" in m["text"]
+    assert m["text"].endswith("…")
     (m,) = await flows.sent(approved, "RETURN_APPROVED")
     assert "寄回商品" in m["text"]
     await flows.sent(feedback, "FEEDBACK_REQUESTED")
+
+
+async def test_texts_always_fit_their_template(flows: Flows) -> None:
+    """What order-svc accepts, sms-svc can send: a blank opinion, an order number's characters."""
+    blank = await flows.apply()
+    await flows.audited(blank, "REJECT", opinion="   ")
+    (m,) = await flows.sent(blank, "AUDIT_REJECTED")
+    assert "商家意见：您好,经核实" in m["text"]  # the default opinion stands in
+    body = await flows.call("GET", f"/v1/service-orders/{blank['id']}", AGENT)
+    assert body["status"] == "REJECTED"
+    for order_no in ("JD 2026/0001", "J" * 33):
+        r = await flows.http.post(
+            flows.url("order-svc", "/v1/service-orders"),
+            headers=bearer(Role.CUSTOMER, sub="c-bad"),
+            json=flows.apply_body(order_no=order_no),
+        )
+        assert r.status_code == 422, r.text
+        assert "order_no" in r.text
 
 
 async def test_processing_sms_reach_the_customer(flows: Flows) -> None:
@@ -95,3 +114,98 @@ async def test_arbitration_ruling_reaches_the_customer(flows: Flows) -> None:
     messages = await flows.sent(order, "RETURN_APPROVED", "ARBITRATION_RULED")
     (m,) = [m for m in messages if m["template"] == "ARBITRATION_RULED"]
     assert "结果：退款" in m["text"]
+
+
+async def advance_to(flows: Flows, target: float) -> None:
+    """Moves the shared virtual clock to `target` (an offset in seconds), never backwards."""
+    timer = flows.url("timer-svc", "/admin/clock")
+    offset = (await flows.http.get(timer, headers=AGENT)).json()["offset_seconds"]
+    if target > offset:
+        r = await flows.http.post(
+            f"{timer}/advance", headers=AGENT, json={"seconds": target - offset}
+        )
+        assert r.status_code == 200, r.text
+
+
+async def test_deadline_sms_follow_the_virtual_clock(flows: Flows) -> None:
+    clock = await flows.http.get(flows.url("timer-svc", "/admin/clock"), headers=AGENT)
+    start = clock.json()["offset_seconds"]
+    remind, warn, closed, precomp = [await flows.apply(paid="88.80") for _ in range(4)]
+    await flows.audited(remind, "APPROVE_RETURN")
+    once = {"Idempotency-Key": f"remind-{remind['id']}"} | flows.boss
+    path = flows.url("order-svc", f"/v1/service-orders/{remind['id']}/ship-reminder")
+    for _ in range(2):  # a repeated command (same key) replays the answer, sends nothing more
+        assert (await flows.http.post(path, headers=once)).status_code == 200
+    await flows.audited(warn, "APPROVE_RETURN")
+    await flows.shipped_back(warn)
+    await flows.audited(closed, "REQUEST_FEEDBACK", opinion="请补充照片")
+    await flows.sent(remind, "RETURN_APPROVED", "SHIP_REMINDER")
+
+    await advance_to(flows, start + 5 * DAY + 60)
+    await flows.sent(remind, "RETURN_APPROVED", *["SHIP_REMINDER"] * 2)
+    await advance_to(flows, start + 10 * DAY + 60)
+    await flows.sent(remind, "RETURN_APPROVED", *["SHIP_REMINDER"] * 3)
+    messages = await flows.sent(warn, "RETURN_APPROVED", "SELLER_RETURN_WARNING")
+    (m,) = [m for m in messages if m["template"] == "SELLER_RETURN_WARNING"]
+    assert m["phone"].endswith(flows.seller_phone)
+    assert "5天内" in m["text"]
+    messages = await flows.sent(precomp, "PRE_COMPENSATED")
+    assert "先行赔付88.80元" in messages[0]["text"]
+    await advance_to(flows, start + 15 * DAY + 60)
+    messages = await flows.sent(warn, "RETURN_APPROVED", "SELLER_RETURN_WARNING", "AUTO_REFUNDED")
+    (m,) = [m for m in messages if m["template"] == "AUTO_REFUNDED"]
+    assert "退款88.80元" in m["text"]
+    assert m["phone"].endswith(warn["customer_phone"])
+    await flows.sent(closed, "FEEDBACK_REQUESTED", "ORDER_CLOSED")
+    await advance_to(flows, start + 25 * DAY + 60)
+    messages = await flows.sent(remind, "RETURN_APPROVED", *["SHIP_REMINDER"] * 4)
+    assert {m["phone"][-11:] for m in messages} == {remind["customer_phone"]}
+
+
+async def test_sellers_see_their_own_masked_and_a_redelivery_sends_once(
+    flows: Flows, amqp_url: str
+) -> None:
+    order = await flows.apply()
+    await flows.audited(order, "APPROVE_RETURN")
+    (m,) = await flows.sent(order, "RETURN_APPROVED")
+    digits = order["customer_phone"]
+
+    (mine,) = await flows.messages(flows.boss, order_id=order["id"])
+    assert mine["phone"] == f"{digits[:3]}****{digits[-4:]}"
+    assert digits not in str(mine)
+    assert all(x["seller_id"] == flows.seller for x in await flows.messages(flows.boss))
+    other = bearer(Role.SELLER_ADMIN, sub="boss-x", seller_id=f"{flows.seller}-other")
+    assert await flows.messages(other, order_id=order["id"]) == []
+    one = flows.url("sms-svc", f"/v1/messages/{m['id']}")
+    assert (await flows.http.get(one, headers=other)).status_code == 404
+
+    bus = Bus(
+        url=amqp_url, namespace=flows.stack.namespace, service="order-svc", retry_delay_ms=200
+    )
+    await bus.connect()
+    try:
+        again = SmsSend(
+            recipient=m["phone"],
+            template="RETURN_APPROVED",
+            params={"order_no": order["order_no"]},
+            order_id=order["id"],
+            idempotency_key=m["idempotency_key"],
+        )
+        marker = await flows.apply()
+        fresh = {"order_id": marker["id"], "idempotency_key": marker["id"]}
+        after = again.model_copy(update=fresh | {"params": {"order_no": marker["order_no"]}})
+        for payload in (again, again, after):  # redelivered twice, then a fresh command
+            await bus.publish(
+                envelope(
+                    type="sms.send",
+                    payload=payload,
+                    occurred_at=datetime.now(UTC),
+                    seller_id=flows.seller,
+                )
+            )
+    finally:
+        await bus.close()
+    await flows.sent(marker, "RETURN_APPROVED")
+    (same,) = await flows.messages(AGENT, order_id=order["id"])
+    assert same["id"] == m["id"]
+    assert len(same["attempts"]) == len(m["attempts"])
