@@ -102,12 +102,13 @@ class Flows:
         await self.shipped_back(order)
         await self.cmd(order, "receipt", note="ok")
 
-    async def exchange_shipped(self, order: dict[str, Any]) -> None:
+    async def exchange_shipped(self, order: dict[str, Any]) -> httpx.Response:
         """Order management reports the order's exchange order shipped."""
         view = await self.call("GET", f"/v1/service-orders/{order['id']}", AGENT)
         (exchange,) = view["exchanges"]
         body = {"shipped_at": "2026-01-01T00:00:00Z", "tracking_no": "JDX1"}
-        await self.call("POST", f"/v1/exchange-orders/{exchange['id']}/shipped", AGENT, json=body)
+        url = self.url("order-svc", f"/v1/exchange-orders/{exchange['id']}/shipped")
+        return await self.http.post(url, headers=AGENT, json=body)
 
     async def messages(self, headers: dict[str, str], **params: str) -> list[dict[str, Any]]:
         r = await self.http.get(self.url("sms-svc", "/v1/messages"), headers=headers, params=params)

@@ -73,11 +73,13 @@ async def test_processing_sms_reach_the_customer(flows: Flows) -> None:
         refund, "process", outcome="REFUND", amount="150.50", reason="damaged", remark="partial"
     )
     await flows.cmd(exchange, "process", outcome="EXCHANGE", sku="SKU-1")
-    await flows.exchange_shipped(exchange)
+    assert (await flows.exchange_shipped(exchange)).status_code == 200
     offline_exchange = {"tracking_no": "YT9", "carrier": "YTO", "remark": "sent by the store"}
     await flows.cmd(offline, "process", outcome="OFFLINE_EXCHANGE", **offline_exchange)
     await flows.audited(reship, "RESHIP", reship_sku="SKU-1")
-    await flows.exchange_shipped(reship)
+    assert (await flows.exchange_shipped(reship)).status_code == 200
+    repeated = await flows.exchange_shipped(reship)  # order management reports it again
+    assert repeated.status_code == 409, repeated.text
     await flows.cmd(unresolved, "process", outcome="RETURN_ORIGINAL", remark="no fault found")
     await flows.cmd(unresolved, "messages", who="customer", text="not what I asked for")
     await flows.cmd(unresolved, "resolve", offline_exchange=True, tracking_no="YT10")
@@ -209,3 +211,6 @@ async def test_sellers_see_their_own_masked_and_a_redelivery_sends_once(
     (same,) = await flows.messages(AGENT, order_id=order["id"])
     assert same["id"] == m["id"]
     assert len(same["attempts"]) == len(m["attempts"])
+    log = (flows.stack.logs / "sms-svc.log").read_text()
+    assert f"{digits[:3]}****{digits[-4:]}" in log
+    assert digits not in log
