@@ -96,7 +96,20 @@ async def test_processing_sms_reach_the_customer(flows: Flows) -> None:
     await flows.sent(unresolved, "RETURN_APPROVED", "REPLACEMENT_SHIPPED")
 
 
-async def test_arbitration_ruling_reaches_the_customer(flows: Flows) -> None:
+RULINGS = [
+    ({"outcome": "REFUND", "amount": "120.00", "note": "half is fair"}, "结果：退款", []),
+    (
+        {"outcome": "EXCHANGE", "sku": "SKU-1", "note": "replace it"},
+        "结果：换货",
+        ["REPLACEMENT_SHIPPED"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("ruling", "shown", "then"), RULINGS, ids=["refund", "exchange"])
+async def test_arbitration_ruling_reaches_the_customer(
+    flows: Flows, ruling: dict[str, str], shown: str, then: list[str]
+) -> None:
     order = await flows.apply(paid="300.00")
     await flows.received(order)
     await flows.cmd(order, "arbitration", reason="the customer damaged the goods")
@@ -107,7 +120,6 @@ async def test_arbitration_ruling_reaches_the_customer(flows: Flows) -> None:
         return next((c for c in r.json()["items"] if c["order_id"] == order["id"]), None)
 
     found = await eventually(case, timeout=30, what="the arbitration case")
-    ruling = {"outcome": "REFUND", "amount": "120.00", "note": "half is fair"}
     r = await flows.http.post(f"{arbitration}/{found['id']}/take", headers=AGENT)
     assert r.status_code == 200, r.text
     r = await flows.http.post(f"{arbitration}/{found['id']}/ruling", headers=AGENT, json=ruling)
@@ -115,7 +127,10 @@ async def test_arbitration_ruling_reaches_the_customer(flows: Flows) -> None:
 
     messages = await flows.sent(order, "RETURN_APPROVED", "ARBITRATION_RULED")
     (m,) = [m for m in messages if m["template"] == "ARBITRATION_RULED"]
-    assert "结果：退款" in m["text"]
+    assert shown in m["text"]
+    if then:  # the exchange order of an EXCHANGE ruling ships later
+        assert (await flows.exchange_shipped(order)).status_code == 200
+        await flows.sent(order, "RETURN_APPROVED", "ARBITRATION_RULED", *then)
 
 
 async def advance_to(flows: Flows, target: float) -> None:
