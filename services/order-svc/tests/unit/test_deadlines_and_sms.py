@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pydantic
+import pytest
 from order_builders import NOW, application, new_order, valid
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
@@ -112,3 +114,18 @@ def test_rejection_sms_carries_the_opinion() -> None:
     (sms,) = [m.payload for m in rejected.messages if m.type == "sms.send"]
     assert sms.params == {"order_no": "JD-1001", "opinion": "no defect"}  # type: ignore[attr-defined]
     assert sms.idempotency_key == "so-1:v3.AUDIT_REJECTED"  # type: ignore[attr-defined]
+
+
+def test_a_blank_rejection_opinion_sends_the_default_one() -> None:
+    o = step(new_order(), Cmd.CLAIM).order
+    rejected = step(o, Cmd.AUDIT_REJECT, c.Audit(result=AuditResult.REJECT, opinion=" \n "))
+    (sms,) = [m.payload for m in rejected.messages if m.type == "sms.send"]
+    assert sms.params["opinion"].startswith("您好,经核实")  # type: ignore[attr-defined]
+
+
+def test_order_numbers_an_sms_cannot_carry_are_refused_at_apply() -> None:
+    fields = application().model_dump()
+    for bad in ("JD 1001", "JD/1001", "J" * 33, ""):
+        with pytest.raises(pydantic.ValidationError, match="order_no"):
+            c.Apply.model_validate(fields | {"order_no": bad})
+    assert c.Apply.model_validate(fields | {"order_no": "JD-1001_a"}).order_no == "JD-1001_a"
