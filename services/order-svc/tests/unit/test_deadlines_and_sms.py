@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 from decimal import Decimal
 
+import pydantic
 import pytest
 from aftersales_shared.errors import Locked
 from order_builders import NOW, application, new_order, valid
@@ -140,3 +141,18 @@ def test_the_receipt_while_locked_may_not_change_the_freight() -> None:
         step(locked, Cmd.REGISTER_RECEIPT, c.Receipt(note="in", freight=Decimal("30.00")))
     received = step(locked, Cmd.REGISTER_RECEIPT, c.Receipt(note="in"))
     assert received.order.freight.customer_paid_fen == o.freight.customer_paid_fen
+
+
+def test_a_blank_rejection_opinion_sends_the_default_one() -> None:
+    o = step(new_order(), Cmd.CLAIM).order
+    rejected = step(o, Cmd.AUDIT_REJECT, c.Audit(result=AuditResult.REJECT, opinion=" \n "))
+    (sms,) = [m.payload for m in rejected.messages if m.type == "sms.send"]
+    assert sms.params["opinion"].startswith("您好,经核实")  # type: ignore[attr-defined]
+
+
+def test_order_numbers_an_sms_cannot_carry_are_refused_at_apply() -> None:
+    fields = application().model_dump()
+    for bad in ("JD 1001", "JD/1001", "J" * 33, ""):
+        with pytest.raises(pydantic.ValidationError, match="order_no"):
+            c.Apply.model_validate(fields | {"order_no": bad})
+    assert c.Apply.model_validate(fields | {"order_no": "JD-1001_a"}).order_no == "JD-1001_a"
