@@ -92,6 +92,14 @@ async def test_fired_deadlines_act_once_and_stale_ones_change_nothing(
     await fire(
         bus, api.seller, order_id=oid, kind="AUDIT_OVERDUE", deadline_id=f"{oid}:AUDIT_OVERDUE"
     )
+
+    async def overdue_recorded() -> bool:
+        order = await api.get(oid)
+        return any(h["command"] == "AUDIT_OVERDUE" for h in order["history"])
+
+    # The firings travel on a queue handled concurrently: wait for the 12-hour one to be
+    # applied so the 7-day one (which ends the audit clock) cannot overtake it.
+    await eventually(overdue_recorded, timeout=10, what="audit overdue applied")
     await fire(
         bus,
         api.seller,
