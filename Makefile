@@ -41,6 +41,13 @@ integration: sync
 e2e: sync
 	$(UV) run --frozen pytest -m e2e
 
+bench: sync
+	$(UV) run --frozen python bench/order_lifecycle.py
+	$(UV) run --frozen python bench/sms_throughput.py
+	$(UV) run --frozen python bench/arbitration_cases.py
+	$(UV) run --frozen python bench/metrics_ingest.py
+	$(UV) run --frozen --all-packages --group bench python bench/timer_deadlines.py
+
 fmt: sync
 	$(UV) run --frozen ruff check --fix .
 	$(UV) run --frozen ruff format .

@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import logging
 import os
 import shutil
 import statistics
@@ -155,7 +156,8 @@ async def timer_svc(
             results["rate"] = fired / elapsed
             print(
                 f"{burst:,} due at once: {fired:,} fired in {elapsed:.1f} s = "
-                f"{results['rate']:,.0f}/s; on the order-svc queue: {on_bus:,}",
+                f"{results['rate']:,.0f}/s; on the order-svc queue: {on_bus:,} "
+                f"(machine load average {os.getloadavg()[0]:.1f})",
                 flush=True,
             )
             await order_queue.purge()
@@ -273,11 +275,12 @@ def apscheduler(mongo_url: str, results: dict[str, Any], jobs: int = 20_000) -> 
         print(
             f"APScheduler 3 + MongoDBJobStore, {jobs:,} due at once: {fired:,} fired in "
             f"{elapsed:.1f} s = {results['aps_rate']:,.0f}/s; lateness p99 "
-            f"{results['aps_p99']:.1f} s",
+            f"{results['aps_p99']:.1f} s (machine load average {os.getloadavg()[0]:.1f})",
             flush=True,
         )
     finally:
         scheduler.pause()
+        logging.getLogger("apscheduler").setLevel(logging.CRITICAL)  # its thread races shutdown
         scheduler.shutdown(wait=True)  # closes `client` too (the job store owns it)
         with MongoClient(mongo_url) as cleaner:
             cleaner.drop_database(database)

@@ -17,6 +17,8 @@ SECRETS = {
     "MONGO_ROOT_PASSWORD": "root0123456789",
     "MONGO_APP_PASSWORD": "app0123456789",
     "MONGO_REPLICA_SET_KEY": "key0123456789abcdef",
+    "SMS_GATEWAY_URL": "https://sms-gateway.example/v1/send",
+    "SMS_GATEWAY_API_KEY": "sms0123456789",
 }
 
 

@@ -23,7 +23,7 @@ from aftersales_shared.store import Doc
 from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from timer_svc.adapters.deadline_store import to_doc
+from timer_svc.adapters.deadline_docs import to_doc
 from timer_svc.domain.deadlines import to_ms
 from timer_svc.domain.firing import Deadline
 

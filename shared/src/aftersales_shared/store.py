@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 import structlog
-from pymongo import AsyncMongoClient
+from pymongo import AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -165,14 +165,18 @@ class OutboxRelay:
                 .to_list()
             )
             OUTBOX_PENDING.set(len(docs))
-            results = await asyncio.gather(*(self._publish_doc(collection, d) for d in docs))
-            for ok, bad in results:
+            results = await asyncio.gather(*(self._publish_doc(d) for d in docs))
+            marks: list[UpdateOne] = []
+            for ok, bad, doc_marks in results:
                 published += ok
                 failed += bad
+                marks.extend(doc_marks)
+            if marks:
+                await collection.bulk_write(marks, ordered=True)
         return published, failed
 
-    async def _publish_doc(self, collection: AsyncCollection[Doc], doc: Doc) -> tuple[int, int]:
-        """Publish a document's messages pipelined (written in order, confirms awaited together)."""
+    async def _publish_doc(self, doc: Doc) -> tuple[int, int, list[UpdateOne]]:
+        """Publish a document's messages pipelined; return the writes that mark them sent."""
         pending = [Envelope.model_validate(raw) for raw in doc.get(OUTBOX) or []]
         results = await self._bus.publish_many(pending)
         sent = [m.id for m, error in zip(pending, results, strict=True) if error is None]
@@ -180,19 +184,23 @@ class OutboxRelay:
             if error is not None:
                 log.error("outbox message not published", type=message.type, error=repr(error))
         failed = len(pending) - len(sent)
-        if not sent:
-            return 0, failed
-        if not failed:
-            result = await collection.update_one(
-                {"_id": {"$eq": doc["_id"]}, VERSION: {"$eq": doc[VERSION]}},
-                {"$set": {OUTBOX: [], PENDING: False}},
-            )
-            if result.matched_count:
-                return len(sent), 0
-        await collection.update_one(
-            {"_id": {"$eq": doc["_id"]}}, {"$pull": {OUTBOX: {"id": {"$in": sent}}}}
+        same_id = {"_id": {"$eq": doc["_id"]}}
+        pull = {"$pull": {OUTBOX: {"id": {"$in": sent}}}}
+        if failed:
+            return len(sent), failed, [UpdateOne(same_id, pull)] if sent else []
+        # All sent: clear the outbox if nobody wrote since we read it; if somebody did, their
+        # write carried our messages over, so take out just the ones we sent.
+        return (
+            len(sent),
+            0,
+            [
+                UpdateOne(
+                    {**same_id, VERSION: {"$eq": doc[VERSION]}},
+                    {"$set": {OUTBOX: [], PENDING: False}},
+                ),
+                UpdateOne({**same_id, VERSION: {"$ne": doc[VERSION]}}, pull),
+            ],
         )
-        return len(sent), failed
 
 
 class MongoInbox:

@@ -92,3 +92,28 @@ async def test_an_unroutable_message_stays_pending_until_it_can_be_routed(
 async def _pending_cleared(db: AsyncDatabase[Doc], doc_id: str) -> bool:
     raw = await db["orders"].find_one({"_id": doc_id})
     return raw is not None and not raw["_outbox_pending"]
+
+
+async def test_a_write_between_publish_and_mark_keeps_its_new_messages(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    orders = VersionedCollection(db["orders"], on_write=lambda: None)
+    await orders.insert({"_id": "o1", "n": 1}, messages=[cancel("old")])
+    seen_by_relay = await db["orders"].find_one({"_id": "o1"}, {"_outbox": 1, "_v": 1})
+    assert seen_by_relay is not None
+    current = await orders.get("o1")
+    assert current is not None
+    await orders.save(current, {"_id": "o1", "n": 2}, messages=[cancel("new")])
+
+    bus = await connected(amqp_url, namespace)
+    relay = OutboxRelay(bus)
+    try:
+        published, failed, marks = await relay._publish_doc(seen_by_relay)
+        await db["orders"].bulk_write(marks, ordered=True)
+    finally:
+        await bus.close()
+    assert (published, failed) == (1, 0)
+    raw = await db["orders"].find_one({"_id": "o1"})
+    assert raw is not None
+    assert [m["payload"]["deadline_id"] for m in raw["_outbox"]] == ["new"]
+    assert raw["_outbox_pending"]

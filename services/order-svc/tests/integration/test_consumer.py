@@ -93,10 +93,13 @@ async def test_fired_deadlines_act_once_and_stale_ones_change_nothing(
         bus, api.seller, order_id=oid, kind="AUDIT_OVERDUE", deadline_id=f"{oid}:AUDIT_OVERDUE@v1"
     )
 
-    async def overdue() -> bool:  # fired in due order: 12 h before the 7 days
-        return bool((await api.get(oid))["audit_overdue"])
+    async def overdue_recorded() -> bool:
+        order = await api.get(oid)
+        return any(h["command"] == "AUDIT_OVERDUE" for h in order["history"])
 
-    await eventually(overdue, timeout=10, what="audit overdue")
+    # The firings travel on a queue handled concurrently: wait for the 12-hour one to be
+    # applied so the 7-day one (which ends the audit clock) cannot overtake it.
+    await eventually(overdue_recorded, timeout=10, what="audit overdue applied")
     await fire(
         bus,
         api.seller,

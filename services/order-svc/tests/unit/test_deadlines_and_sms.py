@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from decimal import Decimal
 
+import pydantic
+import pytest
+from aftersales_shared.errors import Locked
 from order_builders import NOW, application, new_order, valid
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
-from order_svc.domain.deadlines import is_armed, mark_fired
+from order_svc.domain.deadlines import is_armed, mark_fired, slot_of
 from order_svc.domain.decide import Decision, apply, execute
 from order_svc.domain.model import AuditResult, Cmd, Outcome
 from order_svc.domain.order import ServiceOrder
@@ -153,3 +157,46 @@ def test_a_fired_deadline_stays_in_its_slot_and_acts_once() -> None:
     received = step(later.order, Cmd.REGISTER_RECEIPT, at=245 * H)
     assert ("timer.cancel", "SELLER_RETURN_WARNING", None) not in timers(received)
     assert not any("SELLER_RETURN_WARNING" in d for d in received.order.deadlines)
+
+
+def test_a_ruling_cancels_deadlines_that_fell_due_while_suspended() -> None:
+    o = step(new_order(), Cmd.CLAIM).order
+    approved = step(o, Cmd.AUDIT_APPROVE_RETURN).order
+    shipment = c.ShipmentIn(carrier="SF", tracking_no="SF1", freight=Decimal("12.00"))
+    shipped = step(approved, Cmd.RECORD_SHIPMENT, shipment).order
+    assert {slot_of(d) for d in shipped.deadlines} == {
+        "so-1:AUTO_REFUND",
+        "so-1:SELLER_RETURN_WARNING",
+    }
+    locked = step(shipped, Cmd.REQUEST_ARBITRATION, at=2 * H).order
+    ruling = c.Ruling(case_id="k", outcome=Outcome.CLAIM_REJECTED, note="n")
+    ruled = step(locked, Cmd.APPLY_RULING, ruling, at=20 * 24 * H)  # both were due meanwhile
+    assert sorted(t[:2] for t in timers(ruled)) == [
+        ("timer.cancel", "AUTO_REFUND"),
+        ("timer.cancel", "SELLER_RETURN_WARNING"),
+    ]
+    assert (ruled.order.deadlines, ruled.order.locked) == ({}, False)
+
+
+def test_the_receipt_while_locked_may_not_change_the_freight() -> None:
+    o = step(step(new_order(), Cmd.CLAIM).order, Cmd.AUDIT_APPROVE_RETURN).order
+    locked = step(o, Cmd.REQUEST_ARBITRATION).order
+    with pytest.raises(Locked, match="under arbitration"):
+        step(locked, Cmd.REGISTER_RECEIPT, c.Receipt(note="in", freight=Decimal("30.00")))
+    received = step(locked, Cmd.REGISTER_RECEIPT, c.Receipt(note="in"))
+    assert received.order.freight.customer_paid_fen == o.freight.customer_paid_fen
+
+
+def test_a_blank_rejection_opinion_sends_the_default_one() -> None:
+    o = step(new_order(), Cmd.CLAIM).order
+    rejected = step(o, Cmd.AUDIT_REJECT, c.Audit(result=AuditResult.REJECT, opinion=" \n "))
+    (sms,) = [m.payload for m in rejected.messages if m.type == "sms.send"]
+    assert sms.params["opinion"].startswith("您好,经核实")  # type: ignore[attr-defined]
+
+
+def test_order_numbers_an_sms_cannot_carry_are_refused_at_apply() -> None:
+    fields = application().model_dump()
+    for bad in ("JD 1001", "JD/1001", "J" * 33, ""):
+        with pytest.raises(pydantic.ValidationError, match="order_no"):
+            c.Apply.model_validate(fields | {"order_no": bad})
+    assert c.Apply.model_validate(fields | {"order_no": "JD-1001_a"}).order_no == "JD-1001_a"

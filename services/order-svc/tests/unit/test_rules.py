@@ -21,6 +21,8 @@ from order_svc.domain.model import (
     Status,
     Tier,
 )
+from order_svc.domain.money import show
+from order_svc.domain.order import Refund, ServiceOrder
 from order_svc.domain.seller import MAX_STAFF, Seller, Staff, StaffChange
 
 SELLER = main_account()
@@ -231,3 +233,22 @@ def test_staff_limits_and_changes() -> None:
     assert not seller.remove_staff("u0").actor_for_staff("u0").permissions
     with pytest.raises(NotFound):
         seller.remove_staff("nobody")
+
+
+def test_a_refund_ruling_tops_up_a_partial_refund_never_past_the_paid_amount() -> None:
+    o = order_in(Status.UNRESOLVED, locked=True)
+    o.refund = Refund(amount_fen=5000, reason="partly", remark="r", by="boss", at=NOW)
+    agent = Actor.platform("agent-1")
+
+    def rule(amount: str) -> ServiceOrder:
+        ruling = c.Ruling(
+            case_id="k", outcome=Outcome.REFUND, amount=Decimal(amount), note="the platform"
+        )
+        return execute(o, Cmd.APPLY_RULING, actor=agent, now=NOW, payload=ruling).order
+
+    with pytest.raises(Invalid, match="still refundable"):
+        rule(show(o.paid_fen - 5000 + 1))
+    ruled = rule("100.00")
+    assert (ruled.refunded_fen, ruled.refund, ruled.status) == (15000, o.refund, Status.COMPLETED)
+    assert ruled.ruling_refund is not None
+    assert ruled.ruling_refund.amount_fen == 10000

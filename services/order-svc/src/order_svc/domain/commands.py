@@ -12,6 +12,8 @@ from order_svc.domain.model import AuditResult, Outcome, Permission, Rating, Tie
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, examples=["199.00"])]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
+OrderNo = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$", examples=["JD1001"])]
+"""What the customer's SMS can carry (sms-svc's rule for `order_no`): checked at apply."""
 Url = Annotated[str, Field(min_length=1, max_length=1000)]
 
 
@@ -31,7 +33,7 @@ class ShipmentIn(Payload):
 
 
 class Apply(Payload):
-    order_no: Name
+    order_no: OrderNo
     seller_id: Name
     sku: Name
     quantity: int = Field(ge=1, le=999)

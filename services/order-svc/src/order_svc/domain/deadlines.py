@@ -70,7 +70,8 @@ def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
     """Timer commands for the change from `before` to `after`; updates `after.deadlines`.
 
     A deadline already due is dropped without a cancel: it has fired (or will, and then finds
-    itself no longer armed and changes nothing).
+    itself no longer armed and changes nothing) -- unless the order was locked: its deadlines were
+    suspended, so one due meanwhile has not fired and is cancelled (the ruling ends them).
     """
     out: list[Outgoing] = []
     if after.locked and not before.locked:
@@ -81,7 +82,8 @@ def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
     now = after.history[-1].at if after.history else None
     for slot in sorted(set(slots) - set(want)):
         did = slots[slot]
-        if not armed[did].fired and (now is None or armed[did].due_at > now):
+        due_later = now is None or armed[did].due_at > now
+        if not armed[did].fired and (due_later or before.locked):
             out.append(Outgoing("timer.cancel", TimerCancel(deadline_id=did), f"cancel.{did}"))
         del armed[did]
     if not after.locked:

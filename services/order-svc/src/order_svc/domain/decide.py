@@ -18,6 +18,10 @@ from order_svc.domain.notices import customer_sms
 from order_svc.domain.order import HistoryEntry, ServiceOrder, Shipment
 from order_svc.domain.table import EVENT_OF, TRANSITIONS, WHO
 
+UNDER_ARBITRATION = (
+    "the order is under arbitration (京东介入); it can only be viewed until the platform rules"
+)
+
 
 @dataclass
 class Ctx:
@@ -69,7 +73,7 @@ def check(order: ServiceOrder, cmd: Cmd, actor: Actor) -> Status:
         if rule.owner_only and not actor.main_account and order.assignee != actor.id:
             raise NotPermitted("only the staff member who claimed this order may audit it")
     if order.locked and not rule.while_locked:
-        raise Locked("the order is locked by an arbitration case; it can only be viewed")
+        raise Locked(UNDER_ARBITRATION)
     nxt = TRANSITIONS.get((order.status, cmd))
     if nxt is None:
         raise InvalidTransition(

@@ -62,7 +62,8 @@ def audit(ctx: Ctx) -> None:
         o.done_at = ctx.now
     if p.result is AuditResult.CUSTOMER_ABANDON:
         o.abandon_note = p.opinion
-    opinion = p.opinion or DEFAULT_OPINION[p.result]
+    blank = p.opinion is None or not p.opinion.strip()  # a blank opinion cannot be texted
+    opinion = DEFAULT_OPINION[p.result] if blank else p.opinion
     o.audit = AuditRecord(
         result=p.result,
         opinion=opinion,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aftersales_shared.errors import Invalid, InvalidTransition
+from aftersales_shared.errors import Invalid, InvalidTransition, Locked
 
 from order_svc.domain import commands as c
-from order_svc.domain.decide import Ctx
+from order_svc.domain.decide import UNDER_ARBITRATION, Ctx
 from order_svc.domain.freight import set_return_freight, settle_return_freight
 from order_svc.domain.model import PROCESS_COMMANDS, REOPENABLE, Cmd, Outcome
 from order_svc.domain.money import show
@@ -18,6 +18,8 @@ from order_svc.domain.tools import add_exchange, check_refund_amount, issue_refu
 def receipt(ctx: Ctx) -> None:
     p = need(ctx, c.Receipt)
     o = ctx.order
+    if o.locked and p.freight is not None:
+        raise Locked(f"{UNDER_ARBITRATION}: the receipt may not change the freight")
     if p.freight is not None:
         o.freight.customer_paid_fen = c.fen(p.freight)
     o.freight = settle_return_freight(o.freight)

@@ -10,36 +10,29 @@ from aftersales_shared.errors import Invalid, InvalidTransition, NotFound
 from order_svc.domain import commands as c
 from order_svc.domain.decide import Ctx
 from order_svc.domain.events import Outgoing
+from order_svc.domain.evidence import snapshot
 from order_svc.domain.model import Cmd, Outcome
 from order_svc.domain.money import show
 from order_svc.domain.notices import sms
-from order_svc.domain.order import ArbitrationInfo
+from order_svc.domain.order import ArbitrationInfo, Refund
 from order_svc.domain.tools import add_exchange, issue_refund, need, require
 
 
 def request_arbitration(ctx: Ctx) -> None:
     p = need(ctx, c.Arbitration)
     o = ctx.order
+    evidence = snapshot(o)
     o.locked = True
     o.arbitration = ArbitrationInfo(
         reason=p.reason, requested_by=ctx.actor.id, requested_at=ctx.now
     )
     ctx.detail = p.reason
-    snapshot = {
-        "status": o.status.value,
-        "order_no": o.order_no,
-        "paid_amount": show(o.paid_fen),
-        "refund_amount": show(o.refunded_fen),
-        "outcome": o.outcome,
-        "category": o.category,
-        "customer_id": o.customer_id,
-    }
     payload = ArbitrationRequested(
         order_id=o.id,
         seller_id=o.seller_id,
         reason=p.reason,
         requested_by=ctx.actor.id,
-        snapshot=snapshot,
+        snapshot=evidence,
     )
     ctx.extra.append(Outgoing(type="arbitration.requested", payload=payload, key="arbitration"))
 
@@ -52,6 +45,8 @@ def apply_ruling(ctx: Ctx) -> None:
         assert p.amount is not None
         if o.refund is None:
             issue_refund(ctx, c.fen(p.amount), reason="arbitration", remark=p.note)
+        else:
+            top_up_refund(ctx, c.fen(p.amount), remark=p.note)
     elif p.outcome is Outcome.EXCHANGE:
         require(p.sku, "an EXCHANGE ruling needs the sku", "sku")
         assert p.sku is not None
@@ -63,12 +58,38 @@ def apply_ruling(ctx: Ctx) -> None:
     case = o.arbitration or ArbitrationInfo(
         reason="", requested_by="platform", requested_at=ctx.now
     )
+    amount_fen = None if p.amount is None else c.fen(p.amount)
     o.arbitration = case.model_copy(
-        update={"case_id": p.case_id, "ruling": p.outcome.value, "ruled_at": ctx.now}
+        update={
+            "case_id": p.case_id,
+            "ruling": p.outcome.value,
+            "ruled_at": ctx.now,
+            "ruled_by": ctx.actor.id,
+            "note": p.note,
+            "amount_fen": amount_fen,
+            "sku": p.sku,
+        }
     )
     o.done_at = ctx.now
-    ctx.detail = f"ruling {p.outcome.value}: {p.note}"
+    shown = "" if amount_fen is None else f" {show(amount_fen)}"
+    ctx.detail = (
+        f"ruled by the platform (京东介入), case {p.case_id}: {p.outcome.value}{shown}; {p.note}"
+    )
     ctx.data |= {"case_id": p.case_id, "ruling": p.outcome.value}
+
+
+def top_up_refund(ctx: Ctx, amount_fen: int, *, remark: str) -> None:
+    """A REFUND ruling on a partly refunded order adds to it, never past the paid amount."""
+    o = ctx.order
+    left = o.paid_fen - o.refunded_fen
+    if amount_fen <= 0 or amount_fen > left:
+        raise Invalid(
+            f"the ruling's refund exceeds the {show(left)} still refundable", field="amount"
+        )
+    o.ruling_refund = Refund(
+        amount_fen=amount_fen, reason="arbitration", remark=remark, by=ctx.actor.id, at=ctx.now
+    )
+    ctx.data["refund_amount"] = show(o.refunded_fen)
 
 
 def rate(ctx: Ctx) -> None:

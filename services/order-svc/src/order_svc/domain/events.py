@@ -51,7 +51,7 @@ def order_event(
         actor_role=actor.role,
         outcome=order.outcome.value if order.outcome else None,
         paid_amount=show(order.paid_fen),
-        refund_amount=show(order.refund.amount_fen) if order.refund else None,
+        refund_amount=show(order.refunded_fen) if order.refund else None,
         applied_at=order.applied_at,
         claimed_at=order.claimed_at,
         audited_at=order.audited_at,

@@ -100,6 +100,10 @@ class ArbitrationInfo(Part):
     case_id: str | None = None
     ruling: str | None = None
     ruled_at: datetime | None = None
+    ruled_by: str | None = None
+    note: str | None = None
+    amount_fen: int | None = None
+    sku: str | None = None
 
 
 class ServiceOrder(Part):
@@ -130,6 +134,8 @@ class ServiceOrder(Part):
     receipt_note: str | None = None
     freight: Freight
     refund: Refund | None = None
+    ruling_refund: Refund | None = None
+    """What a REFUND ruling adds when the seller had already refunded part of the order."""
     exchanges: list[ExchangeOrder] = Field(default_factory=list)
     processing: Processing | None = None
     feedback: list[Note] = Field(default_factory=list)
@@ -153,7 +159,7 @@ class ServiceOrder(Part):
 
     @property
     def refunded_fen(self) -> int:
-        return 0 if self.refund is None else self.refund.amount_fen
+        return sum(r.amount_fen for r in (self.refund, self.ruling_refund) if r is not None)
 
     def exchange(self, exchange_id: str) -> ExchangeOrder | None:
         """The exchange order with this id, if this order created it."""

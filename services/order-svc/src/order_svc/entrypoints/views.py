@@ -44,7 +44,7 @@ def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -
     """The full order with its history, as this actor may see it."""
     data = order.model_dump(mode="json")
     data["refund_amount"] = show(order.refunded_fen)
-    data["next_deadlines"] = next_deadlines(order, now)
+    data["next_deadlines"] = {} if order.locked else next_deadlines(order, now)  # suspended
     data.pop("deadlines", None)
     if actor.kind is ActorKind.CUSTOMER and data.get("audit"):
         data["audit"].pop("attachments", None)
