@@ -409,7 +409,7 @@ async def timer_states(
 ) -> dict[str, str]:
     """The state of each of the order's deadlines in timer-svc's own store."""
     rows = mongo[f"{stack.db_prefix}_timer_svc"]["deadlines"].find({"order_id": {"$eq": oid}})
-    found = {row["_id"].split(":", 1)[1]: row["state"] async for row in rows}
+    found = {row["kind"]: row["state"] async for row in rows}
     return {kind: state for kind, state in found.items() if kind in RETURN_DEADLINES}
 
 
