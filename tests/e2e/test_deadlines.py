@@ -164,6 +164,11 @@ async def test_repeated_and_stale_firings_change_nothing(
     await steps.ok(moved, "receipt", {"note": "back"})
     await steps.advance(15 * DAY + HOUR)
     await steps.settled(done, status="PROVISIONALLY_DONE")
+
+    async def moved_settled() -> bool:  # its 48-hour processing deadline fired meanwhile
+        return bool((await steps.get(moved))["process_overdue"])
+
+    await eventually(moved_settled, what="the received order's own deadline applied")
     before = {oid: await steps.get(oid) for oid in (done, moved)}
     now = await steps.now()
     bus = Bus(
