@@ -79,7 +79,7 @@ def verify_token(token: str, *, secret: str) -> Principal:
 _bearer = HTTPBearer(auto_error=False, description="JWT signed with AUTH_SECRET (HS256)")
 
 
-def current_principal(
+async def current_principal(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> Principal:
@@ -96,7 +96,7 @@ CurrentPrincipal = Annotated[Principal, Depends(current_principal)]
 def require_roles(*roles: Role) -> object:
     """A dependency that admits only the given roles (403 otherwise)."""
 
-    def check(principal: CurrentPrincipal) -> Principal:
+    async def check(principal: CurrentPrincipal) -> Principal:
         if principal.role not in roles:
             raise NotPermitted(f"role {principal.role} may not do this")
         return principal

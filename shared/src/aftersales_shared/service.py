@@ -88,7 +88,12 @@ def runtime_of(request: Request) -> Runtime:
     return runtime
 
 
-RuntimeDep = Annotated[Runtime, Depends(runtime_of)]
+async def _runtime_dependency(request: Request) -> Runtime:
+    return runtime_of(request)
+
+
+# Dependencies are coroutines: FastAPI runs a plain `def` dependency in a worker thread.
+RuntimeDep = Annotated[Runtime, Depends(_runtime_dependency)]
 
 
 def make_clock(settings: ServiceSettings) -> Clock:

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from aftersales_shared.auth import Principal, Role, require_roles
-from aftersales_shared.service import RuntimeDep
+from aftersales_shared.service import Runtime, RuntimeDep
 from aftersales_shared.store import StoredResponse
 from fastapi import APIRouter, Depends, Header, Query
 from fastapi.responses import JSONResponse
@@ -32,12 +32,16 @@ IdempotencyKey = Annotated[
 ]
 
 
-def cases_of(runtime: RuntimeDep) -> Cases:
+def cases_of(runtime: Runtime) -> Cases:
     cases: Cases = runtime.extras["cases"]
     return cases
 
 
-CasesDep = Annotated[Cases, Depends(cases_of)]
+async def _cases_dependency(runtime: RuntimeDep) -> Cases:
+    return cases_of(runtime)
+
+
+CasesDep = Annotated[Cases, Depends(_cases_dependency)]
 
 
 @router.get("", response_model=CasePageOut, summary="The agents' work list, oldest first")

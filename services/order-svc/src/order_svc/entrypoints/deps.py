@@ -16,17 +16,17 @@ from order_svc.handlers import OrderService
 from order_svc.seller_handlers import SellerService
 
 
-def order_service(request: Request) -> OrderService:
+async def order_service(request: Request) -> OrderService:
     service: OrderService = runtime_of(request).extras["orders"]
     return service
 
 
-def seller_service(request: Request) -> SellerService:
+async def seller_service(request: Request) -> SellerService:
     service: SellerService = runtime_of(request).extras["sellers"]
     return service
 
 
-def correlation_id(request: Request) -> str | None:
+async def correlation_id(request: Request) -> str | None:
     value: str | None = request.scope.get("state", {}).get("correlation_id")
     return value
 
