@@ -4,31 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from order_svc.domain.money import show
+from order_svc.domain.money import show, shown
 from order_svc.domain.order import ServiceOrder
-
-RENAMED = {"paid": "paid_amount"}
-
-
-def _money(value: Any) -> Any:
-    """Every `*_fen` integer becomes a decimal string without the suffix, recursively."""
-    if isinstance(value, list):
-        return [_money(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out: dict[str, Any] = {}
-    for key, v in value.items():
-        if key.endswith("_fen"):
-            name = key.removesuffix("_fen")
-            out[RENAMED.get(name, name)] = None if v is None else show(v)
-        else:
-            out[key] = _money(v)
-    return out
 
 
 def snapshot(o: ServiceOrder) -> dict[str, Any]:
     """The order as it stands before the lock (amounts "199.00", instants ISO strings)."""
-    data: dict[str, Any] = _money(o.model_dump(mode="json", exclude={"deadlines", "locked"}))
+    data: dict[str, Any] = shown(o.model_dump(mode="json", exclude={"deadlines", "locked"}))
     data["order_id"] = data.pop("id")
     data["paid_amount"] = show(o.paid_fen)
     data["refunded_amount"] = show(o.refunded_fen)

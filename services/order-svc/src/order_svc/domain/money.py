@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 
 def show(fen: int) -> str:
     """19950 -> '199.50'."""
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(fen), 100)
     return f"{sign}{whole}.{cents:02d}"
+
+
+AMOUNT_NAMES = {"paid": "paid_amount"}
+
+
+def shown(value: Any) -> Any:
+    """Every `*_fen` integer becomes a decimal string without the suffix, recursively."""
+    if isinstance(value, list):
+        return [shown(v) for v in value]
+    if not isinstance(value, dict):
+        return value
+    out: dict[str, Any] = {}
+    for key, v in value.items():
+        if key.endswith("_fen"):
+            name = key.removesuffix("_fen")
+            out[AMOUNT_NAMES.get(name, name)] = None if v is None else show(v)
+        else:
+            out[key] = shown(v)
+    return out

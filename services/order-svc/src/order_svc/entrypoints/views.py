@@ -7,26 +7,8 @@ from typing import Any
 
 from order_svc.domain.actors import Actor
 from order_svc.domain.model import ActorKind
-from order_svc.domain.money import show
+from order_svc.domain.money import show, shown
 from order_svc.domain.order import ServiceOrder
-
-RENAMED = {"paid": "paid_amount"}
-
-
-def shown(value: Any) -> Any:
-    """Every `*_fen` integer becomes a decimal string without the suffix, recursively."""
-    if isinstance(value, list):
-        return [shown(v) for v in value]
-    if not isinstance(value, dict):
-        return value
-    out: dict[str, Any] = {}
-    for key, v in value.items():
-        if key.endswith("_fen"):
-            name = key.removesuffix("_fen")
-            out[RENAMED.get(name, name)] = None if v is None else show(v)
-        else:
-            out[key] = shown(v)
-    return out
 
 
 def next_deadlines(order: ServiceOrder, now: datetime | None) -> dict[str, str]:
