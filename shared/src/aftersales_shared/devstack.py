@@ -51,8 +51,14 @@ class Stack:
         log_path: Path | None = None,
     ) -> Process:
         out = open(log_path, "ab") if log_path else None  # noqa: SIM115 - lives with the child
+        # A session of its own: the terminal's Ctrl-C reaches only the parent, which then stops
+        # the services before the store they need to shut down cleanly.
         popen = subprocess.Popen(
-            list(argv), env={**os.environ, **env}, stdout=out, stderr=subprocess.STDOUT
+            list(argv),
+            env={**os.environ, **env},
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         process = Process(name=name, popen=popen, url=url)
         self.processes.append(process)
