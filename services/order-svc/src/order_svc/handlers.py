@@ -12,6 +12,7 @@ from aftersales_shared.clock import Clock
 from aftersales_shared.contracts import Envelope, envelope, new_id
 from aftersales_shared.errors import (
     AppError,
+    ConcurrencyConflict,
     Invalid,
     NotFound,
     NotPermitted,
@@ -25,6 +26,14 @@ from order_svc.domain.order import ServiceOrder
 from order_svc.ports import Attachments, OrderQuery, Orders, Sellers
 
 log = structlog.get_logger(__name__)
+SYSTEM_RACE_RETRIES = 3
+
+
+def only_system_since(read: ServiceOrder, latest: ServiceOrder) -> bool:
+    """True when every change after `read` was made by the system (history records them all)."""
+    return all(entry.actor_role == "system" for entry in latest.history[len(read.history) :])
+
+
 Pick = Callable[[Actor], tuple[Cmd, c.Payload | None]]
 
 
@@ -106,15 +115,27 @@ class OrderService:
     async def command(
         self, principal: Principal, order_id: str, pick: Pick, *, correlation_id: str | None
     ) -> tuple[ServiceOrder, Actor]:
-        """Run one command: read, decide, compare-and-set (409 if someone wrote meanwhile)."""
+        """Run one command: read, decide, compare-and-set (409 if someone wrote meanwhile).
+
+        A write by the system alone (a deadline firing) in between is not a caller's race:
+        the command is decided again on the new state, a bounded number of times.
+        """
         actor = await self.actor_of(principal)
-        order, current = await self.load(order_id, actor)
-        cmd, payload = pick(actor)
-        decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
-        await self.orders.save(
-            current, decision.order, envelopes(decision, correlation_id=correlation_id)
-        )
-        return decision.order, actor
+        for attempt in range(SYSTEM_RACE_RETRIES + 1):
+            order, current = await self.load(order_id, actor)
+            cmd, payload = pick(actor)
+            decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+            try:
+                await self.orders.save(
+                    current, decision.order, envelopes(decision, correlation_id=correlation_id)
+                )
+            except ConcurrencyConflict:
+                latest, _ = await self.load(order_id, actor)
+                if attempt == SYSTEM_RACE_RETRIES or not only_system_since(order, latest):
+                    raise
+                continue
+            return decision.order, actor
+        raise AssertionError("unreachable")
 
     async def batch(
         self, principal: Principal, ids: Sequence[str], pick: Pick, *, correlation_id: str | None
