@@ -17,6 +17,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
+from aftersales_shared.background import Periodic
 from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.errors import AppError, ConcurrencyConflict, Conflict, Invalid
@@ -113,10 +114,8 @@ class OutboxRelay:
     def __init__(self, bus: Bus, *, poll_s: float = 1.0, batch: int = 200) -> None:
         self._collections: list[AsyncCollection[Doc]] = []
         self._bus = bus
-        self._poll_s = poll_s
         self._batch = batch
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic(self._round, interval_s=poll_s, name="outbox-relay")
 
     def add(self, collection: AsyncCollection[Doc]) -> None:
         """Publish the pending messages of this collection's documents too."""
@@ -128,32 +127,19 @@ class OutboxRelay:
 
     def notify(self) -> None:
         """Something was written: publish soon, not at the next poll."""
-        self._wake.set()
+        self._loop.wake()
 
     def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="outbox-relay")
+        self._loop.start()
 
     async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
+        await self._loop.stop()
         with contextlib.suppress(Exception):
             await self.drain_once()
 
-    async def _run(self) -> None:
-        while True:
-            self._wake.clear()
-            try:
-                published, failed = await self.drain_once()
-            except Exception:
-                log.exception("outbox relay round failed")
-                published, failed = 0, 1
-            if published and not failed:
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._poll_s)
+    async def _round(self) -> bool:
+        published, failed = await self.drain_once()
+        return bool(published) and not failed
 
     async def drain_once(self) -> tuple[int, int]:
         """One round over every collection: (messages published, messages that failed)."""

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 from datetime import timedelta
 
 import structlog
+from aftersales_shared.background import Periodic
 from aftersales_shared.clock import Clock
 from prometheus_client import Gauge
 
@@ -46,13 +45,19 @@ class Backlog:
     def __init__(self, *, repo: CaseRepository, clock: Clock, interval_s: float) -> None:
         self._repo = repo
         self._clock = clock
-        self._interval = interval_s
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
+        # Poked: let a burst of openings settle into one recount, not one per case.
+        self._loop = Periodic(
+            self._round,
+            interval_s=interval_s,
+            name="arbitration-backlog",
+            settle_s=min(interval_s, COALESCE_S),
+        )
+        self.start = self._loop.start
+        self.stop = self._loop.stop
 
     def poke(self) -> None:
         """A case opened or was ruled: recount soon."""
-        self._wake.set()
+        self._loop.wake()
 
     async def refresh(self) -> dict[tuple[str, str], int]:
         """Count the open cases by (status, age bucket) and publish the gauges."""
@@ -68,24 +73,5 @@ class Backlog:
         OLDEST.set(oldest.total_seconds())
         return counts
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="arbitration-backlog")
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            self._wake.clear()
-            try:
-                await self.refresh()
-            except Exception:
-                log.exception("backlog refresh failed")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
-                # Poked: let a burst of openings settle into one recount, not one per case.
-                await asyncio.sleep(min(self._interval, COALESCE_S))
+    async def _round(self) -> None:
+        await self.refresh()

@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 
 import structlog
+from aftersales_shared.background import Periodic
 from aftersales_shared.bus import Bus
 from aftersales_shared.clock import Clock
 from aftersales_shared.errors import AppError
@@ -56,8 +57,12 @@ class Firer:
         self._wall = wall
         self._settings = settings
         self._lock = asyncio.Lock()
-        self._wake = asyncio.Event()
-        self._tasks: list[asyncio.Task[None]] = []
+        self._firer = Periodic(self._fire_round, interval_s=settings.interval_s, name="timer-firer")
+        self._gauge = Periodic(
+            self._count_pending,
+            interval_s=settings.pending_refresh_s,
+            name="timer-pending-gauge",
+        )
 
     async def drain(self, *, due_by_ms: int | None, trigger: str) -> int:
         """Fire what is due by `due_by_ms` (None: now, per batch) and unheld; how many fired."""
@@ -150,42 +155,24 @@ class Firer:
     def wake(self, due_ms: int) -> None:
         """A deadline was armed: fire early if it is due before the next round."""
         if due_ms <= to_ms(self._clock.now()) + int(self._settings.interval_s * 1000):
-            self._wake.set()
+            self._firer.wake()
 
     @property
     def running(self) -> bool:
         """The firing loop is alive."""
-        return bool(self._tasks) and not self._tasks[0].done()
+        return self._firer.running
 
     def start(self) -> None:
-        self._tasks = [
-            asyncio.create_task(self._loop(), name="timer-firer"),
-            asyncio.create_task(self._count_pending(), name="timer-pending-gauge"),
-        ]
+        self._firer.start()
+        self._gauge.start()
 
     async def stop(self) -> None:
-        for task in self._tasks:
-            task.cancel()
-        for task in self._tasks:
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
-        self._tasks = []
+        await self._firer.stop()
+        await self._gauge.stop()
 
-    async def _loop(self) -> None:
-        while True:
-            self._wake.clear()
-            try:
-                async with self._lock:
-                    await self.drain(due_by_ms=None, trigger="loop")
-            except Exception:
-                log.exception("firing round failed; retrying after the interval")
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._settings.interval_s)
+    async def _fire_round(self) -> None:
+        async with self._lock:
+            await self.drain(due_by_ms=None, trigger="loop")
 
     async def _count_pending(self) -> None:
-        while True:
-            try:
-                PENDING.set(await self._store.pending_count())
-            except Exception:
-                log.exception("could not count pending deadlines")
-            await asyncio.sleep(self._settings.pending_refresh_s)
+        PENDING.set(await self._store.pending_count())

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import time
 from datetime import UTC, datetime
 
 import structlog
+from aftersales_shared.background import Periodic
 from aftersales_shared.clock import Clock
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import SellerEscalated, WeekClosed
@@ -71,24 +71,12 @@ class WeekCloser:
 
     def __init__(self, store: MetricsStore, ingestor: Ingestor, clock: Clock, *, poll_s: float):
         self.store, self.ingestor, self.clock, self.poll_s = store, ingestor, clock, poll_s
-        self._task: asyncio.Task[None] | None = None
+        self._loop = Periodic(self._round, interval_s=poll_s, name="metrics-week-closer")
+        self.start = self._loop.start
+        self.stop = self._loop.stop
 
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run())
-
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-
-    async def _run(self) -> None:
-        while True:
-            try:
-                await self.tick()
-            except Exception:
-                log.exception("closing weeks failed; will try again")
-            await asyncio.sleep(self.poll_s)
+    async def _round(self) -> None:
+        await self.tick()
 
     async def tick(self) -> list[str]:
         """Close the weeks that have ended; return their names."""

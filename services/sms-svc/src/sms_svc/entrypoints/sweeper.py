@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
-
 import structlog
+from aftersales_shared.background import Periodic
 
 from sms_svc.handlers import SmsService
 
@@ -17,34 +15,16 @@ class Sweeper:
 
     def __init__(self, service: SmsService, *, interval_s: float) -> None:
         self._service = service
-        self._interval = interval_s
-        self._wake = asyncio.Event()
-        self._task: asyncio.Task[None] | None = None
-
-    def start(self) -> None:
-        self._task = asyncio.create_task(self._run(), name="sms-sweeper")
+        self._loop = Periodic(self._round, interval_s=interval_s, name="sms-sweeper")
+        self.start = self._loop.start
+        self.stop = self._loop.stop
 
     def wake(self) -> None:
         """Look now, not at the next interval (an operator re-queued a message)."""
-        self._wake.set()
+        self._loop.wake()
 
-    async def stop(self) -> None:
-        if self._task is not None:
-            self._task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._task
-            self._task = None
-
-    async def _run(self) -> None:
-        while True:
-            self._wake.clear()
-            try:
-                done = await self._service.sweep_once()
-            except Exception:
-                log.exception("sms sweep failed")
-                done = 0
-            if done:
-                log.info("sms sweep delivered queued messages", count=done)
-                continue
-            with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), timeout=self._interval)
+    async def _round(self) -> bool:
+        done = await self._service.sweep_once()
+        if done:
+            log.info("sms sweep delivered queued messages", count=done)
+        return bool(done)
