@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -30,6 +30,7 @@ log = structlog.get_logger(__name__)
 
 Handler = Callable[[Envelope], Awaitable[None]]
 QUORUM: FieldTable = {"x-queue-type": "quorum"}
+PERSISTENT = int(aio_pika.DeliveryMode.PERSISTENT)
 _TRANSIENT = (
     aiormq.exceptions.AMQPConnectionError,
     aiormq.exceptions.ChannelInvalidStateError,
@@ -190,6 +191,30 @@ class Bus:
         )
         MESSAGES_PUBLISHED.labels(type=message.type).inc()
 
+    async def publish_stored(self, stored: Mapping[str, Any]) -> None:
+        """Publish a message kept by an outbox: id, type, correlation_id and its JSON body."""
+        message_type = str(stored["type"])
+        spec = spec_for(message_type)
+        await self._publish_raw(
+            exchange_name=self.topology.exchange,
+            routing_key=spec.routing_key,
+            body=str(stored["body"]).encode(),
+            message_id=str(stored["id"]),
+            message_type=message_type,
+            correlation_id=stored.get("correlation_id"),
+            mandatory=not spec.broadcast,
+        )
+        MESSAGES_PUBLISHED.labels(type=message_type).inc()
+
+    async def publish_many_stored(
+        self, messages: Iterable[Mapping[str, Any]]
+    ) -> list[BaseException | None]:
+        """`publish_stored` concurrently (confirms pipelined); per message None, or the error."""
+        results = await asyncio.gather(
+            *(self.publish_stored(message) for message in messages), return_exceptions=True
+        )
+        return [r if isinstance(r, BaseException) else None for r in results]
+
     async def publish_many(self, messages: Iterable[Envelope]) -> list[BaseException | None]:
         """Publish concurrently (confirms pipelined); per message None, or the error."""
         results = await asyncio.gather(
@@ -211,12 +236,13 @@ class Bus:
     ) -> None:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._publish_timeout
-        amqp_message = aio_pika.Message(
-            body,
+        # Straight to aiormq's channel: aio-pika's Message and Exchange wrappers cost more CPU
+        # than the publish itself, and the relay publishes thousands of messages a second.
+        properties = aiormq.spec.Basic.Properties(
             content_type="application/json",
-            delivery_mode=aio_pika.DeliveryMode.PERSISTENT,
+            delivery_mode=PERSISTENT,
             message_id=message_id,
-            type=message_type,
+            message_type=message_type,
             correlation_id=correlation_id,
             headers=headers or {},
         )
@@ -228,13 +254,14 @@ class Bus:
             if remaining <= 0:
                 raise TimeoutError(f"publish of {message_type} not confirmed in time")
             try:
-                if exchange_name == "":
-                    exchange = channel.default_exchange
-                else:
-                    assert self._exchange is not None
-                    exchange = self._exchange
-                await exchange.publish(
-                    amqp_message, routing_key, mandatory=mandatory, timeout=remaining
+                underlay = await channel.get_underlay_channel()
+                await underlay.basic_publish(
+                    body,
+                    exchange=exchange_name,
+                    routing_key=routing_key,
+                    properties=properties,
+                    mandatory=mandatory,
+                    timeout=remaining,
                 )
                 return
             except aiormq.exceptions.PublishError as exc:

@@ -56,11 +56,14 @@ class Runtime:
     extras: dict[str, Any] = field(default_factory=dict)
     """Service-specific objects the routes reach through the runtime."""
 
-    def versioned(self, name: str) -> VersionedCollection:
-        """A collection whose writes carry their messages; the relay publishes them."""
+    def versioned(self, name: str, *, cache_size: int = 0) -> VersionedCollection:
+        """A collection whose writes carry their messages; the relay publishes them.
+
+        `cache_size` > 0 keeps that many recently used versions for `get_for_update`.
+        """
         collection = self.db[name]
         self.relay.add(collection)
-        return VersionedCollection(collection, on_write=self.relay.notify)
+        return VersionedCollection(collection, on_write=self.relay.written, cache_size=cache_size)
 
 
 @dataclass

@@ -5,14 +5,17 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
+import itertools
 import json
+import time
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 import structlog
-from pymongo import AsyncMongoClient, UpdateOne
+from cachetools import LRUCache
+from pymongo import ASCENDING, AsyncMongoClient, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -29,6 +32,8 @@ Doc = dict[str, Any]
 VERSION = "_v"
 OUTBOX = "_outbox"
 PENDING = "_outbox_pending"
+SINCE = "_outbox_at"
+MAX_REMEMBERED_FAILURES = 10_000
 
 
 def connect_mongo(url: str) -> AsyncMongoClient[Doc]:
@@ -52,31 +57,68 @@ class Versioned:
     data: Doc
     version: int
     outbox: list[Doc] = field(default_factory=list)
+    parsed: Any = None
+    """The adapter's domain object made from `data`, kept with it in the write cache."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """A write that carries messages: the relay publishes them at once, from memory."""
+
+    source: VersionedCollection
+    doc_id: str
+    version: int
+    outbox: list[Doc]
 
 
 class VersionedCollection:
-    """Compare-and-set writes where the document and the messages it produces are one write."""
+    """Compare-and-set writes where the document and the messages it produces are one write.
 
-    def __init__(self, collection: AsyncCollection[Doc], *, on_write: Callable[[], None]) -> None:
+    With `cache_size`, the versions this process last read or wrote are kept (least recently
+    used dropped first) so that a command can skip its read: `get_for_update` answers from
+    memory and the compare-and-set still refuses a write over a version it did not see.
+    """
+
+    def __init__(
+        self,
+        collection: AsyncCollection[Doc],
+        *,
+        on_write: Callable[[Written], None] | None = None,
+        cache_size: int = 0,
+    ) -> None:
         self.collection = collection
         self._on_write = on_write
+        self._cache: LRUCache[str, Versioned] | None = (
+            LRUCache(maxsize=cache_size) if cache_size > 0 else None
+        )
 
     async def get(self, doc_id: str) -> Versioned | None:
+        """The stored document, read now (and remembered for `get_for_update`)."""
         raw = await self.collection.find_one({"_id": {"$eq": doc_id}})
-        return None if raw is None else _split(raw)
+        if raw is None:
+            if self._cache is not None:
+                self._cache.pop(doc_id, None)
+            return None
+        return self._remember(doc_id, _split(raw))
+
+    async def get_for_update(self, doc_id: str) -> Versioned | None:
+        """The version this process last read or wrote, else the stored one.
+
+        It may be stale when another process wrote since: `save` then raises
+        ConcurrencyConflict, and `get` reads the new version.
+        """
+        if self._cache is not None and (hit := self._cache.get(doc_id)) is not None:
+            return hit
+        return await self.get(doc_id)
 
     async def insert(self, data: Doc, *, messages: Sequence[Envelope] = ()) -> Versioned:
         """Store a new document at version 1; DuplicateKeyError becomes Conflict."""
         outbox = [_dump(m) for m in messages]
         try:
-            await self.collection.insert_one(
-                {**data, VERSION: 1, OUTBOX: outbox, PENDING: bool(outbox)}
-            )
+            await self.collection.insert_one({**data, **_stamp(1, outbox)})
         except DuplicateKeyError as exc:
             raise Conflict("it exists already", key=str(exc.details)) from exc
-        if outbox:
-            self._on_write()
-        return Versioned(data=data, version=1, outbox=outbox)
+        return self._written(Versioned(data=data, version=1, outbox=outbox))
 
     async def save(
         self, current: Versioned, data: Doc, *, messages: Sequence[Envelope] = ()
@@ -86,36 +128,126 @@ class VersionedCollection:
         version = current.version + 1
         result = await self.collection.replace_one(
             {"_id": {"$eq": data["_id"]}, VERSION: {"$eq": current.version}},
-            {**data, VERSION: version, OUTBOX: outbox, PENDING: bool(outbox)},
+            {**data, **_stamp(version, outbox)},
         )
         if result.matched_count == 0:
+            if self._cache is not None:
+                self._cache.pop(str(data["_id"]), None)
             raise ConcurrencyConflict(
                 "someone else changed this at the same time; read it again and retry"
             )
-        if outbox:
-            self._on_write()
-        return Versioned(data=data, version=version, outbox=outbox)
+        return self._written(Versioned(data=data, version=version, outbox=outbox))
+
+    def remember_parsed(self, doc_id: str, version: int, parsed: Any) -> None:
+        """Keep the adapter's domain object beside the cached version it was made from."""
+        if self._cache is not None:
+            hit = self._cache.get(doc_id)
+            if hit is not None and hit.version == version:
+                hit.parsed = parsed
+
+    def sent(self, doc_id: str, version: int, ids: set[str]) -> None:
+        """The relay published these messages of `version`: the next write need not carry them."""
+        if self._cache is None:
+            return
+        hit = self._cache.get(doc_id)
+        if hit is not None and hit.version == version:
+            outbox = [m for m in hit.outbox if m["id"] not in ids]
+            self._cache[doc_id] = replace(hit, outbox=outbox)
+
+    def _remember(self, doc_id: str, current: Versioned) -> Versioned:
+        if self._cache is not None:
+            self._cache[doc_id] = current
+        return current
+
+    def _written(self, current: Versioned) -> Versioned:
+        doc_id = str(current.data["_id"])
+        self._remember(doc_id, current)
+        if current.outbox and self._on_write is not None:
+            self._on_write(Written(self, doc_id, current.version, current.outbox))
+        return current
+
+
+def _stamp(version: int, outbox: list[Doc]) -> Doc:
+    """The bookkeeping fields of a write: version, messages, and since when they wait."""
+    return {VERSION: version, OUTBOX: outbox, PENDING: bool(outbox), SINCE: _wall_ms()}
+
+
+def _wall_ms() -> int:
+    return int(time.time() * 1000)
 
 
 def _dump(message: Envelope) -> Doc:
-    return message.model_dump(mode="python")
+    """A message as the outbox keeps it: the body serialized once, at the write."""
+    return {
+        "id": message.id,
+        "type": message.type,
+        "correlation_id": message.correlation_id,
+        "body": message.model_dump_json(),
+    }
+
+
+def _publishable(stored: Doc) -> Doc:
+    """An outbox entry with its body (entries written before bodies were kept are whole)."""
+    return stored if "body" in stored else _dump(Envelope.model_validate(stored))
 
 
 def _split(raw: Doc) -> Versioned:
     version = int(raw.pop(VERSION, 0))
     outbox = list(raw.pop(OUTBOX, []) or [])
     raw.pop(PENDING, None)
+    raw.pop(SINCE, None)
     return Versioned(data=raw, version=version, outbox=outbox)
 
 
-class OutboxRelay:
-    """Publishes the pending messages of documents, with confirms, then marks them sent."""
+@dataclass
+class _Sent:
+    """A document whose messages at `version` are all published, waiting to be marked sent."""
 
-    def __init__(self, bus: Bus, *, poll_s: float = 1.0, batch: int = 200) -> None:
+    collection: AsyncCollection[Doc]
+    doc_id: str
+    version: int
+    ids: set[str]
+    at: float
+
+
+class OutboxRelay:
+    """Publishes the messages stored with each write, with confirms, then marks them sent.
+
+    Two ways in. A write made by this process is handed over in memory (`written`) and
+    published at once, without reading it back. Every `poll_s` the relay also reads what is
+    still pending in the store and older than `grace_s` (a process that died after its write,
+    a message the broker refused) and publishes that.
+
+    Marking is deferred by `mark_delay_s`: if the document is written again meanwhile, that
+    write already dropped the published messages (they leave the write cache as they are
+    published) and one mark, or none, serves several writes. A crash before the mark means the
+    messages go out again after the restart: at least once, as the consumers' inboxes expect.
+    """
+
+    def __init__(
+        self,
+        bus: Bus,
+        *,
+        poll_s: float = 1.0,
+        batch: int = 200,
+        mark_delay_s: float = 0.5,
+        grace_s: float = 5.0,
+    ) -> None:
         self._collections: list[AsyncCollection[Doc]] = []
         self._bus = bus
         self._batch = batch
-        self._loop = Periodic(self._round, interval_s=poll_s, name="outbox-relay")
+        self._poll_s = poll_s
+        self._mark_delay = mark_delay_s
+        self._grace_ms = int(grace_s * 1000)
+        self._fresh: dict[tuple[str, str], Written] = {}
+        self._sent: dict[tuple[str, str], _Sent] = {}
+        self._failed: set[tuple[str, str]] = set()
+        """Writes of this process the broker refused: the next poll retries them at once."""
+        self._polled_at = 0.0
+        self._more_stored = False
+        self._loop = Periodic(
+            self._round, interval_s=min(poll_s, mark_delay_s), name="outbox-relay"
+        )
 
     def add(self, collection: AsyncCollection[Doc]) -> None:
         """Publish the pending messages of this collection's documents too."""
@@ -125,8 +257,12 @@ class OutboxRelay:
         for collection in self._collections:
             await collection.create_index(PENDING)
 
-    def notify(self) -> None:
-        """Something was written: publish soon, not at the next poll."""
+    def written(self, write: Written) -> None:
+        """A write of this process carries messages: publish them soon, from memory."""
+        key = (write.source.collection.full_name, write.doc_id)
+        known = self._fresh.get(key)
+        if known is None or known.version < write.version:
+            self._fresh[key] = write
         self._loop.wake()
 
     def start(self) -> None:
@@ -138,55 +274,141 @@ class OutboxRelay:
             await self.drain_once()
 
     async def _round(self) -> bool:
-        published, failed = await self.drain_once()
-        return bool(published) and not failed
+        now = time.monotonic()
+        poll = now - self._polled_at >= self._poll_s
+        if poll:
+            self._polled_at = now
+        published, failed = await self._publish(poll=poll, grace_ms=self._grace_ms)
+        await self._mark(older_than=now - self._mark_delay)
+        if poll and self._more_stored and published and not failed:
+            self._polled_at = 0.0  # a full batch went out: read the next one at once
+            return True
+        return bool(self._fresh)
 
     async def drain_once(self) -> tuple[int, int]:
-        """One round over every collection: (messages published, messages that failed)."""
+        """Publish everything pending now, in memory or stored, and mark it all sent:
+        (messages published, messages that failed)."""
         published = failed = 0
+        handled: set[tuple[str, str]] = set()
+        while self._fresh:
+            ok, bad = await self._publish(poll=False, grace_ms=0, handled=handled)
+            published, failed = published + ok, failed + bad
+        ok, bad = await self._publish(poll=True, grace_ms=0, handled=handled)
+        await self._mark(older_than=None)
+        return published + ok, failed + bad
+
+    async def _publish(
+        self, *, poll: bool, grace_ms: int, handled: set[tuple[str, str]] | None = None
+    ) -> tuple[int, int]:
+        """One bounded round; `handled` collects the documents it took, and the poll skips them."""
+        handled = set() if handled is None else handled
+        # A bounded round: confirms of a few hundred messages come back in milliseconds; a
+        # round of thousands (a backlog) would wait on them all and time out together.
+        work = [self._fresh.pop(k) for k in list(itertools.islice(self._fresh, self._batch))]
+        items: list[tuple[AsyncCollection[Doc], VersionedCollection | None, str, int, list[Doc]]]
+        items = [(w.source.collection, w.source, w.doc_id, w.version, w.outbox) for w in work]
+        if poll:
+            skip = {(c.full_name, d) for c, _, d, _, _ in items} | set(self._fresh) | handled
+            items += await self._stored(grace_ms, skip=skip)
+        handled.update((c.full_name, d) for c, _, d, _, _ in items)
+        OUTBOX_PENDING.set(len(items))
+        plans = []
+        for collection, source, doc_id, version, outbox in items:
+            known = self._sent.get((collection.full_name, doc_id))
+            done = known.ids if known is not None and known.version <= version else set()
+            todo = [m for m in outbox if m["id"] not in done]
+            plans.append((collection, source, doc_id, version, outbox, done, todo))
+        pending = [_publishable(m) for plan in plans for m in plan[-1]]
+        results = iter(await self._bus.publish_many_stored(pending))
+        messages = iter(pending)
+        published = failed = 0
+        for collection, source, doc_id, version, outbox, done, todo in plans:
+            ok = set(done & {m["id"] for m in outbox})
+            for _ in todo:
+                message, error = next(messages), next(results)
+                if error is None:
+                    ok.add(message["id"])
+                    published += 1
+                else:
+                    failed += 1
+                    log.error(
+                        "outbox message not published", type=message["type"], error=repr(error)
+                    )
+            if source is not None and ok:
+                source.sent(doc_id, version, ok)
+            key = (collection.full_name, doc_id)
+            if len(ok) == len(outbox):
+                since = self._sent[key].at if key in self._sent else time.monotonic()
+                self._sent[key] = _Sent(collection, doc_id, version, ok, since)
+                self._failed.discard(key)
+            else:  # left pending in the store: the next poll tries again
+                self._sent.pop(key, None)
+                if len(self._failed) < MAX_REMEMBERED_FAILURES:
+                    self._failed.add(key)
+        return published, failed
+
+    async def _stored(
+        self, grace_ms: int, *, skip: set[tuple[str, str]]
+    ) -> list[tuple[AsyncCollection[Doc], VersionedCollection | None, str, int, list[Doc]]]:
+        """Pending documents older than the grace period that this relay is not marking."""
+        found: list[tuple[AsyncCollection[Doc], VersionedCollection | None, str, int, list[Doc]]]
+        found = []
+        cutoff = _wall_ms() - grace_ms
+        self._more_stored = False
         for collection in self._collections:
             docs = (
-                await collection.find({PENDING: {"$eq": True}}, {OUTBOX: 1, VERSION: 1})
+                await collection.find({PENDING: {"$eq": True}}, {OUTBOX: 1, VERSION: 1, SINCE: 1})
+                .sort(SINCE, ASCENDING)
                 .limit(self._batch)
                 .to_list()
             )
-            OUTBOX_PENDING.set(len(docs))
-            results = await asyncio.gather(*(self._publish_doc(d) for d in docs))
-            marks: list[UpdateOne] = []
-            for ok, bad, doc_marks in results:
-                published += ok
-                failed += bad
-                marks.extend(doc_marks)
-            if marks:
-                await collection.bulk_write(marks, ordered=True)
-        return published, failed
+            self._more_stored |= len(docs) == self._batch
+            for doc in docs:
+                key = (collection.full_name, str(doc["_id"]))
+                mine = self._sent.get(key)
+                if key in skip or (mine is not None and mine.version == doc[VERSION]):
+                    continue
+                if int(doc.get(SINCE) or 0) > cutoff and key not in self._failed:
+                    continue
+                found.append((collection, None, key[1], int(doc[VERSION]), doc.get(OUTBOX) or []))
+        return found
 
-    async def _publish_doc(self, doc: Doc) -> tuple[int, int, list[UpdateOne]]:
-        """Publish a document's messages pipelined; return the writes that mark them sent."""
-        pending = [Envelope.model_validate(raw) for raw in doc.get(OUTBOX) or []]
-        results = await self._bus.publish_many(pending)
-        sent = [m.id for m, error in zip(pending, results, strict=True) if error is None]
-        for message, error in zip(pending, results, strict=True):
-            if error is not None:
-                log.error("outbox message not published", type=message.type, error=repr(error))
-        failed = len(pending) - len(sent)
-        same_id = {"_id": {"$eq": doc["_id"]}}
-        pull = {"$pull": {OUTBOX: {"id": {"$in": sent}}}}
-        if failed:
-            return len(sent), failed, [UpdateOne(same_id, pull)] if sent else []
-        # All sent: clear the outbox if nobody wrote since we read it; if somebody did, their
-        # write carried our messages over, so take out just the ones we sent.
-        return (
-            len(sent),
-            0,
-            [
+    async def _mark(self, *, older_than: float | None) -> None:
+        """Mark sent the documents published at least `mark_delay_s` ago (all when None)."""
+        due = [
+            s
+            for key, s in self._sent.items()
+            if (older_than is None or s.at <= older_than) and key not in self._fresh
+        ]
+        by_collection: dict[str, list[_Sent]] = {}
+        for s in due:
+            by_collection.setdefault(s.collection.full_name, []).append(s)
+        for group in by_collection.values():
+            collection = group[0].collection
+            same = [
                 UpdateOne(
-                    {**same_id, VERSION: {"$eq": doc[VERSION]}},
+                    {"_id": {"$eq": s.doc_id}, VERSION: {"$eq": s.version}},
                     {"$set": {OUTBOX: [], PENDING: False}},
-                ),
-                UpdateOne({**same_id, VERSION: {"$ne": doc[VERSION]}}, pull),
-            ],
-        )
+                )
+                for s in group
+            ]
+            result = await collection.bulk_write(same, ordered=False)
+            if result.matched_count < len(same):
+                # Some were written again, carrying the messages we sent: take out just those.
+                await collection.bulk_write(
+                    [
+                        UpdateOne(
+                            {"_id": {"$eq": s.doc_id}, VERSION: {"$ne": s.version}},
+                            {"$pull": {OUTBOX: {"id": {"$in": sorted(s.ids)}}}},
+                        )
+                        for s in group
+                    ],
+                    ordered=False,
+                )
+            for s in group:
+                key = (collection.full_name, s.doc_id)
+                if self._sent.get(key) is s:
+                    del self._sent[key]
 
 
 class MongoInbox:

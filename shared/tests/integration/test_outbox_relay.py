@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 
 import pytest
@@ -34,7 +35,7 @@ async def connected(amqp_url: str, namespace: str) -> Bus:
 async def test_messages_written_before_a_crash_go_out_when_the_relay_runs_again(
     amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
 ) -> None:
-    orders = VersionedCollection(db["orders"], on_write=lambda: None)
+    orders = VersionedCollection(db["orders"])
     await orders.insert({"_id": "o1", "state": "A"}, messages=[cancel("written")])
     current = await orders.get("o1")
     assert current is not None
@@ -65,7 +66,7 @@ async def test_an_unroutable_message_stays_pending_until_it_can_be_routed(
     bus = await connected(amqp_url, namespace)
     relay = OutboxRelay(bus)
     relay.add(db["orders"])
-    orders = VersionedCollection(db["orders"], on_write=relay.notify)
+    orders = VersionedCollection(db["orders"], on_write=relay.written)
     assert bus._connection is not None
     channel = await bus._connection.channel()
     await channel.queue_delete(f"{namespace}.timer-svc")
@@ -75,7 +76,7 @@ async def test_an_unroutable_message_stays_pending_until_it_can_be_routed(
         raw = await db["orders"].find_one({"_id": "o1"})
         assert raw is not None
         assert raw["_outbox_pending"]
-        assert [m["payload"]["deadline_id"] for m in raw["_outbox"]] == ["stuck"]
+        assert deadline_ids(raw["_outbox"]) == ["stuck"]
 
         await bus._declare_topology(channel)
         relay.start()
@@ -97,23 +98,100 @@ async def _pending_cleared(db: AsyncDatabase[Doc], doc_id: str) -> bool:
 async def test_a_write_between_publish_and_mark_keeps_its_new_messages(
     amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
 ) -> None:
-    orders = VersionedCollection(db["orders"], on_write=lambda: None)
-    await orders.insert({"_id": "o1", "n": 1}, messages=[cancel("old")])
-    seen_by_relay = await db["orders"].find_one({"_id": "o1"}, {"_outbox": 1, "_v": 1})
-    assert seen_by_relay is not None
-    current = await orders.get("o1")
-    assert current is not None
-    await orders.save(current, {"_id": "o1", "n": 2}, messages=[cancel("new")])
-
     bus = await connected(amqp_url, namespace)
     relay = OutboxRelay(bus)
+    relay.add(db["orders"])
+    orders = VersionedCollection(db["orders"], on_write=relay.written)
+    elsewhere = VersionedCollection(db["orders"])  # another process: its relay is not ours
     try:
-        published, failed, marks = await relay._publish_doc(seen_by_relay)
-        await db["orders"].bulk_write(marks, ordered=True)
+        await orders.insert({"_id": "o1", "n": 1}, messages=[cancel("old")])
+        assert await relay._publish(poll=False, grace_ms=0) == (1, 0)
+        current = await elsewhere.get("o1")  # read before the mark: it still carries "old"
+        assert current is not None
+        await elsewhere.save(current, {"_id": "o1", "n": 2}, messages=[cancel("new")])
+        await relay._mark(older_than=None)
     finally:
         await bus.close()
-    assert (published, failed) == (1, 0)
     raw = await db["orders"].find_one({"_id": "o1"})
     assert raw is not None
-    assert [m["payload"]["deadline_id"] for m in raw["_outbox"]] == ["new"]
+    assert deadline_ids(raw["_outbox"]) == ["new"]
     assert raw["_outbox_pending"]
+
+
+async def test_a_write_of_this_process_is_published_from_memory_and_marked_later(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    bus = await connected(amqp_url, namespace)
+    relay = OutboxRelay(bus, poll_s=3600, mark_delay_s=0.3)  # the poll never comes in time
+    relay.add(db["orders"])
+    orders = VersionedCollection(db["orders"], on_write=relay.written, cache_size=10)
+    relay.start()
+    try:
+        await orders.insert({"_id": "o1", "n": 1}, messages=[cancel("first")])
+        await eventually(lambda: _pending_cleared(db, "o1"), what="published and marked")
+        current = await orders.get_for_update("o1")
+        assert current is not None
+        assert current.outbox == [], "what went out leaves the write cache"
+        await orders.save(current, {"_id": "o1", "n": 2}, messages=[cancel("second")])
+        await eventually(lambda: _pending_cleared(db, "o1"), what="the second one too")
+    finally:
+        await relay.stop()
+        await bus.close()
+    received = await drain(amqp_url, f"{namespace}.timer-svc")
+    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    assert ids == ["first", "second"], "each once, in order"
+
+
+async def test_writes_in_quick_succession_share_one_mark(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    bus = await connected(amqp_url, namespace)
+    relay = OutboxRelay(bus, poll_s=3600, mark_delay_s=3600)
+    relay.add(db["orders"])
+    orders = VersionedCollection(db["orders"], on_write=relay.written, cache_size=10)
+    try:
+        await orders.insert({"_id": "o1", "n": 0}, messages=[cancel("m0")])
+        for n in range(1, 4):
+            assert await relay._publish(poll=False, grace_ms=0) == (1, 0)
+            current = await orders.get_for_update("o1")
+            assert current is not None
+            await orders.save(current, {"_id": "o1", "n": n}, messages=[cancel(f"m{n}")])
+        raw = await db["orders"].find_one({"_id": "o1"})
+        assert raw is not None
+        assert deadline_ids(raw["_outbox"]) == ["m3"], (
+            "each write dropped what had gone out: no mark was written in between"
+        )
+        assert await relay.drain_once() == (1, 0)
+    finally:
+        await bus.close()
+    assert not (await db["orders"].find_one({"_id": "o1"}) or {}).get("_outbox_pending", True)
+    received = await drain(amqp_url, f"{namespace}.timer-svc")
+    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    assert ids == ["m0", "m1", "m2", "m3"]
+
+
+async def test_the_poll_leaves_young_writes_to_the_process_that_made_them(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    elsewhere = VersionedCollection(db["orders"])
+    await elsewhere.insert({"_id": "young"}, messages=[cancel("young")])
+    await db["orders"].insert_one(
+        {"_id": "old", "_v": 1, "_outbox_pending": True, "_outbox_at": 0,
+         "_outbox": [cancel("old").model_dump(mode="python")]}  # as kept before bodies were
+    )  # fmt: skip
+    bus = await connected(amqp_url, namespace)
+    relay = OutboxRelay(bus, grace_s=60)
+    relay.add(db["orders"])
+    try:
+        assert await relay._publish(poll=True, grace_ms=60_000) == (1, 0)
+        assert await relay.drain_once() == (1, 0), "an explicit drain takes everything"
+    finally:
+        await bus.close()
+    received = await drain(amqp_url, f"{namespace}.timer-svc")
+    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    assert ids == ["old", "young"]
+
+
+def deadline_ids(outbox: list[Doc]) -> list[str]:
+    """The deadline ids of the timer.cancel messages an outbox keeps (bodies are JSON)."""
+    return [json.loads(m["body"])["payload"]["deadline_id"] for m in outbox]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -33,7 +34,7 @@ def cancel(deadline_id: str) -> object:
 
 def versioned(db: AsyncDatabase[Doc]) -> tuple[VersionedCollection, list[int]]:
     writes: list[int] = []
-    return VersionedCollection(db["orders"], on_write=lambda: writes.append(1)), writes
+    return VersionedCollection(db["orders"], on_write=lambda _: writes.append(1)), writes
 
 
 async def test_insert_then_get_keeps_data_times_and_messages(db: AsyncDatabase[Doc]) -> None:
@@ -69,7 +70,7 @@ async def test_save_is_compare_and_set_on_the_version(db: AsyncDatabase[Doc]) ->
     stored = await orders.get("o1")
     assert stored is not None
     assert (stored.version, stored.data["state"]) == (2, "B")
-    assert [m["payload"]["deadline_id"] for m in stored.outbox] == ["b"]
+    assert deadline_ids(stored.outbox) == ["b"]
 
 
 async def test_concurrent_saves_one_wins(db: AsyncDatabase[Doc]) -> None:
@@ -92,7 +93,38 @@ async def test_unsent_messages_are_carried_over_by_the_next_save(db: AsyncDataba
     await orders.save(current, {"_id": "o1", "x": 1}, messages=[cancel("second")])  # type: ignore[list-item]
     stored = await orders.get("o1")
     assert stored is not None
-    assert [m["payload"]["deadline_id"] for m in stored.outbox] == ["first", "second"]
+    assert deadline_ids(stored.outbox) == ["first", "second"]
+
+
+async def test_the_write_cache_answers_without_a_read_and_the_cas_catches_it_stale(
+    db: AsyncDatabase[Doc],
+) -> None:
+    mine = VersionedCollection(db["orders"], cache_size=2)
+    other = VersionedCollection(db["orders"])  # another process
+    await mine.insert({"_id": "o1", "n": 1})
+    await db["orders"].update_one({"_id": "o1"}, {"$set": {"n": 99}})  # behind its back
+    cached = await mine.get_for_update("o1")
+    assert cached is not None
+    assert cached.data["n"] == 1, "from memory: the store was not read"
+    theirs = await other.get("o1")
+    assert theirs is not None
+    await other.save(theirs, {"_id": "o1", "n": 2})
+    with pytest.raises(ConcurrencyConflict):
+        await mine.save(cached, {"_id": "o1", "n": 3})
+    fresh = await mine.get_for_update("o1")
+    assert fresh is not None
+    assert (fresh.version, fresh.data["n"]) == (2, 2), "a refused write forgets the stale copy"
+    saved = await mine.save(fresh, {"_id": "o1", "n": 3})
+    assert await mine.get_for_update("o1") is saved
+
+
+async def test_the_write_cache_keeps_only_the_most_recently_used(db: AsyncDatabase[Doc]) -> None:
+    orders = VersionedCollection(db["orders"], cache_size=2)
+    for n in range(3):
+        await orders.insert({"_id": f"o{n}", "n": n})
+    await db["orders"].update_many({}, {"$set": {"n": -1}})
+    got = [await orders.get_for_update(f"o{n}") for n in (2, 1, 0)]
+    assert [g.data["n"] if g else None for g in got] == [2, 1, -1], "o0 was dropped, so read"
 
 
 async def test_inbox_remembers_handled_ids(db: AsyncDatabase[Doc]) -> None:
@@ -140,3 +172,8 @@ async def test_idempotency_remembers_errors_and_forgets_crashes(db: AsyncDatabas
         await store.run(scope="s", key="c", request_body={}, action=crash)
     replay = await store.run(scope="s", key="c", request_body={}, action=refuse)
     assert replay.status == 409, "a crashed attempt leaves the key free"
+
+
+def deadline_ids(outbox: list[Doc]) -> list[str]:
+    """The deadline ids of the timer.cancel messages an outbox keeps (bodies are JSON)."""
+    return [json.loads(m["body"])["payload"]["deadline_id"] for m in outbox]

@@ -6,6 +6,7 @@ from aftersales_shared.service import Runtime, ServiceDefinition, Started
 
 from order_svc import __doc__ as description
 from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
+from order_svc.config import Settings
 from order_svc.entrypoints.api import routers
 from order_svc.entrypoints.consumer import message_handler
 from order_svc.handlers import OrderService
@@ -15,7 +16,8 @@ from order_svc.system_handlers import SystemService
 
 async def start(runtime: Runtime) -> Started:
     """Create indexes, build the use cases, and hand the frame this service's message handler."""
-    orders = MongoOrders(runtime.versioned("service_orders"))
+    cache_size = runtime.settings.order_cache_size if isinstance(runtime.settings, Settings) else 0
+    orders = MongoOrders(runtime.versioned("service_orders", cache_size=cache_size))
     await orders.ensure_indexes()
     sellers = MongoSellers(runtime.versioned("sellers"))
     service = OrderService(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 import structlog
@@ -29,9 +30,16 @@ log = structlog.get_logger(__name__)
 SYSTEM_RACE_RETRIES = 3
 
 
-def only_system_since(read: ServiceOrder, latest: ServiceOrder) -> bool:
-    """True when every change after `read` was made by the system (history records them all)."""
-    return all(entry.actor_role == "system" for entry in latest.history[len(read.history) :])
+def no_caller_raced(read: ServiceOrder, latest: ServiceOrder, *, since: datetime) -> bool:
+    """True when no change after `read` was a caller's made while this command ran.
+
+    Changes by the system (a deadline firing) never count; older changes neither: the read came
+    from this process's memory and another process had written since (history records all).
+    """
+    return all(
+        entry.actor_role == "system" or entry.at < since
+        for entry in latest.history[len(read.history) :]
+    )
 
 
 Pick = Callable[[Actor], tuple[Cmd, c.Payload | None]]
@@ -99,9 +107,14 @@ class OrderService:
         await self.orders.add(decision.order, envelopes(decision, correlation_id=correlation_id))
         return decision.order
 
-    async def load(self, order_id: str, actor: Actor) -> tuple[ServiceOrder, Any]:
-        """The order and its stored version, or 404 when it does not exist or is not theirs."""
-        found = await self.orders.get(order_id)
+    async def load(
+        self, order_id: str, actor: Actor, *, for_update: bool = False
+    ) -> tuple[ServiceOrder, Any]:
+        """The order and its stored version, or 404 when it does not exist or is not theirs.
+
+        `for_update` may answer from this process's memory of its last read or write.
+        """
+        found = await (self.orders.get_for_update if for_update else self.orders.get)(order_id)
         if found is None or not visible_to(found[0], actor):
             raise NotFound(f"service order {order_id} not found")
         return found
@@ -117,12 +130,15 @@ class OrderService:
     ) -> tuple[ServiceOrder, Actor]:
         """Run one command: read, decide, compare-and-set (409 if someone wrote meanwhile).
 
-        A write by the system alone (a deadline firing) in between is not a caller's race:
-        the command is decided again on the new state, a bounded number of times.
+        The read may come from memory (the version this process last wrote). A write in
+        between by the system alone (a deadline firing), or one made before this command began
+        (the memory was stale), is not a caller's race: the command is decided again on the
+        stored state, a bounded number of times.
         """
         actor = await self.actor_of(principal)
+        began = self.clock.now()
         for attempt in range(SYSTEM_RACE_RETRIES + 1):
-            order, current = await self.load(order_id, actor)
+            order, current = await self.load(order_id, actor, for_update=True)
             cmd, payload = pick(actor)
             decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
             try:
@@ -131,7 +147,9 @@ class OrderService:
                 )
             except ConcurrencyConflict:
                 latest, _ = await self.load(order_id, actor)
-                if attempt == SYSTEM_RACE_RETRIES or not only_system_since(order, latest):
+                if attempt == SYSTEM_RACE_RETRIES or not no_caller_raced(
+                    order, latest, since=began
+                ):
                     raise
                 continue
             return decision.order, actor

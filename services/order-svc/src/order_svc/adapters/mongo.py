@@ -57,18 +57,31 @@ class MongoOrders:
             await self._c.create_index(key)
 
     async def get(self, order_id: str) -> tuple[ServiceOrder, Versioned] | None:
-        current = await self._v.get(order_id)
+        """The order as stored now."""
+        return self._parsed(await self._v.get(order_id))
+
+    async def get_for_update(self, order_id: str) -> tuple[ServiceOrder, Versioned] | None:
+        """The version this process last read or wrote (the save's compare-and-set checks it)."""
+        return self._parsed(await self._v.get_for_update(order_id))
+
+    def _parsed(self, current: Versioned | None) -> tuple[ServiceOrder, Versioned] | None:
         if current is None:
             return None
-        return ServiceOrder.model_validate(current.data), current
+        if isinstance(current.parsed, ServiceOrder):
+            return current.parsed, current
+        order = ServiceOrder.model_validate(current.data)
+        self._v.remember_parsed(order.id, current.version, order)
+        return order, current
 
     async def add(self, order: ServiceOrder, messages: Sequence[Envelope]) -> None:
-        await self._v.insert(order_doc(order), messages=messages)
+        stored = await self._v.insert(order_doc(order), messages=messages)
+        self._v.remember_parsed(order.id, stored.version, order)
 
     async def save(
         self, current: Versioned, order: ServiceOrder, messages: Sequence[Envelope]
     ) -> None:
-        await self._v.save(current, order_doc(order), messages=messages)
+        stored = await self._v.save(current, order_doc(order), messages=messages)
+        self._v.remember_parsed(order.id, stored.version, order)
 
     async def find(self, query: OrderQuery) -> list[dict[str, Any]]:
         """Newest first; `$eq` everywhere so the development store uses its indexes."""
