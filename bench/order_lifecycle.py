@@ -150,6 +150,18 @@ async def outbox_drained(mongo_url: str, db: str, *, budget_s: float) -> float:
         await client.close()
 
 
+async def store_commands(url: str) -> dict[str, float]:
+    """order-svc's count of commands sent to the store so far, by name (from /metrics)."""
+    async with httpx.AsyncClient(base_url=url) as c:
+        text = (await c.get("/metrics")).text
+    counts: dict[str, float] = {}
+    for line in text.splitlines():
+        if line.startswith("store_commands_total{"):
+            name = line.split('command="', 1)[1].split('"', 1)[0]
+            counts[name] = float(line.rsplit(" ", 1)[1])
+    return counts
+
+
 def cpu_seconds(process: psutil.Process) -> float:
     """User + system CPU time of a process so far: a cost that contention does not inflate much."""
     t = process.cpu_times()
@@ -212,12 +224,14 @@ async def main() -> None:
         rss_start = proc.memory_info().rss / 2**20
         me = psutil.Process()
         cpu_start = cpu_seconds(proc), cpu_seconds(store), cpu_seconds(me)
+        commands_start = await store_commands(url)
         total, latencies, elapsed = await drive(
             url, clients=args.clients, seconds=args.seconds, staff=args.staff
         )
         rss_end = proc.memory_info().rss / 2**20
         client_cpu = cpu_seconds(me) - cpu_start[2]
         drain = await outbox_drained(mongo_url, "bench_order_svc", budget_s=120)
+        commands_end = await store_commands(url)
         svc_cpu, store_cpu = (
             cpu_seconds(proc) - cpu_start[0],
             cpu_seconds(store) - cpu_start[1],
@@ -234,6 +248,16 @@ async def main() -> None:
         print(
             f"CPU per transition (load and outbox drain): order-svc={svc_cpu / total * 1000:.2f}ms "
             f"store={store_cpu / total * 1000:.2f}ms bench-client={client_cpu / total * 1000:.2f}ms"
+        )
+        per = {
+            k: (v - commands_start.get(k, 0)) / total
+            for k, v in sorted(commands_end.items())
+            if v > commands_start.get(k, 0)
+        }
+        print(
+            "store commands per transition: "
+            + " ".join(f"{k}={v:.2f}" for k, v in per.items())
+            + f" total={sum(per.values()):.2f}"
         )
         print(f"outbox drained {drain:.1f}s after the load")
         print(f"order-svc RSS start={rss_start:.0f}MiB end={rss_end:.0f}MiB")

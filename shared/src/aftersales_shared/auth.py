@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Annotated
 
 import jwt
+from cachetools import LRUCache
 from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
@@ -54,8 +56,29 @@ def issue_token(
     return jwt.encode(claims, secret, algorithm="HS256")
 
 
+_verified: LRUCache[tuple[str, str], tuple[Principal, float]] = LRUCache(maxsize=10_000)
+"""Tokens verified already, with their expiry: a client sends the same token on every call."""
+
+
+def _now() -> float:
+    return time.time()
+
+
 def verify_token(token: str, *, secret: str) -> Principal:
-    """Check signature, expiry and claims; any failure is Unauthorized with the reason."""
+    """Check signature, expiry and claims; any failure is Unauthorized with the reason.
+
+    A token verified before is answered from memory until its `exp` (an expired one is
+    checked again, and refused).
+    """
+    hit = _verified.get((secret, token))
+    if hit is not None and _now() < hit[1]:
+        return hit[0]
+    principal, expires = _verify(token, secret=secret)
+    _verified[(secret, token)] = (principal, expires)
+    return principal
+
+
+def _verify(token: str, *, secret: str) -> tuple[Principal, float]:
     try:
         claims = jwt.decode(
             token, secret, algorithms=["HS256"], options={"require": ["sub", "role", "exp"]}
@@ -73,7 +96,8 @@ def verify_token(token: str, *, secret: str) -> Principal:
         raise Unauthorized("a seller token must carry seller_id")
     if not isinstance(claims["sub"], str) or not claims["sub"]:
         raise Unauthorized("the token's sub must be a non-empty string")
-    return Principal(sub=claims["sub"], role=role, seller_id=seller_id if seller_id else None)
+    principal = Principal(sub=claims["sub"], role=role, seller_id=seller_id if seller_id else None)
+    return principal, float(claims["exp"])
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT signed with AUTH_SECRET (HS256)")

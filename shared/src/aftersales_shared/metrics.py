@@ -19,3 +19,6 @@ HTTP_REQUESTS = Histogram(
     ["method", "route", "status"],
     buckets=(0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+STORE_COMMANDS = Counter(
+    "store_commands_total", "Commands sent to MongoDB, by command name", ["command"]
+)

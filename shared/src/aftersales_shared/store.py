@@ -15,7 +15,7 @@ from typing import Any
 
 import structlog
 from cachetools import LRUCache
-from pymongo import ASCENDING, AsyncMongoClient, UpdateOne
+from pymongo import ASCENDING, AsyncMongoClient, UpdateOne, monitoring
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
@@ -24,7 +24,7 @@ from aftersales_shared.background import Periodic
 from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.errors import AppError, ConcurrencyConflict, Conflict, Invalid
-from aftersales_shared.metrics import OUTBOX_PENDING
+from aftersales_shared.metrics import OUTBOX_PENDING, STORE_COMMANDS
 
 log = structlog.get_logger(__name__)
 
@@ -36,9 +36,28 @@ SINCE = "_outbox_at"
 MAX_REMEMBERED_FAILURES = 10_000
 
 
+class _CountCommands(monitoring.CommandListener):
+    """Counts every command sent to the store (`store_commands_total`), by name."""
+
+    def started(self, event: monitoring.CommandStartedEvent) -> None:
+        STORE_COMMANDS.labels(command=event.command_name).inc()
+
+    def succeeded(self, event: monitoring.CommandSucceededEvent) -> None:
+        pass
+
+    def failed(self, event: monitoring.CommandFailedEvent) -> None:
+        pass
+
+
 def connect_mongo(url: str) -> AsyncMongoClient[Doc]:
     """A client that returns aware UTC datetimes; no I/O until first use."""
-    return AsyncMongoClient(url, tz_aware=True, serverSelectionTimeoutMS=5000, connect=False)
+    return AsyncMongoClient(
+        url,
+        tz_aware=True,
+        serverSelectionTimeoutMS=5000,
+        connect=False,
+        event_listeners=[_CountCommands()],
+    )
 
 
 async def ping(db: AsyncDatabase[Doc], *, timeout_s: float = 2.0) -> bool:

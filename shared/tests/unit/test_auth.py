@@ -41,3 +41,30 @@ def test_another_secret_or_algorithm_is_refused() -> None:
     )
     with pytest.raises(Unauthorized):
         verify_token(unsigned, secret=SECRET)
+
+
+def test_a_token_is_verified_once_and_remembered_only_until_it_expires(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import aftersales_shared.auth as auth
+
+    token = issue_token(secret=SECRET, sub="u2", role=Role.CUSTOMER, now=datetime.now(UTC))
+    calls: list[str] = []
+    real_decode = jwt.decode
+
+    def counting_decode(*args: object, **kwargs: object) -> object:
+        calls.append("decode")
+        return real_decode(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(auth.jwt, "decode", counting_decode)
+    first = verify_token(token, secret=SECRET)
+    assert verify_token(token, secret=SECRET) == first
+    assert calls == ["decode"], "the second call is answered from memory"
+    with pytest.raises(Unauthorized):
+        verify_token(token, secret="another-secret-0123456789-0123456789")
+    assert len(calls) == 2, "memory is per secret: another secret verifies (and refuses) anew"
+
+    expires = real_decode(token, options={"verify_signature": False})["exp"]
+    monkeypatch.setattr(auth, "_now", lambda: expires + 1)
+    verify_token(token, secret=SECRET)
+    assert len(calls) == 3, "past its exp the token is checked again, not taken from memory"

@@ -19,7 +19,7 @@ async def start(runtime: Runtime) -> Started:
     cache_size = runtime.settings.order_cache_size if isinstance(runtime.settings, Settings) else 0
     orders = MongoOrders(runtime.versioned("service_orders", cache_size=cache_size))
     await orders.ensure_indexes()
-    sellers = MongoSellers(runtime.versioned("sellers"))
+    sellers = MongoSellers(runtime.versioned("sellers", cache_size=1_000))
     service = OrderService(
         orders=orders,
         sellers=sellers,

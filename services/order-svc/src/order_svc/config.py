@@ -9,5 +9,5 @@ from pydantic import Field
 class Settings(ServiceSettings):
     service_name: str = "order-svc"
     http_port: int = 8001
-    order_cache_size: int = Field(default=10_000, ge=0)
+    order_cache_size: int = Field(default=2_000, ge=0)
     """Orders whose last version is kept in memory so a command skips its read (0: off)."""

@@ -96,7 +96,7 @@ class OrderService:
         """A customer's application; the seller must be registered."""
         if principal.role is not Role.CUSTOMER:
             raise NotPermitted("only a customer may apply for after-sales")
-        if await self.sellers.get(payload.seller_id) is None:
+        if not await self.sellers.registered(payload.seller_id):
             raise Invalid(f"seller {payload.seller_id} is not registered", field="seller_id")
         decision = apply(
             payload,

@@ -120,6 +120,10 @@ class MongoSellers:
             return None
         return Seller.model_validate(current.data), current
 
+    async def registered(self, seller_id: str) -> bool:
+        """Whether the seller exists; sellers are never removed, so memory may answer yes."""
+        return await self._v.get_for_update(seller_id) is not None
+
     async def add(self, seller: Seller) -> None:
         await self._v.insert({**seller.model_dump(mode="json"), "_id": seller.seller_id})
 

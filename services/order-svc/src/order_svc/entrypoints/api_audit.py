@@ -74,8 +74,9 @@ async def audit(
         payload = c.Audit(
             result=body.result, opinion=body.opinion, attachments=metas, reship_sku=body.reship_sku
         )
-        actor = await orders.actor_of(principal)
-        await orders.load(order_id, actor)
+        if uploads:  # images are stored only for an order the caller may see
+            actor = await orders.actor_of(principal)
+            await orders.load(order_id, actor, for_update=True)
         for meta, (data, _) in zip(metas, uploads, strict=True):
             await orders.attachments.put(
                 attachment_id=meta.id, order_id=order_id, meta=meta.model_dump(), data=data
