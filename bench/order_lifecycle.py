@@ -225,9 +225,18 @@ async def main() -> None:
         me = psutil.Process()
         cpu_start = cpu_seconds(proc), cpu_seconds(store), cpu_seconds(me)
         commands_start = await store_commands(url)
+        rss: list[float] = []
+
+        async def sample_rss() -> None:
+            while True:
+                rss.append(proc.memory_info().rss / 2**20)
+                await asyncio.sleep(1)
+
+        sampler = asyncio.create_task(sample_rss())
         total, latencies, elapsed = await drive(
             url, clients=args.clients, seconds=args.seconds, staff=args.staff
         )
+        sampler.cancel()
         rss_end = proc.memory_info().rss / 2**20
         client_cpu = cpu_seconds(me) - cpu_start[2]
         drain = await outbox_drained(mongo_url, "bench_order_svc", budget_s=120)
@@ -261,6 +270,10 @@ async def main() -> None:
         )
         print(f"outbox drained {drain:.1f}s after the load")
         print(f"order-svc RSS start={rss_start:.0f}MiB end={rss_end:.0f}MiB")
+        tenths = [rss[min(len(rss) - 1, len(rss) * k // 10)] for k in range(1, 11)]
+        print(
+            "order-svc RSS at each tenth of the run (MiB): " + " ".join(f"{r:.0f}" for r in tenths)
+        )
     finally:
         stack.stop()
         await delete_namespace(AMQP, namespace)

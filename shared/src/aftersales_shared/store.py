@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import hashlib
-import itertools
 import json
 import time
 from collections.abc import Awaitable, Callable, Sequence
@@ -34,6 +33,7 @@ OUTBOX = "_outbox"
 PENDING = "_outbox_pending"
 SINCE = "_outbox_at"
 MAX_REMEMBERED_FAILURES = 10_000
+MAX_BACKOFF_S = 5.0
 
 
 class _CountCommands(monitoring.CommandListener):
@@ -229,6 +229,17 @@ class _Sent:
     at: float
 
 
+@dataclass
+class _Plan:
+    collection: AsyncCollection[Doc]
+    source: VersionedCollection | None
+    doc_id: str
+    version: int
+    outbox: list[Doc]
+    done: set[str]
+    todo: list[Doc]
+
+
 class OutboxRelay:
     """Publishes the messages stored with each write, with confirms, then marks them sent.
 
@@ -251,10 +262,13 @@ class OutboxRelay:
         batch: int = 200,
         mark_delay_s: float = 0.5,
         grace_s: float = 5.0,
+        round_messages: int = 1000,
     ) -> None:
         self._collections: list[AsyncCollection[Doc]] = []
         self._bus = bus
         self._batch = batch
+        self._round_messages = round_messages
+        self._backoff = 0.0
         self._poll_s = poll_s
         self._mark_delay = mark_delay_s
         self._grace_ms = int(grace_s * 1000)
@@ -299,7 +313,12 @@ class OutboxRelay:
             self._polled_at = now
         published, failed = await self._publish(poll=poll, grace_ms=self._grace_ms)
         await self._mark(older_than=now - self._mark_delay)
-        if poll and self._more_stored and published and not failed:
+        if failed:  # the broker is refusing or slow: give it room rather than a bigger round
+            self._backoff = min(self._backoff * 2 or 0.5, MAX_BACKOFF_S)
+            await asyncio.sleep(self._backoff)
+            return bool(self._fresh)
+        self._backoff = 0.0
+        if poll and self._more_stored and published:
             self._polled_at = 0.0  # a full batch went out: read the next one at once
             return True
         return bool(self._fresh)
@@ -319,40 +338,50 @@ class OutboxRelay:
     async def _publish(
         self, *, poll: bool, grace_ms: int, handled: set[tuple[str, str]] | None = None
     ) -> tuple[int, int]:
-        """One bounded round; `handled` collects the documents it took, and the poll skips them."""
+        """One bounded round; `handled` collects the documents it took, and the poll skips them.
+
+        A round stops taking documents at `round_messages` messages (at least one document):
+        their confirms come back in milliseconds, while a round of thousands (a backlog after a
+        stall of the broker) would wait on them all and time out together, again and again.
+        """
         handled = set() if handled is None else handled
-        # A bounded round: confirms of a few hundred messages come back in milliseconds; a
-        # round of thousands (a backlog) would wait on them all and time out together.
-        work = [self._fresh.pop(k) for k in list(itertools.islice(self._fresh, self._batch))]
-        items: list[tuple[AsyncCollection[Doc], VersionedCollection | None, str, int, list[Doc]]]
-        items = [(w.source.collection, w.source, w.doc_id, w.version, w.outbox) for w in work]
-        if poll:
-            skip = {(c.full_name, d) for c, _, d, _, _ in items} | set(self._fresh) | handled
-            items += await self._stored(grace_ms, skip=skip)
-        handled.update((c.full_name, d) for c, _, d, _, _ in items)
-        OUTBOX_PENDING.set(len(items))
-        plans = []
-        for collection, source, doc_id, version, outbox in items:
-            known = self._sent.get((collection.full_name, doc_id))
-            done = known.ids if known is not None and known.version <= version else set()
-            todo = [m for m in outbox if m["id"] not in done]
-            plans.append((collection, source, doc_id, version, outbox, done, todo))
-        pending = [_publishable(m) for plan in plans for m in plan[-1]]
+        plans: list[_Plan] = []
+        budget = self._round_messages
+        while self._fresh and budget > 0:
+            w = self._fresh.pop(next(iter(self._fresh)))
+            plan = self._plan(w.source.collection, w.source, w.doc_id, w.version, w.outbox)
+            plans.append(plan)
+            budget -= len(plan.todo)
+        if poll and budget > 0:
+            skip = {(p.collection.full_name, p.doc_id) for p in plans}
+            for c, source, doc_id, version, outbox in await self._stored(
+                grace_ms, skip=skip | set(self._fresh) | handled
+            ):
+                plan = self._plan(c, source, doc_id, version, outbox)
+                plans.append(plan)
+                budget -= len(plan.todo)
+                if budget <= 0:
+                    break
+        handled.update((p.collection.full_name, p.doc_id) for p in plans)
+        OUTBOX_PENDING.set(len(plans) + len(self._fresh))
+        pending = [_publishable(m) for p in plans for m in p.todo]
         results = iter(await self._bus.publish_many_stored(pending))
         messages = iter(pending)
         published = failed = 0
-        for collection, source, doc_id, version, outbox, done, todo in plans:
-            ok = set(done & {m["id"] for m in outbox})
-            for _ in todo:
+        errors: dict[str, int] = {}
+        for plan in plans:
+            collection, source, doc_id, version, outbox = (
+                plan.collection, plan.source, plan.doc_id, plan.version, plan.outbox
+            )  # fmt: skip
+            ok = set(plan.done & {m["id"] for m in outbox})
+            for _ in plan.todo:
                 message, error = next(messages), next(results)
                 if error is None:
                     ok.add(message["id"])
                     published += 1
                 else:
                     failed += 1
-                    log.error(
-                        "outbox message not published", type=message["type"], error=repr(error)
-                    )
+                    errors[repr(error)] = errors.get(repr(error), 0) + 1
             if source is not None and ok:
                 source.sent(doc_id, version, ok)
             key = (collection.full_name, doc_id)
@@ -364,7 +393,23 @@ class OutboxRelay:
                 self._sent.pop(key, None)
                 if len(self._failed) < MAX_REMEMBERED_FAILURES:
                     self._failed.add(key)
+        if errors:
+            log.error("outbox messages not published", count=failed, errors=errors)
         return published, failed
+
+    def _plan(
+        self,
+        collection: AsyncCollection[Doc],
+        source: VersionedCollection | None,
+        doc_id: str,
+        version: int,
+        outbox: list[Doc],
+    ) -> _Plan:
+        """What to publish of a document: its messages not yet published at this version."""
+        known = self._sent.get((collection.full_name, doc_id))
+        done = known.ids if known is not None and known.version <= version else set()
+        todo = [m for m in outbox if m["id"] not in done]
+        return _Plan(collection, source, doc_id, version, outbox, done, todo)
 
     async def _stored(
         self, grace_ms: int, *, skip: set[tuple[str, str]]

@@ -170,6 +170,26 @@ async def test_writes_in_quick_succession_share_one_mark(
     assert ids == ["m0", "m1", "m2", "m3"]
 
 
+async def test_a_round_stops_at_its_message_budget_and_the_rest_waits_its_turn(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    bus = await connected(amqp_url, namespace)
+    relay = OutboxRelay(bus, round_messages=2)
+    relay.add(db["orders"])
+    orders = VersionedCollection(db["orders"], on_write=relay.written)
+    try:
+        for n in range(3):
+            await orders.insert({"_id": f"o{n}"}, messages=[cancel(f"a{n}"), cancel(f"b{n}")])
+        assert await relay._publish(poll=False, grace_ms=0) == (2, 0), "one document: 2 messages"
+        assert await relay._publish(poll=False, grace_ms=0) == (2, 0)
+        assert await relay.drain_once() == (2, 0)
+    finally:
+        await bus.close()
+    received = await drain(amqp_url, f"{namespace}.timer-svc")
+    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    assert ids == ["a0", "b0", "a1", "b1", "a2", "b2"]
+
+
 async def test_the_poll_leaves_young_writes_to_the_process_that_made_them(
     amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
 ) -> None:
