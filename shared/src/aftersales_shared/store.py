@@ -158,11 +158,12 @@ class VersionedCollection:
         return self._written(Versioned(data=data, version=version, outbox=outbox))
 
     def remember_parsed(self, doc_id: str, version: int, parsed: Any) -> None:
-        """Keep the adapter's domain object beside the cached version it was made from."""
+        """Keep the adapter's domain object in place of the cached version's raw data (half the
+        memory): `get_for_update` then answers with `parsed` set and `data` holding `_id` only."""
         if self._cache is not None:
             hit = self._cache.get(doc_id)
             if hit is not None and hit.version == version:
-                hit.parsed = parsed
+                self._cache[doc_id] = replace(hit, data={"_id": doc_id}, parsed=parsed)
 
     def sent(self, doc_id: str, version: int, ids: set[str]) -> None:
         """The relay published these messages of `version`: the next write need not carry them."""
