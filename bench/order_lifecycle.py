@@ -150,16 +150,26 @@ async def outbox_drained(mongo_url: str, db: str, *, budget_s: float) -> float:
         await client.close()
 
 
-async def store_commands(url: str) -> dict[str, float]:
-    """order-svc's count of commands sent to the store so far, by name (from /metrics)."""
+async def counters(url: str, metric: str) -> dict[str, float]:
+    """One of order-svc's Prometheus counters so far, by its first label (from /metrics)."""
     async with httpx.AsyncClient(base_url=url) as c:
         text = (await c.get("/metrics")).text
     counts: dict[str, float] = {}
     for line in text.splitlines():
-        if line.startswith("store_commands_total{"):
-            name = line.split('command="', 1)[1].split('"', 1)[0]
+        if line.startswith(metric + "{"):
+            name = line.split('="', 1)[1].split('"', 1)[0]
             counts[name] = float(line.rsplit(" ", 1)[1])
     return counts
+
+
+async def store_commands(url: str) -> dict[str, float]:
+    """Commands sent to the store so far, by name."""
+    return await counters(url, "store_commands_total")
+
+
+async def published(url: str) -> float:
+    """Messages the relay has published (confirmed by the broker) so far."""
+    return sum((await counters(url, "bus_messages_published_total")).values())
 
 
 def cpu_seconds(process: psutil.Process) -> float:
@@ -225,6 +235,7 @@ async def main() -> None:
         me = psutil.Process()
         cpu_start = cpu_seconds(proc), cpu_seconds(store), cpu_seconds(me)
         commands_start = await store_commands(url)
+        published_start = await published(url)
         rss: list[float] = []
 
         async def sample_rss() -> None:
@@ -237,10 +248,12 @@ async def main() -> None:
             url, clients=args.clients, seconds=args.seconds, staff=args.staff
         )
         sampler.cancel()
+        published_in_load = await published(url) - published_start
         rss_end = proc.memory_info().rss / 2**20
         client_cpu = cpu_seconds(me) - cpu_start[2]
         drain = await outbox_drained(mongo_url, "bench_order_svc", budget_s=120)
         commands_end = await store_commands(url)
+        published_total = await published(url) - published_start
         svc_cpu, store_cpu = (
             cpu_seconds(proc) - cpu_start[0],
             cpu_seconds(store) - cpu_start[1],
@@ -267,6 +280,11 @@ async def main() -> None:
             "store commands per transition: "
             + " ".join(f"{k}={v:.2f}" for k, v in per.items())
             + f" total={sum(per.values()):.2f}"
+        )
+        print(
+            f"messages published: {published_total / total:.2f} per transition; "
+            f"{published_in_load / elapsed:.0f}/s during the load, "
+            f"{published_in_load / max(published_total, 1):.0%} of them before it ended"
         )
         print(f"outbox drained {drain:.1f}s after the load")
         print(f"order-svc RSS start={rss_start:.0f}MiB end={rss_end:.0f}MiB")

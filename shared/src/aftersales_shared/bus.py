@@ -237,7 +237,8 @@ class Bus:
         loop = asyncio.get_running_loop()
         deadline = loop.time() + self._publish_timeout
         # Straight to aiormq's channel: aio-pika's Message and Exchange wrappers cost more CPU
-        # than the publish itself, and the relay publishes thousands of messages a second.
+        # than the publish itself, and the relay publishes thousands of messages a second
+        # (aio-pika also gives no way to say wait=False, below).
         properties = aiormq.spec.Basic.Properties(
             content_type="application/json",
             delivery_mode=PERSISTENT,
@@ -262,6 +263,11 @@ class Bus:
                     properties=properties,
                     mandatory=mandatory,
                     timeout=remaining,
+                    # Not waiting for the frame to reach the socket: with wait=True the channel's
+                    # lock is held until the writer task has drained it, one publish per turn of
+                    # a busy event loop (a few hundred a second). The broker's confirm is what
+                    # we wait for; a connection lost before the write fails it, and we retry.
+                    wait=False,
                 )
                 return
             except aiormq.exceptions.PublishError as exc:
