@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 import aio_pika
 import aiormq
@@ -255,7 +255,7 @@ class Bus:
             if remaining <= 0:
                 raise TimeoutError(f"publish of {message_type} not confirmed in time")
             try:
-                underlay = await channel.get_underlay_channel()
+                underlay = cast(aiormq.Channel, await channel.get_underlay_channel())
                 await underlay.basic_publish(
                     body,
                     exchange=exchange_name,
