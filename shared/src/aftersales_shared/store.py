@@ -264,11 +264,13 @@ class OutboxRelay:
         mark_delay_s: float = 0.5,
         grace_s: float = 5.0,
         round_messages: int = 1000,
+        max_fresh: int = 5000,
     ) -> None:
         self._collections: list[AsyncCollection[Doc]] = []
         self._bus = bus
         self._batch = batch
         self._round_messages = round_messages
+        self._max_fresh = max_fresh
         self._backoff = 0.0
         self._poll_s = poll_s
         self._mark_delay = mark_delay_s
@@ -292,9 +294,15 @@ class OutboxRelay:
             await collection.create_index(PENDING)
 
     def written(self, write: Written) -> None:
-        """A write of this process carries messages: publish them soon, from memory."""
+        """A write of this process carries messages: publish them soon, from memory.
+
+        When the broker falls behind and `max_fresh` documents wait already, a new one is left
+        to the store's poll (after the grace period): memory stays bounded, nothing is lost.
+        """
         key = (write.source.collection.full_name, write.doc_id)
         known = self._fresh.get(key)
+        if known is None and len(self._fresh) >= self._max_fresh:
+            return
         if known is None or known.version < write.version:
             self._fresh[key] = write
         self._loop.wake()

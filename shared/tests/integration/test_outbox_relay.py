@@ -190,6 +190,26 @@ async def test_a_round_stops_at_its_message_budget_and_the_rest_waits_its_turn(
     assert ids == ["a0", "b0", "a1", "b1", "a2", "b2"]
 
 
+async def test_past_its_memory_bound_the_relay_leaves_writes_to_the_poll(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    bus = await connected(amqp_url, namespace)
+    relay = OutboxRelay(bus, max_fresh=2, grace_s=3600)
+    relay.add(db["orders"])
+    orders = VersionedCollection(db["orders"], on_write=relay.written)
+    try:
+        for n in range(3):
+            await orders.insert({"_id": f"o{n}"}, messages=[cancel(f"m{n}")])
+        assert len(relay._fresh) == 2, "the third waits in the store only"
+        assert await relay._publish(poll=True, grace_ms=3_600_000) == (2, 0)
+        assert await relay.drain_once() == (1, 0), "the poll finds it (here without grace)"
+    finally:
+        await bus.close()
+    received = await drain(amqp_url, f"{namespace}.timer-svc")
+    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    assert sorted(ids) == ["m0", "m1", "m2"]
+
+
 async def test_the_poll_leaves_young_writes_to_the_process_that_made_them(
     amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
 ) -> None:
