@@ -233,7 +233,12 @@ async def main() -> None:
         await drive(url, clients=args.clients, seconds=2, staff=args.staff)  # warm-up
         rss_start = proc.memory_info().rss / 2**20
         me = psutil.Process()
+        broker = next(
+            (p for p in psutil.process_iter(["name"]) if p.info["name"] == "beam.smp"), None
+        )
         cpu_start = cpu_seconds(proc), cpu_seconds(store), cpu_seconds(me)
+        broker_start = cpu_seconds(broker) if broker else 0.0
+        broker_in_load = 0.0
         commands_start = await store_commands(url)
         published_start = await published(url)
         rss: list[float] = []
@@ -251,6 +256,7 @@ async def main() -> None:
         published_in_load = await published(url) - published_start
         rss_end = proc.memory_info().rss / 2**20
         client_cpu = cpu_seconds(me) - cpu_start[2]
+        broker_in_load = (cpu_seconds(broker) - broker_start) / elapsed if broker else 0.0
         drain = await outbox_drained(mongo_url, "bench_order_svc", budget_s=120)
         commands_end = await store_commands(url)
         published_total = await published(url) - published_start
@@ -284,7 +290,8 @@ async def main() -> None:
         print(
             f"messages published: {published_total / total:.2f} per transition; "
             f"{published_in_load / elapsed:.0f}/s during the load, "
-            f"{published_in_load / max(published_total, 1):.0%} of them before it ended"
+            f"{published_in_load / max(published_total, 1):.0%} of them before it ended; "
+            f"the broker (local RabbitMQ, all its work) used {broker_in_load:.0%} of a core then"
         )
         print(f"outbox drained {drain:.1f}s after the load")
         print(f"order-svc RSS start={rss_start:.0f}MiB end={rss_end:.0f}MiB")
