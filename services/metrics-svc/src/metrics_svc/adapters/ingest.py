@@ -1,8 +1,18 @@
-"""Folds order events into facts and counters, a batch at a time: one write per collection."""
+"""Folds order events into facts and the live counters, a batch at a time.
+
+Each batch is one `insert_many` of facts, stamped with the batch's sequence number `q`. The
+facts are the record: a redelivered fact is a duplicate key and counts once. The counters of
+the open weeks live in memory (one process owns ingestion) and are checkpointed to the store
+page by page, with absolute values, every few seconds, before a week closes and at a graceful
+stop. The checkpoint ends with a watermark: every fact of a batch up to it is in the pages.
+After a crash, `load` reads the pages and replays the facts written after the watermark,
+counting a fact only into a page saved before the fact's batch (see the README).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Sequence
 
@@ -11,18 +21,19 @@ from aftersales_shared.contracts import Envelope
 from aftersales_shared.contracts.messages import ServiceOrderEvent
 from pydantic import ValidationError
 
-from metrics_svc.adapters.store import MetricsStore
+from metrics_svc.adapters.store import MetricsStore, counts, fact_from_doc, page_sellers
+from metrics_svc.domain.counters import LiveCounters, from_counts, page_of
 from metrics_svc.domain.facts import Fact, facts_of
-from metrics_svc.metrics import FACTS_INGESTED
+from metrics_svc.metrics import CHECKPOINT_SECONDS, FACTS_INGESTED
 
 log = structlog.get_logger(__name__)
 
 
 class Ingestor:
-    """Writes batches of events; knows the weeks seen and the weeks closed (one process owns them).
+    """Writes batches of events; owns the live counters, the weeks seen and the weeks closed.
 
     A fact of a closed week is recorded as late and does not touch the counters, so a published
-    ranking never changes. `lock` serialises batches with the closing of a week.
+    ranking never changes. `lock` serialises batches, checkpoints and the closing of a week.
     """
 
     def __init__(self, store: MetricsStore) -> None:
@@ -30,11 +41,50 @@ class Ingestor:
         self.lock = asyncio.Lock()
         self.closed: set[str] = set()
         self.weeks: set[str] = set()
+        self.live = LiveCounters()
+        self.q = 0
+        """The sequence number of the last batch of facts written."""
+        self.saved_q = 0
+        """The watermark: every fact of a batch up to it is in the saved pages."""
+        self._unsettled: set[int] = set()
+        """Batches whose insert failed midway: some of their facts may be stored, uncounted."""
+        self._unnoted: set[str] = set()
+        self._late: Counter[str] = Counter()
 
     async def load(self) -> None:
-        """Learn the weeks already seen and closed (after a restart)."""
+        """Learn the weeks seen and closed; rebuild the open weeks' counters (after a restart)."""
+        started = time.monotonic()
         self.weeks = set(await self.store.known_weeks())
         self.closed = set(await self.store.closed_weeks())
+        self.saved_q = self.q = await self.store.watermark()
+        page_q: dict[tuple[str, int], int] = {}
+        for week in sorted(self.weeks - self.closed):
+            for doc in await self.store.pages_of_week(week):
+                page_q[(week, int(doc["p"]))] = int(doc["q"])
+                self.q = max(self.q, int(doc["q"]))
+                for seller, values in page_sellers(doc).items():
+                    self.live.restore(week, seller, values, dirty=False)
+            for doc in await self.store.legacy_counters_of_week(week):
+                if not self.live.has(week, doc["s"]):
+                    self.live.restore(week, doc["s"], from_counts(counts(doc)), dirty=True)
+        replayed = 0
+        async for doc in self.store.facts_after(self.saved_q):
+            q, fact = int(doc["q"]), fact_from_doc(doc)
+            self.q = max(self.q, q)
+            if doc.get("late") or fact.week in self.closed:
+                continue
+            if q > page_q.get((fact.week, page_of(fact.seller_id)), 0):
+                self._count(fact)
+                replayed += 1
+        async with self.lock:
+            await self.flush()
+        log.info(
+            "counters loaded",
+            open_weeks=sorted(self.weeks - self.closed),
+            watermark=self.saved_q,
+            replayed_facts=replayed,
+            seconds=round(time.monotonic() - started, 2),
+        )
 
     async def write(self, messages: Sequence[Envelope]) -> dict[str, str]:
         """Store the facts of a batch; return {message id: reason} of the messages to reject."""
@@ -59,16 +109,66 @@ class Ingestor:
         return rejected
 
     async def _write(self, facts: list[Fact]) -> None:
-        new = await self.store.insert_new(facts, late_weeks=self.closed)
-        live = [f for f in new if f.week not in self.closed]
+        await self._settle()
+        if not facts:
+            return
+        self.q += 1
+        try:
+            new = await self.store.insert_new(facts, late_weeks=self.closed, q=self.q)
+        except Exception:
+            self._unsettled.add(self.q)
+            raise
         late = Counter(f.week for f in new if f.week in self.closed)
-        await self.store.add_to_counters(live)
-        fresh = {f.week for f in live} - self.weeks
-        if fresh or late:
-            await self.store.note_weeks(fresh, late=dict(late))
-            self.weeks |= fresh
+        for fact in new:
+            if fact.week not in self.closed:
+                self._count(fact)
+        self._late.update(late)
+        await self._note()
         if late:
             log.info("late facts recorded for closed weeks", weeks=dict(late))
-        FACTS_INGESTED.labels(result="new").inc(len(live))
-        FACTS_INGESTED.labels(result="late").inc(sum(late.values()))
+        FACTS_INGESTED.labels(result="new").inc(len(new) - late.total())
+        FACTS_INGESTED.labels(result="late").inc(late.total())
         FACTS_INGESTED.labels(result="duplicate").inc(len(facts) - len(new))
+
+    def _count(self, fact: Fact) -> None:
+        self.live.add(fact)
+        if fact.week not in self.weeks:
+            self.weeks.add(fact.week)
+            self._unnoted.add(fact.week)
+
+    async def _settle(self) -> None:
+        """Count the stored facts of batches whose insert failed midway (they have their `q`)."""
+        for q in sorted(self._unsettled):
+            docs = await self.store.facts_of_batch(q)
+            for doc in docs:
+                fact = fact_from_doc(doc)
+                if not doc.get("late") and fact.week not in self.closed:
+                    self._count(fact)
+            self._unsettled.discard(q)
+
+    async def _note(self) -> None:
+        """Persist the new weeks and the late-fact counts (kept until written)."""
+        if self._unnoted or self._late:
+            await self.store.note_weeks(self._unnoted, late=dict(self._late))
+            self._unnoted.clear()
+            self._late.clear()
+
+    async def checkpoint(self) -> None:
+        """Save the changed pages of counters and advance the watermark (a background round)."""
+        async with self.lock:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """`checkpoint` for a caller that holds `lock` (the week closer)."""
+        await self._settle()
+        await self._note()  # a saved page's week is always a known week
+        pages = self.live.dirty_pages()
+        if not pages and self.q == self.saved_q:
+            return
+        started, q = time.monotonic(), self.q
+        await self.store.save_pages(pages, q=q)
+        self.live.saved(pages)
+        await self.store.save_watermark(q)
+        self.saved_q = q
+        CHECKPOINT_SECONDS.observe(time.monotonic() - started)
+        log.debug("counters checkpointed", pages=len(pages), q=q)
