@@ -103,8 +103,7 @@ class WeekCloser:
             for i in range(0, len(docs), CHUNK):
                 await self.store.results.insert_many(docs[i : i + CHUNK], ordered=False)
             await self._freeze(week, ranking)
-            self.ingestor.closed.add(week)
-            self.ingestor.live.forget(week)
+            self.ingestor.close_week(week)
             elapsed = time.monotonic() - started
             WEEK_CLOSE_SECONDS.observe(elapsed)
             log.info("week closed", week=week, ranked=len(ranking), seconds=round(elapsed, 2))

@@ -15,6 +15,7 @@ import asyncio
 import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import structlog
 from aftersales_shared.contracts import Envelope
@@ -23,10 +24,37 @@ from pydantic import ValidationError
 
 from metrics_svc.adapters.store import MetricsStore, counts, fact_from_doc, page_sellers
 from metrics_svc.domain.counters import LiveCounters, from_counts, page_of
-from metrics_svc.domain.facts import Fact, facts_of
+from metrics_svc.domain.facts import SHARED_KINDS, Fact, facts_of
 from metrics_svc.metrics import CHECKPOINT_SECONDS, FACTS_INGESTED
 
 log = structlog.get_logger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What a message says to metrics-svc: its facts, or why it must be dead-lettered."""
+
+    type: str
+    facts: tuple[Fact, ...] = ()
+    reject: str | None = None
+
+
+def parse(body: bytes) -> Parsed:
+    """Validate a message (envelope and `ServiceOrderEvent` payload) and take its facts."""
+    try:
+        message = Envelope.model_validate_json(body)
+    except ValidationError:
+        return Parsed("?", reject="not an envelope")
+    if message.type.startswith("metrics."):
+        log.info("announced", type=message.type, payload=message.payload)
+        return Parsed(message.type)
+    if not message.type.startswith("serviceorder."):
+        return Parsed(message.type, reject=f"{message.type} has no handler in metrics-svc")
+    try:
+        event = ServiceOrderEvent.model_validate(message.payload)
+    except ValidationError as exc:
+        return Parsed(message.type, reject=f"bad ServiceOrderEvent: {exc}")
+    return Parsed(message.type, tuple(facts_of(message.type, event, message.occurred_at)))
 
 
 class Ingestor:
@@ -50,6 +78,9 @@ class Ingestor:
         """Batches whose insert failed midway: some of their facts may be stored, uncounted."""
         self._unnoted: set[str] = set()
         self._late: Counter[str] = Counter()
+        self._recorded: dict[str, str] = {}
+        """Keys of shared-kind facts of open weeks known to be stored (key -> week): a fact
+        with such a key is a duplicate, so it is not sent to the store again."""
 
     async def load(self) -> None:
         """Learn the weeks seen and closed; rebuild the open weeks' counters (after a restart)."""
@@ -86,30 +117,19 @@ class Ingestor:
             seconds=round(time.monotonic() - started, 2),
         )
 
-    async def write(self, messages: Sequence[Envelope]) -> dict[str, str]:
-        """Store the facts of a batch; return {message id: reason} of the messages to reject."""
-        rejected: dict[str, str] = {}
+    async def write(self, parsed: Sequence[Parsed]) -> None:
+        """Store the facts of a batch of parsed messages (the first fact of each key counts)."""
         facts: dict[str, Fact] = {}
-        for message in messages:
-            if message.type.startswith("metrics."):
-                log.info("announced", type=message.type, payload=message.payload)
-                continue
-            if not message.type.startswith("serviceorder."):
-                rejected[message.id] = f"{message.type} has no handler in metrics-svc"
-                continue
-            try:
-                event = ServiceOrderEvent.model_validate(message.payload)
-            except ValidationError as exc:
-                rejected[message.id] = f"bad ServiceOrderEvent: {exc}"
-                continue
-            for fact in facts_of(message.type, event, message.occurred_at):
+        for message in parsed:
+            for fact in message.facts:
                 facts.setdefault(fact.key, fact)
         async with self.lock:
             await self._write(list(facts.values()))
-        return rejected
 
-    async def _write(self, facts: list[Fact]) -> None:
+    async def _write(self, candidates: list[Fact]) -> None:
         await self._settle()
+        facts = [f for f in candidates if f.key not in self._recorded]
+        FACTS_INGESTED.labels(result="duplicate").inc(len(candidates) - len(facts))
         if not facts:
             return
         self.q += 1
@@ -118,6 +138,9 @@ class Ingestor:
         except Exception:
             self._unsettled.add(self.q)
             raise
+        for fact in facts:
+            if fact.kind in SHARED_KINDS and fact.week not in self.closed:
+                self._recorded[fact.key] = fact.week
         late = Counter(f.week for f in new if f.week in self.closed)
         for fact in new:
             if fact.week not in self.closed:
@@ -129,6 +152,12 @@ class Ingestor:
         FACTS_INGESTED.labels(result="new").inc(len(new) - late.total())
         FACTS_INGESTED.labels(result="late").inc(late.total())
         FACTS_INGESTED.labels(result="duplicate").inc(len(facts) - len(new))
+
+    def close_week(self, week: str) -> None:
+        """The week is closed (its results are frozen): later facts are late; free its memory."""
+        self.closed.add(week)
+        self.live.forget(week)
+        self._recorded = {k: w for k, w in self._recorded.items() if w != week}
 
     def _count(self, fact: Fact) -> None:
         self.live.add(fact)
