@@ -42,7 +42,7 @@ async def start(runtime: Runtime) -> Started:
         batch=settings.ingest_max_batch,
         delay_s=settings.ingest_max_delay_s,
     )
-    runtime.extras.update(store=store, ingestor=ingestor, closer=closer)
+    runtime.extras.update(store=store, ingestor=ingestor, closer=closer, consumer=consumer)
     runtime.extras["reader"] = Reader(store, ingestor, runtime.clock)
     await consumer.start()
     checkpoints.start()

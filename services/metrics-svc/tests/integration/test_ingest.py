@@ -193,3 +193,23 @@ async def test_a_receipt_carried_by_two_events_counts_once_and_is_stored_once(
     await eventually(processed_counted, what="the processing counted, the receipt once")
     assert sent.count(f"receipt:{order}") == 1  # the second one was known to be a duplicate
     assert sent.count(f"process:{order}") == 1
+
+
+async def test_after_a_reconnect_the_consumer_takes_deliveries_again(
+    svc: Running, unique: str
+) -> None:
+    seller = f"c-{unique}"
+
+    async def audits(n: int) -> bool:
+        return bool((await card(svc, seller))["indicators"][1]["denominator"] == n)
+
+    first = order_event("audited", seller_id=seller, order_id=f"{unique}-1", applied_at=APPLIED,
+                        audited_at=APPLIED + timedelta(hours=1))  # fmt: skip
+    await svc.publisher.publish(first)
+    await eventually(lambda: audits(1), what="the first audit counted")
+    consumer = svc.runtime.extras["consumer"]
+    await consumer._connection.reconnect()  # the connection is lost and made again
+    second = order_event("audited", seller_id=seller, order_id=f"{unique}-2", applied_at=APPLIED,
+                         audited_at=APPLIED + timedelta(hours=1))  # fmt: skip
+    await svc.publisher.publish(second)
+    await eventually(lambda: audits(2), what="the audit published after the reconnect counted")
