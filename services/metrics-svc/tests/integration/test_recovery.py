@@ -7,7 +7,9 @@ successful checkpoint). A restart on the same database must show exact counters.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
+from collections.abc import Set as AbstractSet
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -209,3 +211,34 @@ async def test_counters_of_an_open_week_from_before_the_checkpoints_are_carried_
         assert await audits_of(svc, seller) == (4, 5)
     async with running(settings) as svc:
         assert await audits_of(svc, seller) == (4, 5)
+
+
+async def test_a_week_closes_only_after_the_batch_in_the_store_is_counted(
+    svc: Running, unique: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seller = f"w-{unique}"
+    _, store = parts(svc)
+    insert = store.insert_new
+    entered, release = asyncio.Event(), asyncio.Event()
+
+    async def held(facts: list[Fact], *, late_weeks: AbstractSet[str], q: int) -> list[Fact]:
+        if any(f.seller_id == seller for f in facts):
+            entered.set()
+            await release.wait()
+        new: list[Fact] = await insert(facts, late_weeks=late_weeks, q=q)
+        return new
+
+    monkeypatch.setattr(store, "insert_new", held)
+    await publish_and_wait(svc, [], f"m-{unique}")  # the week is known, with one seller
+    await svc.publisher.publish(audit(seller, f"{unique}-1"))
+    await asyncio.wait_for(entered.wait(), timeout=15)
+    clock = svc.runtime.clock
+    assert isinstance(clock, VirtualClock)
+    clock.advance((week_end(WEEK) - clock.now()).total_seconds() + 60)
+    closing = asyncio.create_task(svc.runtime.extras["closer"].tick())
+    release.set()
+    assert WEEK in await closing
+    ranking = (await svc.client.get(f"/v1/weeks/{WEEK}/ranking", headers=QC)).json()
+    ranked = {r["seller_id"]: r["indicators"][1]["denominator"] for r in ranking["items"]}
+    assert ranked == {f"m-{unique}": 1, seller: 1}
+    assert await stored_counts(store, seller) == {"aud_d": 1, "aud_n": 1}

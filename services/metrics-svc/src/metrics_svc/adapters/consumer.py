@@ -2,10 +2,11 @@
 
 The frame's per-message consumer acknowledges (and records in an inbox) every message on its
 own; at thousands of events a second that is the bottleneck. Here a batch of deliveries is
-written at once (see `Ingestor.write`) and settled with one `ack(multiple=True)`. Batches are
-settled strictly in order by one worker, so a multiple-ack never covers another batch. A
-message that can never be handled goes to the service's dead-letter queue; a failed write puts
-the whole batch back on the queue (facts are idempotent, so a redelivery counts once).
+written at once (see `Ingestor.write`) and settled with one `ack(multiple=True)`. Two batches
+can be in the store at once, so the store never waits for the service between them; batches
+are settled strictly in order, so a multiple-ack never covers another batch. A message that
+can never be handled goes to the service's dead-letter queue; a failed write puts the whole
+batch back on the queue (facts are idempotent, so a redelivery counts once).
 
 Deliveries are taken from the AMQP channel underneath aio-pika's robust channel: aio-pika's own
 consumer wraps each delivery in an `IncomingMessage` and a second task, which cost more CPU here
@@ -32,6 +33,8 @@ from aiormq.abc import AbstractChannel, DeliveredMessage
 from metrics_svc.adapters.ingest import Ingestor, Parsed, parse
 
 log = structlog.get_logger(__name__)
+IN_STORE = 2
+"""Batches being written at once; with one more arriving, the prefetch is this + 1 batches."""
 
 
 @dataclass
@@ -49,10 +52,12 @@ class BatchConsumer:
         self._batch_size, self._delay = batch, delay_s
         self._buffer: Batch | None = None
         self._batches: asyncio.Queue[Batch] = asyncio.Queue()
+        self._written: asyncio.Queue[tuple[Batch, asyncio.Task[Exception | None]]] = asyncio.Queue()
+        self._slots = asyncio.Semaphore(IN_STORE)
         self._timer: asyncio.TimerHandle | None = None
         self._connection: AbstractRobustConnection | None = None
         self._channel: AbstractRobustChannel | None = None
-        self._worker: asyncio.Task[None] | None = None
+        self._workers: list[asyncio.Task[None]] = []
 
     @property
     def ready(self) -> bool:
@@ -60,17 +65,17 @@ class BatchConsumer:
         return c is not None and not c.is_closed and c.connected.is_set()
 
     async def start(self) -> None:
-        """Connect and consume `<namespace>.metrics-svc` with room for two batches in flight."""
+        """Connect and consume `<namespace>.metrics-svc` with room for the batches in flight."""
         self._connection = await aio_pika.connect_robust(
             self._url, client_properties={"connection_name": "metrics-svc-ingest"}
         )
         channel = await self._connection.channel()
         assert isinstance(channel, AbstractRobustChannel)
         self._channel = channel
-        await channel.set_qos(prefetch_count=2 * self._batch_size)
+        await channel.set_qos(prefetch_count=(IN_STORE + 1) * self._batch_size)
         await channel.get_queue(self._topology.queue("metrics-svc"), ensure=True)
         channel.reopen_callbacks.add(self._on_reopen)
-        self._worker = asyncio.create_task(self._work())
+        self._workers = [asyncio.create_task(self._write()), asyncio.create_task(self._settle())]
         await self._consume()
 
     async def _consume(self) -> None:
@@ -87,10 +92,10 @@ class BatchConsumer:
         """Write what was received, then close (unsettled deliveries return to the queue)."""
         self._cut()
         await self._batches.join()
-        if self._worker is not None:
-            self._worker.cancel()
+        for worker in self._workers:
+            worker.cancel()
             with contextlib.suppress(asyncio.CancelledError):
-                await self._worker
+                await worker
         if self._connection is not None:
             with contextlib.suppress(Exception):
                 await self._connection.close()
@@ -113,11 +118,28 @@ class BatchConsumer:
             self._batches.put_nowait(self._buffer)
         self._buffer = None
 
-    async def _work(self) -> None:
+    async def _write(self) -> None:
+        """Start writing each batch in turn, at most `IN_STORE` at once."""
         while True:
             batch = await self._batches.get()
+            await self._slots.acquire()
+            self._written.put_nowait((batch, asyncio.create_task(self._written_or_error(batch))))
+
+    async def _written_or_error(self, batch: Batch) -> Exception | None:
+        try:
+            await self._ingestor.write([parsed for _, parsed in batch.deliveries])
+        except Exception as exc:
+            return exc
+        finally:
+            self._slots.release()
+        return None
+
+    async def _settle(self) -> None:
+        """Settle the batches in the order they arrived, as their writes end."""
+        while True:
+            batch, writing = await self._written.get()
             try:
-                await self._settle(batch)
+                await self._settle_one(batch, await writing)
             except Exception:
                 log.exception("could not settle a batch; it goes back to the queue")
                 with contextlib.suppress(Exception):
@@ -125,12 +147,10 @@ class BatchConsumer:
             finally:
                 self._batches.task_done()
 
-    async def _settle(self, batch: Batch) -> None:
-        try:
-            await self._ingestor.write([parsed for _, parsed in batch.deliveries])
-        except Exception as exc:
+    async def _settle_one(self, batch: Batch, error: Exception | None) -> None:
+        if error is not None:
             size = len(batch.deliveries)
-            log.warning("batch not written; back to the queue", error=str(exc), size=size)
+            log.warning("batch not written; back to the queue", error=str(error), size=size)
             await asyncio.sleep(1.0)
             await batch.channel.basic_nack(_last_tag(batch), multiple=True, requeue=True)
             return

@@ -61,7 +61,8 @@ class Ingestor:
     """Writes batches of events; owns the live counters, the weeks seen and the weeks closed.
 
     A fact of a closed week is recorded as late and does not touch the counters, so a published
-    ranking never changes. `lock` serialises batches, checkpoints and the closing of a week.
+    ranking never changes. `lock` orders the batches and serialises them with checkpoints and
+    the closing of a week; a batch's insert itself runs outside it (two can be in the store).
     """
 
     def __init__(self, store: MetricsStore) -> None:
@@ -78,6 +79,11 @@ class Ingestor:
         """Batches whose insert failed midway: some of their facts may be stored, uncounted."""
         self._unnoted: set[str] = set()
         self._late: Counter[str] = Counter()
+        self._noting = asyncio.Lock()
+        self._writing = 0
+        """Inserts in the store right now (each batch's runs outside `lock`)."""
+        self._idle = asyncio.Event()
+        self._idle.set()
         self._recorded: dict[str, str] = {}
         """Keys of shared-kind facts of open weeks known to be stored (key -> week): a fact
         with such a key is a duplicate, so it is not sent to the store again."""
@@ -124,34 +130,45 @@ class Ingestor:
             for fact in message.facts:
                 facts.setdefault(fact.key, fact)
         async with self.lock:
-            await self._write(list(facts.values()))
-
-    async def _write(self, candidates: list[Fact]) -> None:
-        await self._settle()
-        facts = [f for f in candidates if f.key not in self._recorded]
-        FACTS_INGESTED.labels(result="duplicate").inc(len(candidates) - len(facts))
-        if not facts:
-            return
-        self.q += 1
+            await self._settle()
+            await self._note()
+            sending = [f for f in facts.values() if f.key not in self._recorded]
+            FACTS_INGESTED.labels(result="duplicate").inc(len(facts) - len(sending))
+            if not sending:
+                return
+            self.q += 1
+            q, closed = self.q, frozenset(self.closed)
+            self._writing += 1
+            self._idle.clear()
+        # The insert runs outside the lock, so the next batch's insert can be sent while this
+        # one is in the store; `flush` waits for both (`_idle`) before it saves anything.
         try:
-            new = await self.store.insert_new(facts, late_weeks=self.closed, q=self.q)
+            new = await self.store.insert_new(sending, late_weeks=closed, q=q)
         except Exception:
-            self._unsettled.add(self.q)
+            self._unsettled.add(q)
             raise
-        for fact in facts:
-            if fact.kind in SHARED_KINDS and fact.week not in self.closed:
+        finally:
+            self._writing -= 1
+            if not self._writing:
+                self._idle.set()
+        self._counted(sending, new, closed=closed)
+        await self._note()
+
+    def _counted(self, sent: list[Fact], new: list[Fact], *, closed: frozenset[str]) -> None:
+        """Count the facts of a batch that were new (late ones: only their number)."""
+        for fact in sent:
+            if fact.kind in SHARED_KINDS and fact.week not in closed:
                 self._recorded[fact.key] = fact.week
-        late = Counter(f.week for f in new if f.week in self.closed)
+        late = Counter(f.week for f in new if f.week in closed)
         for fact in new:
-            if fact.week not in self.closed:
+            if fact.week not in closed:
                 self._count(fact)
         self._late.update(late)
-        await self._note()
         if late:
             log.info("late facts recorded for closed weeks", weeks=dict(late))
         FACTS_INGESTED.labels(result="new").inc(len(new) - late.total())
         FACTS_INGESTED.labels(result="late").inc(late.total())
-        FACTS_INGESTED.labels(result="duplicate").inc(len(facts) - len(new))
+        FACTS_INGESTED.labels(result="duplicate").inc(len(sent) - len(new))
 
     def close_week(self, week: str) -> None:
         """The week is closed (its results are frozen): later facts are late; free its memory."""
@@ -177,10 +194,13 @@ class Ingestor:
 
     async def _note(self) -> None:
         """Persist the new weeks and the late-fact counts (kept until written)."""
-        if self._unnoted or self._late:
-            await self.store.note_weeks(self._unnoted, late=dict(self._late))
-            self._unnoted.clear()
-            self._late.clear()
+        async with self._noting:
+            if not self._unnoted and not self._late:
+                return
+            weeks, late = set(self._unnoted), Counter(self._late)
+            await self.store.note_weeks(weeks, late=dict(late))
+            self._unnoted -= weeks
+            self._late -= late
 
     async def checkpoint(self) -> None:
         """Save the changed pages of counters and advance the watermark (a background round)."""
@@ -189,6 +209,7 @@ class Ingestor:
 
     async def flush(self) -> None:
         """`checkpoint` for a caller that holds `lock` (the week closer)."""
+        await self._idle.wait()  # every batch begun is written and counted; no new one begins
         await self._settle()
         await self._note()  # a saved page's week is always a known week
         pages = self.live.dirty_pages()

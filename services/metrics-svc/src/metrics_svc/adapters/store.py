@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import structlog
@@ -109,7 +110,9 @@ class MetricsStore:
         await self.results.create_index([("wp", ASCENDING)])
         await self.escalations.create_index([("w", ASCENDING)])
 
-    async def insert_new(self, facts: list[Fact], *, late_weeks: set[str], q: int) -> list[Fact]:
+    async def insert_new(
+        self, facts: list[Fact], *, late_weeks: AbstractSet[str], q: int
+    ) -> list[Fact]:
         """Record facts; return those not recorded before (a redelivered one is a duplicate)."""
         if not facts:
             return []
