@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import structlog
+from aftersales_shared.background import Periodic
 from aftersales_shared.service import Runtime, ServiceDefinition, Started
 
 from metrics_svc import __doc__ as description
@@ -19,7 +20,7 @@ log = structlog.get_logger(__name__)
 
 
 async def start(runtime: Runtime) -> Started:
-    """Indexes, the ingestor and its batch consumer, the week closer.
+    """Indexes, the ingestor (counters recovered) and its batch consumer, checkpoints, the closer.
 
     Redeliveries are absorbed by the facts' unique keys (stronger than message ids: the same
     fact from two different events also counts once), so no per-message inbox is needed.
@@ -30,6 +31,9 @@ async def start(runtime: Runtime) -> Started:
     await store.ensure_indexes()
     ingestor = Ingestor(store)
     await ingestor.load()
+    checkpoints = Periodic(
+        ingestor.checkpoint, interval_s=settings.counters_checkpoint_s, name="metrics-checkpoint"
+    )
     closer = WeekCloser(store, ingestor, runtime.clock, poll_s=settings.close_poll_s)
     consumer = BatchConsumer(
         url=settings.amqp_url,
@@ -38,14 +42,20 @@ async def start(runtime: Runtime) -> Started:
         batch=settings.ingest_max_batch,
         delay_s=settings.ingest_max_delay_s,
     )
-    runtime.extras.update(store=store, ingestor=ingestor, closer=closer)
+    runtime.extras.update(store=store, ingestor=ingestor, closer=closer, consumer=consumer)
     runtime.extras["reader"] = Reader(store, ingestor, runtime.clock)
     await consumer.start()
+    checkpoints.start()
     closer.start()
 
     async def stop() -> None:
         await consumer.stop()
         await closer.stop()
+        await checkpoints.stop()
+        try:
+            await ingestor.checkpoint()
+        except Exception:
+            log.exception("last checkpoint failed: the next start replays the facts after it")
 
     async def checks() -> dict[str, bool]:
         return {"ingest_consumer": consumer.ready}

@@ -10,3 +10,8 @@ FACTS_INGESTED = Counter(
 WEEK_CLOSE_SECONDS = Histogram(
     "metrics_week_close_seconds", "Time to close and rank a week", buckets=(1, 5, 15, 30, 60, 120)
 )
+CHECKPOINT_SECONDS = Histogram(
+    "metrics_counters_checkpoint_seconds",
+    "Time to save the changed pages of counters",
+    buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
+)

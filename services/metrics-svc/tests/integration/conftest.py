@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 import httpx
@@ -29,7 +30,10 @@ class Running:
 
 
 @pytest.fixture
-async def svc(mongo_url: str, amqp_url: str, namespace: str, unique: str) -> AsyncIterator[Running]:
+async def settings(
+    mongo_url: str, amqp_url: str, namespace: str, unique: str
+) -> AsyncIterator[Settings]:
+    """metrics-svc's settings for this test; its database is dropped afterwards."""
     settings = Settings(
         mongo_url=mongo_url,
         mongo_db_prefix=f"t{unique}",
@@ -38,15 +42,30 @@ async def svc(mongo_url: str, amqp_url: str, namespace: str, unique: str) -> Asy
         auth_secret=TEST_SECRET,  # type: ignore[arg-type]
         clock="virtual",
         close_poll_s=3600,  # tests close weeks themselves with closer.tick()
+        counters_checkpoint_s=3600,  # and checkpoint with ingestor.checkpoint()
     )
-    app = create_app(definition(), settings)
-    publisher = Bus(url=amqp_url, namespace=namespace, service="order-svc")
-    await publisher.connect()
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://metrics") as client:
-            yield Running(app, client, publisher)
-    await publisher.close()
+    yield settings
     mongo: AsyncMongoClient[dict[str, object]] = AsyncMongoClient(mongo_url)
     await mongo.drop_database(settings.mongo_db)
     await mongo.close()
+
+
+@asynccontextmanager
+async def running(settings: Settings) -> AsyncIterator[Running]:
+    """metrics-svc started on `settings`, stopped on exit; start it again to see a restart."""
+    app = create_app(definition(), settings)
+    publisher = Bus(url=settings.amqp_url, namespace=settings.bus_namespace, service="order-svc")
+    await publisher.connect()
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://metrics") as client:
+                yield Running(app, client, publisher)
+    finally:
+        await publisher.close()
+
+
+@pytest.fixture
+async def svc(settings: Settings) -> AsyncIterator[Running]:
+    async with running(settings) as started:
+        yield started

@@ -8,6 +8,7 @@ from typing import Any
 import aio_pika
 import pytest
 from aftersales_shared.testing import bearer, eventually
+from metrics_svc.domain.facts import Fact
 from metrics_svc.samples import order_event
 
 from .conftest import Running
@@ -153,3 +154,62 @@ async def test_an_invalid_event_is_dead_lettered_and_the_rest_of_its_batch_count
     assert message.message_id == f"bad-{unique}"
     assert "bad ServiceOrderEvent" in str(message.headers["x-failure-reason"])
     await connection.close()
+
+
+async def test_a_receipt_carried_by_two_events_counts_once_and_is_stored_once(
+    svc: Running, unique: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seller, order = f"r-{unique}", f"{unique}-r"
+    store = svc.runtime.extras["store"]
+    insert = store.insert_new
+    sent: list[str] = []
+
+    async def spy(facts: list[Fact], *, late_weeks: set[str], q: int) -> list[Fact]:
+        sent.extend(f.key for f in facts)
+        new: list[Fact] = await insert(facts, late_weeks=late_weeks, q=q)
+        return new
+
+    monkeypatch.setattr(store, "insert_new", spy)
+    received = APPLIED + timedelta(days=1)
+    fields: dict[str, Any] = {"seller_id": seller, "order_id": order, "applied_at": APPLIED}
+    await svc.publisher.publish(order_event("received", **fields, received_at=received))
+
+    async def process_indicator() -> tuple[int, int]:
+        process = (await card(svc, seller))["indicators"][2]
+        return process["numerator"], process["denominator"]
+
+    async def received_counted() -> bool:
+        return await process_indicator() == (0, 1)
+
+    await eventually(received_counted, what="the receipt counted")
+    processed_at = received + timedelta(hours=2)
+    await svc.publisher.publish(
+        order_event("processed", **fields, received_at=received, processed_at=processed_at)
+    )
+
+    async def processed_counted() -> bool:
+        return await process_indicator() == (1, 1)
+
+    await eventually(processed_counted, what="the processing counted, the receipt once")
+    assert sent.count(f"receipt:{order}") == 1  # the second one was known to be a duplicate
+    assert sent.count(f"process:{order}") == 1
+
+
+async def test_after_a_reconnect_the_consumer_takes_deliveries_again(
+    svc: Running, unique: str
+) -> None:
+    seller = f"c-{unique}"
+
+    async def audits(n: int) -> bool:
+        return bool((await card(svc, seller))["indicators"][1]["denominator"] == n)
+
+    first = order_event("audited", seller_id=seller, order_id=f"{unique}-1", applied_at=APPLIED,
+                        audited_at=APPLIED + timedelta(hours=1))  # fmt: skip
+    await svc.publisher.publish(first)
+    await eventually(lambda: audits(1), what="the first audit counted")
+    consumer = svc.runtime.extras["consumer"]
+    await consumer._connection.reconnect()  # the connection is lost and made again
+    second = order_event("audited", seller_id=seller, order_id=f"{unique}-2", applied_at=APPLIED,
+                         audited_at=APPLIED + timedelta(hours=1))  # fmt: skip
+    await svc.publisher.publish(second)
+    await eventually(lambda: audits(2), what="the audit published after the reconnect counted")

@@ -15,7 +15,7 @@ from aftersales_shared.errors import Conflict
 from aftersales_shared.store import Doc
 
 from metrics_svc.adapters.ingest import Ingestor
-from metrics_svc.adapters.store import MetricsStore, counts
+from metrics_svc.adapters.store import MetricsStore
 from metrics_svc.domain.ranking import Ranked, rank
 from metrics_svc.domain.scoring import INDICATORS, Scorecard, pct, scorecard
 from metrics_svc.domain.weeks import is_closed, previous_week
@@ -33,11 +33,11 @@ def from_ms(value: int) -> datetime:
     return datetime.fromtimestamp(value / 1000, tz=UTC)
 
 
-async def rank_week(store: MetricsStore, week: str) -> list[Ranked]:
-    """The ranking of a week from its counters (live projection, or the one frozen at close)."""
-    docs = await store.counters_of_week(week)
+async def rank_week(store: MetricsStore, ingestor: Ingestor, week: str) -> list[Ranked]:
+    """The ranking of a week from its live counters (a projection, or the one frozen at close)."""
     cards: list[Scorecard] = [
-        scorecard(seller_id=d["s"], week=week, counters=counts(d)) for d in docs
+        scorecard(seller_id=seller, week=week, counters=counts)
+        for seller, counts in ingestor.live.week(week)
     ]
     previous = await store.closed.get(previous_week(week))
     streaks = {b["s"]: int(b["st"]) for b in previous.data["bottom"]} if previous else {}
@@ -87,18 +87,23 @@ class WeekCloser:
         return due
 
     async def close(self, week: str) -> None:
-        """Rank the week, store the frozen results, announce it; later facts become late."""
+        """Save the counters, rank the week, store the frozen results, announce it.
+
+        Under the ingest lock, so the ranking includes every batch written before and none
+        after; later facts of the week become late.
+        """
         async with self.ingestor.lock:
             if week in self.ingestor.closed:
                 return
             started = time.monotonic()
-            ranking = await rank_week(self.store, week)
+            await self.ingestor.flush()
+            ranking = await rank_week(self.store, self.ingestor, week)
             await self.store.results.delete_many({"w": {"$eq": week}})
             docs = [result_doc(week, r) for r in ranking]
             for i in range(0, len(docs), CHUNK):
                 await self.store.results.insert_many(docs[i : i + CHUNK], ordered=False)
             await self._freeze(week, ranking)
-            self.ingestor.closed.add(week)
+            self.ingestor.close_week(week)
             elapsed = time.monotonic() - started
             WEEK_CLOSE_SECONDS.observe(elapsed)
             log.info("week closed", week=week, ranked=len(ranking), seconds=round(elapsed, 2))

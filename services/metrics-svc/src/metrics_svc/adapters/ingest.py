@@ -1,28 +1,68 @@
-"""Folds order events into facts and counters, a batch at a time: one write per collection."""
+"""Folds order events into facts and the live counters, a batch at a time.
+
+Each batch is one `insert_many` of facts, stamped with the batch's sequence number `q`. The
+facts are the record: a redelivered fact is a duplicate key and counts once. The counters of
+the open weeks live in memory (one process owns ingestion) and are checkpointed to the store
+page by page, with absolute values, every few seconds, before a week closes and at a graceful
+stop. The checkpoint ends with a watermark: every fact of a batch up to it is in the pages.
+After a crash, `load` reads the pages and replays the facts written after the watermark,
+counting a fact only into a page saved before the fact's batch (see the README).
+"""
 
 from __future__ import annotations
 
 import asyncio
+import time
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import structlog
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.contracts.messages import ServiceOrderEvent
 from pydantic import ValidationError
 
-from metrics_svc.adapters.store import MetricsStore
-from metrics_svc.domain.facts import Fact, facts_of
-from metrics_svc.metrics import FACTS_INGESTED
+from metrics_svc.adapters.store import MetricsStore, counts, fact_from_doc, page_sellers
+from metrics_svc.domain.counters import LiveCounters, from_counts, page_of
+from metrics_svc.domain.facts import SHARED_KINDS, Fact, facts_of
+from metrics_svc.metrics import CHECKPOINT_SECONDS, FACTS_INGESTED
 
 log = structlog.get_logger(__name__)
 
 
+@dataclass(frozen=True, slots=True)
+class Parsed:
+    """What a message says to metrics-svc: its facts, or why it must be dead-lettered."""
+
+    type: str
+    facts: tuple[Fact, ...] = ()
+    reject: str | None = None
+
+
+def parse(body: bytes) -> Parsed:
+    """Validate a message (envelope and `ServiceOrderEvent` payload) and take its facts."""
+    try:
+        message = Envelope.model_validate_json(body)
+    except ValidationError:
+        return Parsed("?", reject="not an envelope")
+    if message.type.startswith("metrics."):
+        log.info("announced", type=message.type, payload=message.payload)
+        return Parsed(message.type)
+    if not message.type.startswith("serviceorder."):
+        return Parsed(message.type, reject=f"{message.type} has no handler in metrics-svc")
+    try:
+        event = ServiceOrderEvent.model_validate(message.payload)
+    except ValidationError as exc:
+        return Parsed(message.type, reject=f"bad ServiceOrderEvent: {exc}")
+    return Parsed(message.type, tuple(facts_of(message.type, event, message.occurred_at)))
+
+
 class Ingestor:
-    """Writes batches of events; knows the weeks seen and the weeks closed (one process owns them).
+    """Writes batches of events; owns the live counters, the weeks seen and the weeks closed.
 
     A fact of a closed week is recorded as late and does not touch the counters, so a published
-    ranking never changes. `lock` serialises batches with the closing of a week.
+    ranking never changes. `lock` orders the batches and serialises them with checkpoints and
+    the closing of a week; a batch's insert itself runs outside it (two can be in the store).
     """
 
     def __init__(self, store: MetricsStore) -> None:
@@ -30,45 +70,155 @@ class Ingestor:
         self.lock = asyncio.Lock()
         self.closed: set[str] = set()
         self.weeks: set[str] = set()
+        self.live = LiveCounters()
+        self.q = 0
+        """The sequence number of the last batch of facts written."""
+        self.saved_q = 0
+        """The watermark: every fact of a batch up to it is in the saved pages."""
+        self._unsettled: set[int] = set()
+        """Batches whose insert failed midway: some of their facts may be stored, uncounted."""
+        self._unnoted: set[str] = set()
+        self._late: Counter[str] = Counter()
+        self._noting = asyncio.Lock()
+        self._writing = 0
+        """Inserts in the store right now (each batch's runs outside `lock`)."""
+        self._idle = asyncio.Event()
+        self._idle.set()
+        self._recorded: dict[str, str] = {}
+        """Keys of shared-kind facts of open weeks known to be stored (key -> week): a fact
+        with such a key is a duplicate, so it is not sent to the store again."""
 
     async def load(self) -> None:
-        """Learn the weeks already seen and closed (after a restart)."""
+        """Learn the weeks seen and closed; rebuild the open weeks' counters (after a restart)."""
+        started = time.monotonic()
         self.weeks = set(await self.store.known_weeks())
         self.closed = set(await self.store.closed_weeks())
+        self.saved_q = self.q = await self.store.watermark()
+        page_q: dict[tuple[str, int], int] = {}
+        for week in sorted(self.weeks - self.closed):
+            for doc in await self.store.pages_of_week(week):
+                page_q[(week, int(doc["p"]))] = int(doc["q"])
+                self.q = max(self.q, int(doc["q"]))
+                for seller, values in page_sellers(doc).items():
+                    self.live.restore(week, seller, values, dirty=False)
+            for doc in await self.store.legacy_counters_of_week(week):
+                if not self.live.has(week, doc["s"]):
+                    self.live.restore(week, doc["s"], from_counts(counts(doc)), dirty=True)
+        replayed = 0
+        async for doc in self.store.facts_after(self.saved_q):
+            q, fact = int(doc["q"]), fact_from_doc(doc)
+            self.q = max(self.q, q)
+            if doc.get("late") or fact.week in self.closed:
+                continue
+            if q > page_q.get((fact.week, page_of(fact.seller_id)), 0):
+                self._count(fact)
+                replayed += 1
+        async with self.lock:
+            await self.flush()
+        log.info(
+            "counters loaded",
+            open_weeks=sorted(self.weeks - self.closed),
+            watermark=self.saved_q,
+            replayed_facts=replayed,
+            seconds=round(time.monotonic() - started, 2),
+        )
 
-    async def write(self, messages: Sequence[Envelope]) -> dict[str, str]:
-        """Store the facts of a batch; return {message id: reason} of the messages to reject."""
-        rejected: dict[str, str] = {}
+    async def write(self, parsed: Sequence[Parsed]) -> None:
+        """Store the facts of a batch of parsed messages (the first fact of each key counts)."""
         facts: dict[str, Fact] = {}
-        for message in messages:
-            if message.type.startswith("metrics."):
-                log.info("announced", type=message.type, payload=message.payload)
-                continue
-            if not message.type.startswith("serviceorder."):
-                rejected[message.id] = f"{message.type} has no handler in metrics-svc"
-                continue
-            try:
-                event = ServiceOrderEvent.model_validate(message.payload)
-            except ValidationError as exc:
-                rejected[message.id] = f"bad ServiceOrderEvent: {exc}"
-                continue
-            for fact in facts_of(message.type, event, message.occurred_at):
+        for message in parsed:
+            for fact in message.facts:
                 facts.setdefault(fact.key, fact)
         async with self.lock:
-            await self._write(list(facts.values()))
-        return rejected
+            await self._settle()
+            await self._note()
+            sending = [f for f in facts.values() if f.key not in self._recorded]
+            FACTS_INGESTED.labels(result="duplicate").inc(len(facts) - len(sending))
+            if not sending:
+                return
+            self.q += 1
+            q, closed = self.q, frozenset(self.closed)
+            self._writing += 1
+            self._idle.clear()
+        # The insert runs outside the lock, so the next batch's insert can be sent while this
+        # one is in the store; `flush` waits for both (`_idle`) before it saves anything.
+        try:
+            new = await self.store.insert_new(sending, late_weeks=closed, q=q)
+        except Exception:
+            self._unsettled.add(q)
+            raise
+        finally:
+            self._writing -= 1
+            if not self._writing:
+                self._idle.set()
+        self._counted(sending, new, closed=closed)
+        await self._note()
 
-    async def _write(self, facts: list[Fact]) -> None:
-        new = await self.store.insert_new(facts, late_weeks=self.closed)
-        live = [f for f in new if f.week not in self.closed]
-        late = Counter(f.week for f in new if f.week in self.closed)
-        await self.store.add_to_counters(live)
-        fresh = {f.week for f in live} - self.weeks
-        if fresh or late:
-            await self.store.note_weeks(fresh, late=dict(late))
-            self.weeks |= fresh
+    def _counted(self, sent: list[Fact], new: list[Fact], *, closed: frozenset[str]) -> None:
+        """Count the facts of a batch that were new (late ones: only their number)."""
+        for fact in sent:
+            if fact.kind in SHARED_KINDS and fact.week not in closed:
+                self._recorded[fact.key] = fact.week
+        late = Counter(f.week for f in new if f.week in closed)
+        for fact in new:
+            if fact.week not in closed:
+                self._count(fact)
+        self._late.update(late)
         if late:
             log.info("late facts recorded for closed weeks", weeks=dict(late))
-        FACTS_INGESTED.labels(result="new").inc(len(live))
-        FACTS_INGESTED.labels(result="late").inc(sum(late.values()))
-        FACTS_INGESTED.labels(result="duplicate").inc(len(facts) - len(new))
+        FACTS_INGESTED.labels(result="new").inc(len(new) - late.total())
+        FACTS_INGESTED.labels(result="late").inc(late.total())
+        FACTS_INGESTED.labels(result="duplicate").inc(len(sent) - len(new))
+
+    def close_week(self, week: str) -> None:
+        """The week is closed (its results are frozen): later facts are late; free its memory."""
+        self.closed.add(week)
+        self.live.forget(week)
+        self._recorded = {k: w for k, w in self._recorded.items() if w != week}
+
+    def _count(self, fact: Fact) -> None:
+        self.live.add(fact)
+        if fact.week not in self.weeks:
+            self.weeks.add(fact.week)
+            self._unnoted.add(fact.week)
+
+    async def _settle(self) -> None:
+        """Count the stored facts of batches whose insert failed midway (they have their `q`)."""
+        for q in sorted(self._unsettled):
+            docs = await self.store.facts_of_batch(q)
+            for doc in docs:
+                fact = fact_from_doc(doc)
+                if not doc.get("late") and fact.week not in self.closed:
+                    self._count(fact)
+            self._unsettled.discard(q)
+
+    async def _note(self) -> None:
+        """Persist the new weeks and the late-fact counts (kept until written)."""
+        async with self._noting:
+            if not self._unnoted and not self._late:
+                return
+            weeks, late = set(self._unnoted), Counter(self._late)
+            await self.store.note_weeks(weeks, late=dict(late))
+            self._unnoted -= weeks
+            self._late -= late
+
+    async def checkpoint(self) -> None:
+        """Save the changed pages of counters and advance the watermark (a background round)."""
+        async with self.lock:
+            await self.flush()
+
+    async def flush(self) -> None:
+        """`checkpoint` for a caller that holds `lock` (the week closer)."""
+        await self._idle.wait()  # every batch begun is written and counted; no new one begins
+        await self._settle()
+        await self._note()  # a saved page's week is always a known week
+        pages = self.live.dirty_pages()
+        if not pages and self.q == self.saved_q:
+            return
+        started, q = time.monotonic(), self.q
+        await self.store.save_pages(pages, q=q)
+        self.live.saved(pages)
+        await self.store.save_watermark(q)
+        self.saved_q = q
+        CHECKPOINT_SECONDS.observe(time.monotonic() - started)
+        log.debug("counters checkpointed", pages=len(pages), q=q)

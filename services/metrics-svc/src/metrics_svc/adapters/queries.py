@@ -1,4 +1,8 @@
-"""The read side: a closed week is read from its frozen results, an open one is projected live."""
+"""The read side: a closed week is read from its frozen results, an open one is projected live.
+
+The live projection reads the ingestor's counters in memory: it includes every batch written
+so far, not only the last checkpoint.
+"""
 
 from __future__ import annotations
 
@@ -55,7 +59,7 @@ class Reader:
         if head["status"] == "closed":
             docs = await self.store.results_page(week, offset=offset, limit=limit)
             return head | {"total": head["ranked"], "items": [result_view(week, d) for d in docs]}
-        ranking = await rank_week(self.store, week)
+        ranking = await rank_week(self.store, self.ingestor, week)
         items = [ranked_view(r) for r in ranking[offset : offset + limit]]
         return head | {"total": len(ranking), "items": items}
 
@@ -63,7 +67,7 @@ class Reader:
         head = await self.header(week)
         if head["status"] == "closed":
             return [result_view(week, d) for d in await self.store.all_results(week)]
-        return [ranked_view(r) for r in await rank_week(self.store, week)]
+        return [ranked_view(r) for r in await rank_week(self.store, self.ingestor, week)]
 
     async def bottom10(self, week: str) -> dict[str, Any]:
         head = await self.header(week)
@@ -74,7 +78,8 @@ class Reader:
             docs = await self.store.results.find({"_id": {"$in": ids}}).to_list()
             items = [result_view(week, d) for d in sorted(docs, key=lambda d: -int(d["p"]))]
         else:
-            items = [ranked_view(r) for r in bottom10(await rank_week(self.store, week))]
+            ranking = await rank_week(self.store, self.ingestor, week)
+            items = [ranked_view(r) for r in bottom10(ranking)]
         return head | {"items": items}
 
     async def scorecard(self, seller_id: str, week: str, *, history: int) -> dict[str, Any]:
@@ -91,7 +96,7 @@ class Reader:
             if doc is not None:
                 return result_view(week, doc) | {"status": "closed"}
         card = scorecard(
-            seller_id=seller_id, week=week, counters=await self.store.counters_of(seller_id, week)
+            seller_id=seller_id, week=week, counters=self.ingestor.live.counts(week, seller_id)
         )
         return row_view(card, position=None, bottom10=None, streak=None) | {
             "status": head["status"]

@@ -1,4 +1,4 @@
-"""metrics-svc's collections: facts (each counted once), counters, frozen results, escalations.
+"""metrics-svc's collections: facts (each counted once), counter pages, results, escalations.
 
 The development store's sharp edges shape this: filters use `$eq` so indexes are used, instants
 are stored as epoch milliseconds, and nothing is aggregated in the store; Python folds counters.
@@ -6,25 +6,29 @@ are stored as epoch milliseconds, and nothing is aggregated in the store; Python
 
 from __future__ import annotations
 
-import asyncio
-from collections import defaultdict
+import json
 from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 import structlog
 from aftersales_shared.store import Doc, VersionedCollection
 from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
-from pymongo.errors import BulkWriteError, PyMongoError
+from pymongo.errors import BulkWriteError
 
-from metrics_svc.domain.facts import PENALTY_KINDS, Fact, FactKind, deltas
+from metrics_svc.domain.counters import COUNTERS, Page, from_counts
+from metrics_svc.domain.facts import PENALTY_KINDS, Fact, FactKind
 
 log = structlog.get_logger(__name__)
 DUPLICATE_KEY = 11000
+PAGES_PER_WRITE = 16
 
 
-def fact_doc(fact: Fact, *, late: bool) -> Doc:
+def fact_doc(fact: Fact, *, late: bool, q: int) -> Doc:
+    """A fact as stored; `q` is the batch that first recorded it (see `Ingestor`)."""
     doc: Doc = {
         "_id": fact.key,
         "k": str(fact.kind),
@@ -33,6 +37,7 @@ def fact_doc(fact: Fact, *, late: bool) -> Doc:
         "ok": fact.ok,
         "o": fact.order_id,
         "late": late,
+        "q": q,
     }
     if fact.kind in PENALTY_KINDS:
         doc |= {"sw": f"{fact.seller_id}|{fact.week}", "pw": fact.week, "fen": fact.amount_fen}
@@ -46,8 +51,33 @@ def fact_from_doc(doc: Doc) -> Fact:
 
 
 def counts(doc: Doc) -> dict[str, int]:
-    """The counters of a counters document (flat fields: the store mishandles dotted $inc)."""
+    """The counters of a (pre-checkpoint) per-seller counters document: its flat fields."""
     return {k: int(v) for k, v in doc.items() if k not in ("_id", "w", "s")}
+
+
+FIELDS = " ".join(COUNTERS)
+
+
+def page_doc(page: Page, *, q: int) -> Doc:
+    """A page of counters as stored: its sellers' values as one JSON string (see the README)."""
+    return {
+        "_id": f"{page.week}#{page.number:03d}",
+        "w": page.week,
+        "p": page.number,
+        "q": q,
+        "n": len(page.sellers),
+        "f": FIELDS,
+        "c": json.dumps(page.sellers, separators=(",", ":")),
+    }
+
+
+def page_sellers(doc: Doc) -> dict[str, list[int]]:
+    """The values of a stored page, in the order of `COUNTERS` (whatever order it was saved in)."""
+    sellers: dict[str, list[int]] = json.loads(doc["c"])
+    if doc["f"] == FIELDS:
+        return sellers
+    names = str(doc["f"]).split()
+    return {s: from_counts(dict(zip(names, v, strict=True))) for s, v in sellers.items()}
 
 
 class MetricsStore:
@@ -55,10 +85,15 @@ class MetricsStore:
 
     def __init__(self, db: AsyncDatabase[Doc], *, closed: VersionedCollection) -> None:
         self.facts = db["facts"]
-        """Every fact once (its key is the _id): no secondary index, so inserts stay cheap."""
+        """Every fact once (its key is the _id), with the batch `q` that recorded it (indexed)."""
         self.penalties = db["penalty_facts"]
         """Copies of the few penalty facts, indexed by seller-week and by week."""
-        self.counters = db["counters"]
+        self.pages = db["counter_pages"]
+        """The checkpointed counters of each week, a page of sellers per document."""
+        self.state = db["ingest_state"]
+        """One document: `q` of the last complete checkpoint (the watermark)."""
+        self.legacy_counters = db["counters"]
+        """Per-seller counters written by versions before the checkpoints; read, never written."""
         self.weeks = db["weeks"]
         self.results = db["results"]
         self.escalations = db["escalations"]
@@ -68,16 +103,20 @@ class MetricsStore:
         """The indexes every query below relies on."""
         await self.penalties.create_index([("sw", ASCENDING)])
         await self.penalties.create_index([("pw", ASCENDING)])
-        await self.counters.create_index([("w", ASCENDING)])
+        await self.facts.create_index([("q", ASCENDING)])
+        await self.pages.create_index([("w", ASCENDING)])
+        await self.legacy_counters.create_index([("w", ASCENDING)])
         await self.results.create_index([("w", ASCENDING)])
         await self.results.create_index([("wp", ASCENDING)])
         await self.escalations.create_index([("w", ASCENDING)])
 
-    async def insert_new(self, facts: list[Fact], *, late_weeks: set[str]) -> list[Fact]:
+    async def insert_new(
+        self, facts: list[Fact], *, late_weeks: AbstractSet[str], q: int
+    ) -> list[Fact]:
         """Record facts; return those not recorded before (a redelivered one is a duplicate)."""
         if not facts:
             return []
-        docs = [fact_doc(f, late=f.week in late_weeks) for f in facts]
+        docs = [fact_doc(f, late=f.week in late_weeks, q=q) for f in facts]
         penalties = [d for d in docs if "pw" in d]
         if penalties:  # first, and idempotent: the penalty ledger never misses a fact
             await self._insert_ignoring_duplicates(self.penalties, penalties)
@@ -101,38 +140,35 @@ class MetricsStore:
             if any(e.get("code") != DUPLICATE_KEY for e in exc.details.get("writeErrors", [])):
                 raise
 
-    async def add_to_counters(self, facts: Iterable[Fact]) -> None:
-        """$inc the per-seller-per-week counters, one upsert per seller and week."""
-        folded: dict[tuple[str, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
-        for fact in facts:
-            target = folded[(fact.week, fact.seller_id)]
-            for name, by in deltas(fact).items():
-                target[name] += by
-        ops = [
-            UpdateOne(
-                {"_id": f"{week}|{seller}"},
-                {
-                    "$inc": dict(inc),
-                    "$setOnInsert": {"w": week, "s": seller},
-                },
-                upsert=True,
-            )
-            for (week, seller), inc in folded.items()
-        ]
-        await self._retrying_bulk(ops)
+    async def save_pages(self, pages: list[Page], *, q: int) -> None:
+        """Write pages of counters with absolute values, as of batch `q`, a few per request."""
+        for i in range(0, len(pages), PAGES_PER_WRITE):
+            ops = []
+            for page in pages[i : i + PAGES_PER_WRITE]:
+                doc = page_doc(page, q=q)
+                ops.append(UpdateOne({"_id": {"$eq": doc.pop("_id")}}, {"$set": doc}, upsert=True))
+            await self.pages.bulk_write(ops, ordered=False)
 
-    async def _retrying_bulk(self, ops: list[UpdateOne]) -> None:
-        """The facts are already recorded: retry the counters hard rather than lose them."""
-        if not ops:
-            return
-        for attempt in range(8):
-            try:
-                await self.counters.bulk_write(ops, ordered=True)
-                return
-            except PyMongoError as exc:
-                log.warning("counter write failed, retrying", error=str(exc), attempt=attempt)
-                await asyncio.sleep(0.1 * 2**attempt)
-        await self.counters.bulk_write(ops, ordered=True)
+    async def save_watermark(self, q: int) -> None:
+        """Every fact up to batch `q` is in the saved pages (written after all of them)."""
+        await self.state.update_one({"_id": {"$eq": "checkpoint"}}, {"$set": {"q": q}}, upsert=True)
+
+    async def watermark(self) -> int:
+        doc = await self.state.find_one({"_id": {"$eq": "checkpoint"}})
+        return int(doc["q"]) if doc else 0
+
+    async def pages_of_week(self, week: str) -> list[Doc]:
+        return await self.pages.find({"w": {"$eq": week}}).to_list()
+
+    async def legacy_counters_of_week(self, week: str) -> list[Doc]:
+        return await self.legacy_counters.find({"w": {"$eq": week}}).to_list()
+
+    def facts_after(self, q: int) -> AsyncCursor[Doc]:
+        """The facts recorded by batches after `q` (cheap: `q` is indexed)."""
+        return self.facts.find({"q": {"$gt": q}})
+
+    async def facts_of_batch(self, q: int) -> list[Doc]:
+        return await self.facts.find({"q": {"$eq": q}}).to_list()
 
     async def note_weeks(self, weeks: Iterable[str], *, late: dict[str, int]) -> None:
         """Remember the weeks seen (to close them later) and count late facts per week."""
@@ -148,13 +184,6 @@ class MetricsStore:
 
     async def closed_weeks(self) -> dict[str, Doc]:
         return {d["_id"]: d async for d in self.closed.collection.find({}, {"_outbox": 0})}
-
-    async def counters_of_week(self, week: str) -> list[Doc]:
-        return await self.counters.find({"w": {"$eq": week}}).to_list()
-
-    async def counters_of(self, seller_id: str, week: str) -> dict[str, int]:
-        doc = await self.counters.find_one({"_id": {"$eq": f"{week}|{seller_id}"}})
-        return counts(doc) if doc else {}
 
     async def penalty_facts_of(self, seller_id: str, week: str) -> list[Doc]:
         return await self.penalties.find({"sw": {"$eq": f"{seller_id}|{week}"}}).to_list()

@@ -35,6 +35,12 @@ PENALTY_KINDS = frozenset(
 )
 
 
+SHARED_KINDS = frozenset({FactKind.RECEIPT, FactKind.EXCHANGE})
+"""Facts that several events carry (`received` and `processed` both say the order was received;
+`audited`, `processed` and `exchange_shipped` all name the exchange order): after the first, a
+fact of these kinds is usually a duplicate."""
+
+
 @dataclass(frozen=True, slots=True)
 class Fact:
     """One countable thing; `key` makes it count once however often its event arrives."""
