@@ -327,7 +327,7 @@ class OutboxRelay:
             await asyncio.sleep(self._backoff)
             return bool(self._fresh)
         self._backoff = 0.0
-        if poll and self._more_stored and published:
+        if poll and self._more_stored and published:  # the poll's batch was full of work
             self._polled_at = 0.0  # a full batch went out: read the next one at once
             return True
         return bool(self._fresh)
@@ -363,9 +363,11 @@ class OutboxRelay:
             budget -= len(plan.todo)
         if poll and budget > 0:
             skip = {(p.collection.full_name, p.doc_id) for p in plans}
-            for c, source, doc_id, version, outbox in await self._stored(
-                grace_ms, skip=skip | set(self._fresh) | handled
-            ):
+            found = await self._stored(grace_ms, skip=skip | set(self._fresh) | handled)
+            # Read the next batch at once only when this one was full of work for us: a full
+            # batch of documents this relay is publishing or marking itself is no reason.
+            self._more_stored = self._more_stored and bool(found)
+            for c, source, doc_id, version, outbox in found:
                 plan = self._plan(c, source, doc_id, version, outbox)
                 plans.append(plan)
                 budget -= len(plan.todo)
