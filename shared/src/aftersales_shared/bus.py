@@ -39,6 +39,16 @@ _TRANSIENT = (
 )
 
 
+def stored_form(message: Envelope) -> dict[str, Any]:
+    """A message as an outbox keeps it and the bus publishes it: the body serialized once."""
+    return {
+        "id": message.id,
+        "type": message.type,
+        "correlation_id": message.correlation_id,
+        "body": message.model_dump_json(),
+    }
+
+
 class Unroutable(Exception):
     """The broker could not route a mandatory message: no queue is bound for its routing key."""
 
@@ -179,20 +189,11 @@ class Bus:
 
     async def publish(self, message: Envelope) -> None:
         """Publish and wait for the broker's confirm; Unroutable when no queue takes it."""
-        spec = spec_for(message.type)
-        await self._publish_raw(
-            exchange_name=self.topology.exchange,
-            routing_key=spec.routing_key,
-            body=message.model_dump_json().encode(),
-            message_id=message.id,
-            message_type=message.type,
-            correlation_id=message.correlation_id,
-            mandatory=not spec.broadcast,
-        )
-        MESSAGES_PUBLISHED.labels(type=message.type).inc()
+        await self.publish_stored(stored_form(message))
 
     async def publish_stored(self, stored: Mapping[str, Any]) -> None:
-        """Publish a message kept by an outbox: id, type, correlation_id and its JSON body."""
+        """Publish a message in its stored form (`stored_form`): id, type, correlation_id and
+        its JSON body."""
         message_type = str(stored["type"])
         spec = spec_for(message_type)
         await self._publish_raw(

@@ -20,7 +20,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from aftersales_shared.background import Periodic
-from aftersales_shared.bus import Bus
+from aftersales_shared.bus import Bus, stored_form
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.errors import AppError, ConcurrencyConflict, Conflict, Invalid
 from aftersales_shared.metrics import OUTBOX_PENDING, STORE_COMMANDS
@@ -198,12 +198,7 @@ def _wall_ms() -> int:
 
 def _dump(message: Envelope) -> Doc:
     """A message as the outbox keeps it: the body serialized once, at the write."""
-    return {
-        "id": message.id,
-        "type": message.type,
-        "correlation_id": message.correlation_id,
-        "body": message.model_dump_json(),
-    }
+    return stored_form(message)
 
 
 def _publishable(stored: Doc) -> Doc:
