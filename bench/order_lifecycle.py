@@ -1,8 +1,11 @@
 """Benchmark: 16 concurrent clients drive full service-order lifecycles over HTTP.
 
 One order-svc process, the development store, the real RabbitMQ (every event confirmed by the
-relay). Prints transitions/s, p50/p99 latency, the store's bare read + compare-and-set rate in
-the same run, the outbox drain time, and order-svc's memory at start and end.
+relay), aiohttp clients. Prints transitions/s, p50/p99 latency, the CPU each process spent per
+transition (order-svc, store, this client), the store commands per transition, the messages
+published per transition and how many went out during the load (with the broker's CPU), the
+outbox drain time after the load, the store's bare read + compare-and-set rate in the same run,
+and order-svc's memory at start, end and each tenth of the run.
 
     uv run python bench/order_lifecycle.py [--seconds 20] [--clients 16] [--staff]
 """
