@@ -121,7 +121,6 @@ class Bus:
         self._grace = shutdown_grace_s
         self._connection: AbstractRobustConnection | None = None
         self._publish_channel: AbstractChannel | None = None
-        self._exchange: AbstractExchange | None = None
         self._consumers: list[tuple[AbstractQueue, str]] = []
         self._inflight = 0
         self._idle = asyncio.Event()
@@ -150,7 +149,7 @@ class Bus:
         self._publish_channel = await self._connection.channel(
             publisher_confirms=True, on_return_raises=True
         )
-        self._exchange = await self._declare_topology(self._publish_channel)
+        await self._declare_topology(self._publish_channel)
 
     async def _declare_topology(self, channel: AbstractChannel) -> AbstractExchange:
         exchange = await channel.declare_exchange(

@@ -52,8 +52,7 @@ async def test_messages_written_before_a_crash_go_out_when_the_relay_runs_again(
         assert await relay.drain_once() == (0, 0), "sent messages are marked sent"
     finally:
         await restarted.close()
-    received = await drain(amqp_url, f"{namespace}.timer-svc")
-    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    ids = await published_deadline_ids(amqp_url, namespace)
     assert ids == ["written", "second"], "in order, once each, none for the failed write"
     raw = await db["orders"].find_one({"_id": "o1"})
     assert raw is not None
@@ -137,8 +136,7 @@ async def test_a_write_of_this_process_is_published_from_memory_and_marked_later
     finally:
         await relay.stop()
         await bus.close()
-    received = await drain(amqp_url, f"{namespace}.timer-svc")
-    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    ids = await published_deadline_ids(amqp_url, namespace)
     assert ids == ["first", "second"], "each once, in order"
 
 
@@ -165,8 +163,7 @@ async def test_writes_in_quick_succession_share_one_mark(
     finally:
         await bus.close()
     assert not (await db["orders"].find_one({"_id": "o1"}) or {}).get("_outbox_pending", True)
-    received = await drain(amqp_url, f"{namespace}.timer-svc")
-    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    ids = await published_deadline_ids(amqp_url, namespace)
     assert ids == ["m0", "m1", "m2", "m3"]
 
 
@@ -185,8 +182,7 @@ async def test_a_round_stops_at_its_message_budget_and_the_rest_waits_its_turn(
         assert await relay.drain_once() == (2, 0)
     finally:
         await bus.close()
-    received = await drain(amqp_url, f"{namespace}.timer-svc")
-    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    ids = await published_deadline_ids(amqp_url, namespace)
     assert ids == ["a0", "b0", "a1", "b1", "a2", "b2"]
 
 
@@ -205,8 +201,7 @@ async def test_past_its_memory_bound_the_relay_leaves_writes_to_the_poll(
         assert await relay.drain_once() == (1, 0), "the poll finds it (here without grace)"
     finally:
         await bus.close()
-    received = await drain(amqp_url, f"{namespace}.timer-svc")
-    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    ids = await published_deadline_ids(amqp_url, namespace)
     assert sorted(ids) == ["m0", "m1", "m2"]
 
 
@@ -227,11 +222,16 @@ async def test_the_poll_leaves_young_writes_to_the_process_that_made_them(
         assert await relay.drain_once() == (1, 0), "an explicit drain takes everything"
     finally:
         await bus.close()
-    received = await drain(amqp_url, f"{namespace}.timer-svc")
-    ids = [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+    ids = await published_deadline_ids(amqp_url, namespace)
     assert ids == ["old", "young"]
 
 
 def deadline_ids(outbox: list[Doc]) -> list[str]:
     """The deadline ids of the timer.cancel messages an outbox keeps (bodies are JSON)."""
     return [json.loads(m["body"])["payload"]["deadline_id"] for m in outbox]
+
+
+async def published_deadline_ids(amqp_url: str, namespace: str) -> list[str]:
+    """The deadline ids of the timer.cancel messages waiting in timer-svc's queue, in order."""
+    received = await drain(amqp_url, f"{namespace}.timer-svc")
+    return [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
