@@ -168,9 +168,7 @@ async def test_repeated_and_stale_firings_change_nothing(
     async def moved_settled() -> bool:  # its 48-hour processing deadline fired meanwhile
         return bool((await steps.get(moved))["process_overdue"])
 
-    await eventually(
-        moved_settled, timeout=60, what="the received order's own deadline applied"
-    )
+    await eventually(moved_settled, timeout=60, what="the received order's own deadline applied")
     before = {oid: await steps.get(oid) for oid in (done, moved)}
     now = await steps.now()
     bus = Bus(
