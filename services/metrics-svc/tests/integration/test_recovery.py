@@ -242,3 +242,66 @@ async def test_a_week_closes_only_after_the_batch_in_the_store_is_counted(
     ranked = {r["seller_id"]: r["indicators"][1]["denominator"] for r in ranking["items"]}
     assert ranked == {f"m-{unique}": 1, seller: 1}
     assert await stored_counts(store, seller) == {"aud_d": 1, "aud_n": 1}
+
+
+async def late_facts(svc: Running) -> int:
+    """The late-fact count on the week's header."""
+    res = await svc.client.get(f"/v1/weeks/{WEEK}/ranking?limit=1", headers=QC)
+    assert res.status_code == 200, res.text
+    count: int = res.json()["late_facts"]
+    return count
+
+
+async def wait_late(svc: Running, at_least: int) -> int:
+    async def enough() -> int | None:
+        n = await late_facts(svc)
+        return n if n >= at_least else None
+
+    found = await eventually(enough, what=f"{at_least} late facts")
+    assert found is not None
+    return found
+
+
+async def test_late_facts_written_after_the_last_checkpoint_are_counted_once_after_a_crash(
+    settings: Settings, unique: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    seller = f"t-{unique}"
+    late = [audit(seller, f"{unique}-late-{n}") for n in range(4)]
+    async with running(settings) as svc:
+        await publish_and_wait(svc, [audit(seller, f"{unique}-0")], f"m-{unique}")
+        clock = svc.runtime.clock
+        assert isinstance(clock, VirtualClock)
+        clock.advance((week_end(WEEK) - clock.now()).total_seconds() + 60)
+        assert WEEK in await svc.runtime.extras["closer"].tick()
+        for message in late[:2]:
+            await svc.publisher.publish(message)
+        assert await wait_late(svc, 2) == 2
+        await parts(svc)[0].checkpoint()  # two late facts saved with the watermark
+        await svc.publisher.publish(late[2])
+        assert await wait_late(svc, 3) == 3
+        crash_on_stop(svc, monkeypatch)
+    monkeypatch.undo()
+
+    async with running(settings) as svc:
+        assert await late_facts(svc) == 3  # the third replayed from the facts after the watermark
+        for message in late:  # the first three again (redelivered), then a new one
+            await svc.publisher.publish(message)
+        assert await wait_late(svc, 4) == 4
+    async with running(settings) as svc:  # a graceful stop saved them
+        assert await late_facts(svc) == 4
+        ranking = (await svc.client.get(f"/v1/weeks/{WEEK}/ranking", headers=QC)).json()
+        ours = next(r for r in ranking["items"] if r["seller_id"] == seller)
+        assert ours["indicators"][1]["denominator"] == 1  # the published ranking never moved
+
+
+async def test_late_fact_counts_kept_by_an_earlier_version_are_carried_over(
+    settings: Settings, unique: str
+) -> None:
+    """Before late counts were checkpointed, `weeks.late_facts` was incremented per batch."""
+    async with running(settings) as svc:
+        _, store = parts(svc)
+        await store.weeks.insert_one({"_id": WEEK, "late_facts": 5})
+        await store.state.delete_many({})
+        await store.state.insert_one({"_id": "checkpoint", "q": 0})  # without the late counts
+    async with running(settings) as svc:
+        assert await late_facts(svc) == 5

@@ -4,9 +4,10 @@ Each batch is one `insert_many` of facts, stamped with the batch's sequence numb
 facts are the record: a redelivered fact is a duplicate key and counts once. The counters of
 the open weeks live in memory (one process owns ingestion) and are checkpointed to the store
 page by page, with absolute values, every few seconds, before a week closes and at a graceful
-stop. The checkpoint ends with a watermark: every fact of a batch up to it is in the pages.
-After a crash, `load` reads the pages and replays the facts written after the watermark,
-counting a fact only into a page saved before the fact's batch (see the README).
+stop. The checkpoint ends with a watermark, written with the late-fact counts of the closed
+weeks: every fact of a batch up to it is in the pages and in those counts. After a crash,
+`load` reads the pages and replays the facts written after the watermark, counting a fact only
+into a page saved before the fact's batch (see the README).
 """
 
 from __future__ import annotations
@@ -78,7 +79,8 @@ class Ingestor:
         self._unsettled: set[int] = set()
         """Batches whose insert failed midway: some of their facts may be stored, uncounted."""
         self._unnoted: set[str] = set()
-        self._late: Counter[str] = Counter()
+        self.late: Counter[str] = Counter()
+        """Late facts per closed week (recorded, never counted in its results)."""
         self._noting = asyncio.Lock()
         self._writing = 0
         """Inserts in the store right now (each batch's runs outside `lock`)."""
@@ -91,9 +93,15 @@ class Ingestor:
     async def load(self) -> None:
         """Learn the weeks seen and closed; rebuild the open weeks' counters (after a restart)."""
         started = time.monotonic()
-        self.weeks = set(await self.store.known_weeks())
+        known = await self.store.known_weeks()
+        self.weeks = set(known)
         self.closed = set(await self.store.closed_weeks())
-        self.saved_q = self.q = await self.store.watermark()
+        self.saved_q, late = await self.store.watermark()
+        self.q = self.saved_q
+        replay_late = late is not None
+        if late is None:  # an earlier version counted them in `weeks`, right after each insert
+            late = {w: int(d.get("late_facts", 0)) for w, d in known.items()}
+        self.late = Counter({w: n for w, n in late.items() if n})
         page_q: dict[tuple[str, int], int] = {}
         for week in sorted(self.weeks - self.closed):
             for doc in await self.store.pages_of_week(week):
@@ -108,7 +116,11 @@ class Ingestor:
         async for doc in self.store.facts_after(self.saved_q):
             q, fact = int(doc["q"]), fact_from_doc(doc)
             self.q = max(self.q, q)
-            if doc.get("late") or fact.week in self.closed:
+            if doc.get("late"):
+                if replay_late:
+                    self.late[fact.week] += 1
+                continue
+            if fact.week in self.closed:
                 continue
             if q > page_q.get((fact.week, page_of(fact.seller_id)), 0):
                 self._count(fact)
@@ -163,7 +175,7 @@ class Ingestor:
         for fact in new:
             if fact.week not in closed:
                 self._count(fact)
-        self._late.update(late)
+        self.late.update(late)
         if late:
             log.info("late facts recorded for closed weeks", weeks=dict(late))
         FACTS_INGESTED.labels(result="new").inc(len(new) - late.total())
@@ -188,19 +200,20 @@ class Ingestor:
             docs = await self.store.facts_of_batch(q)
             for doc in docs:
                 fact = fact_from_doc(doc)
-                if not doc.get("late") and fact.week not in self.closed:
+                if doc.get("late"):
+                    self.late[fact.week] += 1
+                elif fact.week not in self.closed:
                     self._count(fact)
             self._unsettled.discard(q)
 
     async def _note(self) -> None:
-        """Persist the new weeks and the late-fact counts (kept until written)."""
+        """Persist the new weeks (kept until written)."""
         async with self._noting:
-            if not self._unnoted and not self._late:
+            if not self._unnoted:
                 return
-            weeks, late = set(self._unnoted), Counter(self._late)
-            await self.store.note_weeks(weeks, late=dict(late))
+            weeks = set(self._unnoted)
+            await self.store.note_weeks(weeks)
             self._unnoted -= weeks
-            self._late -= late
 
     async def checkpoint(self) -> None:
         """Save the changed pages of counters and advance the watermark (a background round)."""
@@ -218,7 +231,7 @@ class Ingestor:
         started, q = time.monotonic(), self.q
         await self.store.save_pages(pages, q=q)
         self.live.saved(pages)
-        await self.store.save_watermark(q)
+        await self.store.save_watermark(q, late=dict(self.late))
         self.saved_q = q
         CHECKPOINT_SECONDS.observe(time.monotonic() - started)
         log.debug("counters checkpointed", pages=len(pages), q=q)

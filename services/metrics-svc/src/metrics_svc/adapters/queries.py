@@ -41,13 +41,12 @@ class Reader:
         """Status of a week: closed (frozen) or live (a projection until Sunday 24:00)."""
         parse_week(week)
         closed = await self.store.closed.get(week)
-        seen = await self.store.weeks.find_one({"_id": {"$eq": week}})
         return {
             "week": week,
             "status": "closed" if closed else "live",
             "closed_at": from_ms(closed.data["closed_at_ms"]).isoformat() if closed else None,
             "ranked": closed.data["ranked"] if closed else None,
-            "late_facts": int(seen.get("late_facts", 0)) if seen else 0,
+            "late_facts": self.ingestor.late.get(week, 0),
         }
 
     async def weeks(self) -> list[dict[str, Any]]:

@@ -149,13 +149,23 @@ class MetricsStore:
                 ops.append(UpdateOne({"_id": {"$eq": doc.pop("_id")}}, {"$set": doc}, upsert=True))
             await self.pages.bulk_write(ops, ordered=False)
 
-    async def save_watermark(self, q: int) -> None:
-        """Every fact up to batch `q` is in the saved pages (written after all of them)."""
-        await self.state.update_one({"_id": {"$eq": "checkpoint"}}, {"$set": {"q": q}}, upsert=True)
+    async def save_watermark(self, q: int, *, late: dict[str, int]) -> None:
+        """Every fact up to batch `q` is in the saved pages (written after all of them) and in
+        `late`, the late facts per closed week, saved in the same document (one write)."""
+        await self.state.update_one(
+            {"_id": {"$eq": "checkpoint"}},
+            {"$set": {"q": q, "late": json.dumps(late, separators=(",", ":"), sort_keys=True)}},
+            upsert=True,
+        )
 
-    async def watermark(self) -> int:
+    async def watermark(self) -> tuple[int, dict[str, int] | None]:
+        """The watermark and the late-fact counts as of it (None: nothing saved yet, or saved by
+        a version that counted late facts in `weeks` instead)."""
         doc = await self.state.find_one({"_id": {"$eq": "checkpoint"}})
-        return int(doc["q"]) if doc else 0
+        if doc is None:
+            return 0, None
+        late = doc.get("late")
+        return int(doc["q"]), None if late is None else json.loads(late)
 
     async def pages_of_week(self, week: str) -> list[Doc]:
         return await self.pages.find({"w": {"$eq": week}}).to_list()
@@ -170,16 +180,15 @@ class MetricsStore:
     async def facts_of_batch(self, q: int) -> list[Doc]:
         return await self.facts.find({"q": {"$eq": q}}).to_list()
 
-    async def note_weeks(self, weeks: Iterable[str], *, late: dict[str, int]) -> None:
-        """Remember the weeks seen (to close them later) and count late facts per week."""
-        ops = [
-            UpdateOne({"_id": w}, {"$inc": {"late_facts": late.get(w, 0)}}, upsert=True)
-            for w in sorted(set(weeks) | set(late))
-        ]
+    async def note_weeks(self, weeks: Iterable[str]) -> None:
+        """Remember the weeks seen (to close them later)."""
+        ops = [UpdateOne({"_id": w}, {"$set": {"seen": True}}, upsert=True) for w in sorted(weeks)]
         if ops:
             await self.weeks.bulk_write(ops, ordered=False)
 
     async def known_weeks(self) -> dict[str, Doc]:
+        """The weeks seen; `late_facts` in them is what versions before late counts were
+        checkpointed had counted."""
         return {d["_id"]: d async for d in self.weeks.find({})}
 
     async def closed_weeks(self) -> dict[str, Doc]:
