@@ -175,8 +175,12 @@ class VersionedCollection:
             self._cache[doc_id] = replace(hit, outbox=outbox)
 
     def _remember(self, doc_id: str, current: Versioned) -> Versioned:
+        """Keep `current` for `get_for_update`, unless this process knows a newer version: a
+        read can leave the store before a write of this process and come back after it."""
         if self._cache is not None:
-            self._cache[doc_id] = current
+            hit = self._cache.get(doc_id)
+            if hit is None or hit.version <= current.version:
+                self._cache[doc_id] = current
         return current
 
     def _written(self, current: Versioned) -> Versioned:

@@ -118,6 +118,39 @@ async def test_the_write_cache_answers_without_a_read_and_the_cas_catches_it_sta
     assert await mine.get_for_update("o1") is saved
 
 
+class HeldReads:
+    """A collection whose `find_one` reads the store at once and answers when released."""
+
+    def __init__(self, collection: object) -> None:
+        self._collection = collection
+        self.read, self.release = asyncio.Event(), asyncio.Event()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._collection, name)
+
+    async def find_one(self, *args: object, **kwargs: object) -> object:
+        raw = await self._collection.find_one(*args, **kwargs)  # type: ignore[attr-defined]
+        self.read.set()
+        await self.release.wait()
+        return raw
+
+
+async def test_a_read_answered_after_this_process_wrote_does_not_replace_the_newer_version(
+    db: AsyncDatabase[Doc],
+) -> None:
+    held = HeldReads(db["orders"])
+    mine = VersionedCollection(held, cache_size=2)  # type: ignore[arg-type]
+    first = await mine.insert({"_id": "o1", "n": 1})
+    reading = asyncio.create_task(mine.get("o1"))
+    await asyncio.wait_for(held.read.wait(), timeout=10)  # it saw version 1 ...
+    saved = await mine.save(first, {"_id": "o1", "n": 2})  # ... then this process wrote 2
+    held.release.set()
+    late = await reading
+    assert late is not None
+    assert late.version == 1
+    assert await mine.get_for_update("o1") is saved, "memory keeps the newer version"
+
+
 async def test_the_write_cache_keeps_only_the_most_recently_used(db: AsyncDatabase[Doc]) -> None:
     orders = VersionedCollection(db["orders"], cache_size=2)
     for n in range(3):

@@ -133,14 +133,21 @@ class OrderService:
         The read may come from memory (the version this process last wrote). A write in
         between by the system alone (a deadline firing), or one made before this command began
         (the memory was stale), is not a caller's race: the command is decided again on the
-        stored state, a bounded number of times.
+        stored state, a bounded number of times. A refusal is confirmed on the stored state
+        too: memory may predate another replica's write that made the command valid.
         """
         actor = await self.actor_of(principal)
         began = self.clock.now()
         for attempt in range(SYSTEM_RACE_RETRIES + 1):
             order, current = await self.load(order_id, actor, for_update=True)
             cmd, payload = pick(actor)
-            decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+            try:
+                decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+            except AppError:
+                _, stored = await self.load(order_id, actor)
+                if attempt == SYSTEM_RACE_RETRIES or stored.version == current.version:
+                    raise
+                continue
             try:
                 await self.orders.save(
                     current, decision.order, envelopes(decision, correlation_id=correlation_id)
