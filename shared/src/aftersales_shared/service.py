@@ -32,12 +32,7 @@ from aftersales_shared.store import (
     connect_mongo,
     ping,
 )
-from aftersales_shared.web import (
-    ERROR_RESPONSES,
-    CorrelationMiddleware,
-    install_error_handlers,
-    ops_router,
-)
+from aftersales_shared.web import ERROR_RESPONSES, install_http_layer, ops_router
 
 log = structlog.get_logger(__name__)
 
@@ -171,8 +166,7 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         responses=ERROR_RESPONSES,
     )
     app.state.auth_secret = settings.auth_secret.get_secret_value()
-    app.add_middleware(CorrelationMiddleware)
-    install_error_handlers(app)
+    install_http_layer(app)
 
     async def ready() -> dict[str, bool]:
         checker: Callable[[], Awaitable[dict[str, bool]]] | None = getattr(app.state, "ready", None)

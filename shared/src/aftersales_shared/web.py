@@ -8,14 +8,13 @@ from collections.abc import Callable
 from typing import Any
 
 import structlog
-from fastapi import APIRouter, FastAPI, Request
-from fastapi.exceptions import RequestValidationError
+from fastapi import APIRouter, FastAPI
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from aftersales_shared.errors import AppError
+from aftersales_shared.body_limit import BodyLimitMiddleware
+from aftersales_shared.http_errors import ErrorBoundary, error_body, install_error_handlers
 from aftersales_shared.logs import bind_contextvars, clear_contextvars
 from aftersales_shared.metrics import HTTP_REQUESTS
 
@@ -27,13 +26,20 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     403: {"description": "Yours, but not permitted"},
     404: {"description": "Not found, or not yours"},
     409: {"description": "Not allowed in the current state, locked, or a concurrent change"},
+    413: {"description": "The request body is larger than any legal request"},
     422: {"description": "Invalid payload"},
+    500: {"description": "A server fault, in the error shape with the correlation id"},
+    503: {"description": "The database is not reachable; retry after `Retry-After` seconds"},
 }
-
-
-def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
-    """The one error shape of every service: {"error": {"code", "message", ...}}."""
-    return {"error": {"code": code, "message": message, **details}}
+__all__ = [
+    "ERROR_RESPONSES",
+    "CorrelationMiddleware",
+    "ErrorBoundary",
+    "error_body",
+    "install_error_handlers",
+    "install_http_layer",
+    "ops_router",
+]
 
 
 class CorrelationMiddleware:
@@ -73,34 +79,12 @@ class CorrelationMiddleware:
             )
 
 
-def install_error_handlers(app: FastAPI) -> None:
-    """Map domain errors, validation errors and HTTP errors to the one error shape."""
-
-    async def app_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, AppError)
-        return JSONResponse(error_body(exc.code, exc.message, **exc.details), exc.status)
-
-    async def validation_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, RequestValidationError)
-        fields = [
-            {
-                "loc": [str(p) for p in err.get("loc", ())],
-                "msg": err.get("msg", ""),
-                "type": err.get("type", ""),
-            }
-            for err in exc.errors()
-        ]
-        message = "; ".join(f"{'.'.join(f['loc'])}: {f['msg']}" for f in fields)
-        return JSONResponse(error_body("invalid", message, fields=fields), 422)
-
-    async def http_error(_: Request, exc: Exception) -> JSONResponse:
-        assert isinstance(exc, StarletteHTTPException)
-        code = {404: "not_found", 405: "method_not_allowed"}.get(exc.status_code, "http_error")
-        return JSONResponse(error_body(code, str(exc.detail)), exc.status_code, exc.headers)
-
-    app.add_exception_handler(AppError, app_error)
-    app.add_exception_handler(RequestValidationError, validation_error)
-    app.add_exception_handler(StarletteHTTPException, http_error)
+def install_http_layer(app: FastAPI) -> None:
+    """Correlation ids, the body-size ceiling and the error shape, on every answer (500 too)."""
+    app.add_middleware(BodyLimitMiddleware)
+    app.add_middleware(ErrorBoundary)
+    app.add_middleware(CorrelationMiddleware)  # outermost: every answer carries the id
+    install_error_handlers(app)
 
 
 def ops_router(*, ready: Callable[[], Any]) -> APIRouter:

@@ -1,7 +1,12 @@
+import base64
+import json
+from collections.abc import Iterator
+
 from aftersales_shared.auth import CurrentPrincipal, Role, require_roles
+from aftersales_shared.body_limit import MAX_BODY_BYTES
 from aftersales_shared.errors import InvalidTransition
 from aftersales_shared.testing import TEST_SECRET, bearer
-from aftersales_shared.web import CorrelationMiddleware, install_error_handlers
+from aftersales_shared.web import install_http_layer
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field
@@ -14,8 +19,7 @@ class Body(BaseModel):
 def make_app() -> FastAPI:
     app = FastAPI()
     app.state.auth_secret = TEST_SECRET
-    app.add_middleware(CorrelationMiddleware)
-    install_error_handlers(app)
+    install_http_layer(app)
 
     @app.post("/things")
     def create(body: Body, who: CurrentPrincipal) -> dict[str, object]:
@@ -41,13 +45,16 @@ def test_no_token_is_401_in_the_common_error_shape() -> None:
 
 
 def test_domain_errors_map_to_their_status_with_details() -> None:
-    response = client.post("/things", json={"amount": 13}, headers=AGENT)
+    response = client.post(
+        "/things", json={"amount": 13}, headers={**AGENT, "X-Correlation-Id": "corr-13"}
+    )
     assert response.status_code == 409
     assert response.json() == {
         "error": {
             "code": "invalid_transition",
             "message": "unlucky amount",
             "state": "PENDING_AUDIT",
+            "correlation_id": "corr-13",
         }
     }
 
@@ -79,3 +86,35 @@ def test_unknown_route_is_404_in_the_common_shape() -> None:
     response = client.get("/nowhere", headers=AGENT)
     assert response.status_code == 404
     assert response.json()["error"]["code"] == "not_found"
+
+
+def test_a_body_declared_over_the_ceiling_is_413_before_parsing() -> None:
+    big = b'{"amount": 1, "pad": "' + b"x" * MAX_BODY_BYTES + b'"}'
+    response = client.post(
+        "/things", content=big, headers={**AGENT, "content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
+
+
+def test_a_streamed_body_is_counted_and_refused_past_the_ceiling() -> None:
+    def chunks() -> Iterator[bytes]:
+        yield b'{"amount": 1, "pad": "'
+        for _ in range(MAX_BODY_BYTES // 65536 + 2):
+            yield b"x" * 65536
+        yield b'"}'
+
+    response = client.post(
+        "/things", content=chunks(), headers={**AGENT, "content-type": "application/json"}
+    )
+    assert response.status_code == 413
+    assert response.json()["error"]["code"] == "body_too_large"
+
+
+def test_the_largest_legal_audit_fits_under_the_ceiling() -> None:
+    image = base64.b64encode(b"\xff" * 800 * 1024).decode()
+    audit = {"result": "REJECT", "opinion": "\u4e2d" * 2000, "attachments": []}
+    audit["attachments"] = [
+        {"filename": "f" * 200, "content_type": "image/jpeg", "data_base64": image}
+    ] * 3
+    assert len(json.dumps(audit).encode()) < MAX_BODY_BYTES
