@@ -14,6 +14,7 @@ from fastapi import Depends, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from aftersales_shared.errors import NotPermitted, Unauthorized
+from aftersales_shared.ids import ID_PATTERN, is_id
 
 
 class Role(StrEnum):
@@ -87,17 +88,26 @@ def _verify(token: str, *, secret: str) -> tuple[Principal, float]:
         raise Unauthorized("the token has expired") from None
     except jwt.InvalidTokenError as exc:
         raise Unauthorized(f"invalid token: {exc}") from None
-    try:
-        role = Role(claims["role"])
-    except ValueError:
-        raise Unauthorized(f"unknown role {claims['role']!r}") from None
-    seller_id = claims.get("seller_id")
-    if role in SELLER_ROLES and not seller_id:
+    return _principal(claims), float(claims["exp"])
+
+
+def _principal(claims: dict[str, object]) -> Principal:
+    """Typed claims: `sub` and `seller_id` are ids, `role` a known role; else Unauthorized.
+
+    `seller_id` means something only on a seller role: on any other it is ignored.
+    """
+    role, sub, seller_id = claims["role"], claims["sub"], claims.get("seller_id")
+    if not isinstance(role, str) or role not in Role.__members__.values():
+        raise Unauthorized(f"unknown role {role!r}")
+    if not is_id(sub):
+        raise Unauthorized(f"the token's sub must be an id ({ID_PATTERN})")
+    if seller_id is not None and not is_id(seller_id):
+        raise Unauthorized(f"the token's seller_id must be an id ({ID_PATTERN})")
+    if Role(role) not in SELLER_ROLES:
+        return Principal(sub=str(sub), role=Role(role))
+    if seller_id is None:
         raise Unauthorized("a seller token must carry seller_id")
-    if not isinstance(claims["sub"], str) or not claims["sub"]:
-        raise Unauthorized("the token's sub must be a non-empty string")
-    principal = Principal(sub=claims["sub"], role=role, seller_id=seller_id if seller_id else None)
-    return principal, float(claims["exp"])
+    return Principal(sub=str(sub), role=Role(role), seller_id=str(seller_id))
 
 
 _bearer = HTTPBearer(auto_error=False, description="JWT signed with AUTH_SECRET (HS256)")

@@ -68,3 +68,28 @@ def test_a_token_is_verified_once_and_remembered_only_until_it_expires(
     monkeypatch.setattr(auth, "_now", lambda: expires + 1)
     verify_token(token, secret=SECRET)
     assert len(calls) == 3, "past its exp the token is checked again, not taken from memory"
+
+
+@pytest.mark.parametrize(
+    "claims",
+    [
+        {"sub": "u", "role": "seller_admin", "seller_id": 5},
+        {"sub": "u", "role": "seller_admin", "seller_id": {"$ne": None}},
+        {"sub": "u", "role": "seller_staff", "seller_id": ["s1", "s2"]},
+        {"sub": "u", "role": "seller_staff", "seller_id": "s1\u0000"},
+        {"sub": "u", "role": ["customer"]},
+        {"sub": "u", "role": 3},
+        {"sub": "u\n", "role": "customer"},
+        {"sub": "x" * 101, "role": "customer"},
+    ],
+)
+def test_claims_of_the_wrong_type_are_unauthorized(claims: dict[str, object]) -> None:
+    token = jwt.encode(claims | {"exp": NOW + timedelta(hours=1)}, SECRET, algorithm="HS256")
+    with pytest.raises(Unauthorized):
+        verify_token(token, secret=SECRET)
+
+
+@pytest.mark.parametrize("role", [Role.CUSTOMER, Role.QC_ANALYST, Role.PLATFORM_AGENT])
+def test_a_seller_id_claim_means_nothing_on_a_role_that_is_not_a_seller(role: Role) -> None:
+    token = issue_token(secret=SECRET, sub="u1", role=role, seller_id="s1", now=NOW)
+    assert verify_token(token, secret=SECRET) == Principal("u1", role, None)
