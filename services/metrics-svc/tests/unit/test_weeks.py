@@ -57,3 +57,27 @@ def test_bad_week_names_are_invalid(bad: str) -> None:
 def test_naive_instant_is_refused() -> None:
     with pytest.raises(ValueError, match="aware"):
         week_of(datetime(2026, 11, 26))  # noqa: DTZ001 - the point of the test
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "0001-W01",  # its Monday in UTC is before year 1
+        "1999-W52",
+        "9999-W52",  # the next week is after year 9999
+        "\uff12\uff10\uff12\uff16-W48",  # full-width digits
+        "2026-W\uff14\uff18",
+        "2026-W48\n",
+        "2026-W48 ",
+        "2026-W00",
+        "2026-W54",
+        "2025-W53",  # 2025 has 52 ISO weeks
+    ],
+)
+def test_weeks_a_calendar_cannot_hold_or_that_are_not_ascii_are_invalid(name: str) -> None:
+    with pytest.raises(Invalid):
+        week_start(name)
+
+
+def test_the_last_week_allowed_still_has_a_next_week() -> None:
+    assert shift_week("9998-W53", 1) == "9999-W01"

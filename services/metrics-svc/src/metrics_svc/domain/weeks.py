@@ -10,7 +10,13 @@ from aftersales_shared.errors import Invalid
 SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
 """Asia/Shanghai has kept UTC+8 without daylight saving since 1991: a fixed offset is exact."""
 
-_WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
+WEEK_PATTERN = (
+    r"^(2[0-9]{3}|[3-8][0-9]{3}|9[0-8][0-9]{2}|99[0-8][0-9]|999[0-8])"
+    r"-W(0[1-9]|[1-4][0-9]|5[0-3])$"
+)
+"""A week name, 2000-W01 to 9998-W53 in ASCII digits: a week whose dates (and the next week's)
+a calendar can hold. A W53 exists only in some years; parse_week checks that."""
+_WEEK = re.compile(WEEK_PATTERN.strip("^$"), re.ASCII)
 
 
 def week_of(instant: datetime) -> str:
@@ -23,9 +29,9 @@ def week_of(instant: datetime) -> str:
 
 def parse_week(week: str) -> tuple[int, int]:
     """(ISO year, week number) of a week name; Invalid when it is not a real week."""
-    match = _WEEK.match(week)
+    match = _WEEK.fullmatch(week)
     if match is None:
-        raise Invalid(f"week must look like 2026-W48, not {week!r}")
+        raise Invalid(f"week must look like 2026-W48 (2000-W01 to 9998-W53), not {week!r}")
     year, number = int(match[1]), int(match[2])
     try:
         date.fromisocalendar(year, number, 1)

@@ -8,17 +8,21 @@ from typing import Annotated, Any
 
 from aftersales_shared.auth import CurrentPrincipal, Principal, Role
 from aftersales_shared.errors import NotFound, NotPermitted
+from aftersales_shared.ids import Id
 from aftersales_shared.service import RuntimeDep
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
 from metrics_svc.adapters.queries import Reader
 from metrics_svc.adapters.views import CSV_HEADER, csv_row
-from metrics_svc.domain.weeks import parse_week
+from metrics_svc.domain.weeks import WEEK_PATTERN, parse_week
 
 router = APIRouter(prefix="/v1", tags=["quality"])
 QC = frozenset({Role.QC_ANALYST, Role.PLATFORM_AGENT})
-WeekParam = Annotated[str | None, Query(description="like 2026-W48; default: this week")]
+Week = Annotated[str, Path(pattern=WEEK_PATTERN, description="like 2026-W48")]
+WeekParam = Annotated[
+    str | None, Query(pattern=WEEK_PATTERN, description="like 2026-W48; default: this week")
+]
 
 
 def reader(runtime: Any) -> Reader:
@@ -51,7 +55,7 @@ async def weeks(runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, A
 
 @router.get("/weeks/{week}/ranking", summary="Ranking of all scored sellers, best first")
 async def ranking(
-    week: str,
+    week: Week,
     runtime: RuntimeDep,
     principal: CurrentPrincipal,
     offset: Annotated[int, Query(ge=0)] = 0,
@@ -62,7 +66,7 @@ async def ranking(
 
 
 @router.get("/weeks/{week}/ranking.csv", summary="The whole ranking as CSV")
-async def ranking_csv(week: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> Response:
+async def ranking_csv(week: Week, runtime: RuntimeDep, principal: CurrentPrincipal) -> Response:
     require_qc(principal)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
@@ -77,14 +81,14 @@ async def ranking_csv(week: str, runtime: RuntimeDep, principal: CurrentPrincipa
 
 
 @router.get("/weeks/{week}/bottom10", summary="The ten lowest scores (worst first), with streaks")
-async def bottom10(week: str, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+async def bottom10(week: Week, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
     require_qc(principal)
     return await reader(runtime).bottom10(week)
 
 
 @router.get("/sellers/{seller_id}/scorecard", summary="A seller's indicators, score and history")
 async def seller_scorecard(
-    seller_id: str,
+    seller_id: Id,
     runtime: RuntimeDep,
     principal: CurrentPrincipal,
     week: WeekParam = None,
@@ -109,7 +113,7 @@ async def escalations(
 async def penalties(
     runtime: RuntimeDep,
     principal: CurrentPrincipal,
-    seller_id: str | None = None,
+    seller_id: Id | None = None,
     week: WeekParam = None,
 ) -> dict[str, Any]:
     scoped = seller_scope(principal, seller_id)
