@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 import structlog
@@ -35,13 +36,18 @@ def correlation_of(scope: Scope) -> str | None:
 
 
 def error_response(
-    scope: Scope, status: int, code: str, message: str, **details: Any
+    scope: Scope,
+    status: int,
+    code: str,
+    message: str,
+    *,
+    details: dict[str, Any] | None = None,
+    headers: Mapping[str, str] | None = None,
 ) -> JSONResponse:
     """An error in the one shape, carrying the request's correlation id."""
     cid = correlation_of(scope)
     extra = {"correlation_id": cid} if cid else {}
-    headers = details.pop("headers", None)
-    return JSONResponse(error_body(code, message, **details, **extra), status, headers)
+    return JSONResponse(error_body(code, message, **(details or {}), **extra), status, headers)
 
 
 def store_unavailable(scope: Scope) -> JSONResponse:
@@ -107,13 +113,13 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def app_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)
-        return error_response(request.scope, exc.status, exc.code, exc.message, **exc.details)
+        return error_response(request.scope, exc.status, exc.code, exc.message, details=exc.details)
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
         fields = _fields(exc)
         message = "; ".join(f"{'.'.join(f['loc'])}: {f['msg']}" for f in fields)
-        return error_response(request.scope, 422, "invalid", message, fields=fields)
+        return error_response(request.scope, 422, "invalid", message, details={"fields": fields})
 
     async def http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)

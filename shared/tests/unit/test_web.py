@@ -25,6 +25,8 @@ def make_app() -> FastAPI:
     def create(body: Body, who: CurrentPrincipal) -> dict[str, object]:
         if body.amount == 13:
             raise InvalidTransition("unlucky amount", state="PENDING_AUDIT")
+        if body.amount == 14:
+            raise InvalidTransition("details may be named anything", status="PENDING_CLAIM")
         return {"by": who.sub, "amount": body.amount}
 
     @app.get("/agents-only", dependencies=[require_roles(Role.PLATFORM_AGENT)])  # type: ignore[list-item]
@@ -118,3 +120,9 @@ def test_the_largest_legal_audit_fits_under_the_ceiling() -> None:
         {"filename": "f" * 200, "content_type": "image/jpeg", "data_base64": image}
     ] * 3
     assert len(json.dumps(audit).encode()) < MAX_BODY_BYTES
+
+
+def test_an_error_detail_may_be_called_status() -> None:
+    response = client.post("/things", json={"amount": 14}, headers=AGENT)
+    assert response.status_code == 409
+    assert response.json()["error"]["status"] == "PENDING_CLAIM"
