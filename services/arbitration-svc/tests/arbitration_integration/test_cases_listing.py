@@ -115,3 +115,21 @@ async def test_pages_hold_every_case_once_when_many_open_at_the_same_instant(
     assert seen == [c["id"] for c in everything]
     bad = await arb.http.get("/v1/cases", params={"cursor": "%%%"}, headers=AGENT)
     assert bad.status_code == 422
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["min_age_hours=1e308", "max_age_hours=1e308", "min_age_hours=inf", "seller_id=a%00b"],
+)
+async def test_filters_out_of_range_are_422_not_500(arb: Harness, query: str) -> None:
+    answer = await arb.http.get(f"/v1/cases?{query}", headers=AGENT)
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["error"]["code"] == "invalid"
+
+
+@pytest.mark.parametrize("amount", [True, " 1.00", "\uff11", "1e2", 1.001])
+async def test_a_ruling_amount_is_strict_money(arb: Harness, unique: str, amount: Any) -> None:
+    case = await open_case(arb, f"o-{unique}")
+    ruling = {"outcome": "REFUND", "amount": amount, "note": "x"}
+    answer = await arb.http.post(f"/v1/cases/{case['id']}/ruling", json=ruling, headers=AGENT)
+    assert answer.status_code == 422, answer.text

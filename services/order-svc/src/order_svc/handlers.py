@@ -190,8 +190,9 @@ class OrderService:
         return results
 
     async def staff_target(self, principal: Principal, staff_id: str) -> c.AssignTo:
-        """The assignee's rights as the staff records hold them."""
-        assert principal.seller_id is not None
+        """The assignee's rights as the staff records hold them (the main account assigns)."""
+        if principal.role is not Role.SELLER_ADMIN or principal.seller_id is None:
+            raise NotPermitted("only the seller's main account assigns orders")
         found = await self.sellers.get(principal.seller_id)
         if found is None:
             raise NotFound(f"seller {principal.seller_id} not found")

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from aftersales_shared.auth import Principal, Role
 from aftersales_shared.errors import NotFound, NotPermitted
+from aftersales_shared.phones import Phone
 from pydantic import BaseModel, ConfigDict, Field
 
 from order_svc.domain.seller import Seller, Staff, StaffChange
@@ -17,7 +18,7 @@ class SellerChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, min_length=1, max_length=200)
-    aftersales_contact_phone: str | None = Field(default=None, pattern=r"^(\+86)?1\d{10}$")
+    aftersales_contact_phone: Phone | None = None
 
 
 @dataclass

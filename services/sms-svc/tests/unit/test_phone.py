@@ -45,3 +45,18 @@ def test_anything_else_is_refused(raw: str) -> None:
 )
 def test_masking_keeps_three_and_four(phone: str, masked: str) -> None:
     assert mask_phone(phone) == masked
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "10000000000",  # 10x and 12x are not mobile prefixes
+        "12000000000",
+        "\u0661\u0663\u0668\u0661\u0662\u0663\u0664\u0661\u0662\u0663\u0664",  # Arabic-Indic
+        "\uff11\uff13\uff18\uff11\uff12\uff13\uff14\uff11\uff12\uff13\uff14",  # full-width
+        "13812341234\n",
+    ],
+)
+def test_what_order_svc_used_to_accept_is_refused_here_too(raw: str) -> None:
+    with pytest.raises(InvalidPhone):
+        normalize_phone(raw)

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Annotated, Any
 
 from aftersales_shared.auth import Principal, Role, require_roles
+from aftersales_shared.ids import Id
 from aftersales_shared.service import Runtime, RuntimeDep
 from aftersales_shared.store import StoredResponse
 from fastapi import APIRouter, Depends, Header, Query
@@ -25,6 +26,8 @@ from arbitration_svc.handlers import Cases
 from arbitration_svc.ports import CaseQuery
 
 router = APIRouter(prefix="/v1/cases", tags=["cases"])
+MAX_AGE_HOURS = 10 * 366 * 24
+"""Ten years: an age filter beyond it means nothing and overflows the date arithmetic."""
 
 Agent = Annotated[Principal, require_roles(Role.PLATFORM_AGENT)]
 IdempotencyKey = Annotated[
@@ -49,9 +52,13 @@ async def list_cases(
     agent: Agent,
     cases: CasesDep,
     status: Annotated[list[Status] | None, Query(description="Repeat for several")] = None,
-    seller_id: Annotated[str | None, Query(max_length=200)] = None,
-    min_age_hours: Annotated[float | None, Query(ge=0, description="Open ≥ this long")] = None,
-    max_age_hours: Annotated[float | None, Query(ge=0, description="Open ≤ this long")] = None,
+    seller_id: Id | None = None,
+    min_age_hours: Annotated[
+        float | None, Query(ge=0, le=MAX_AGE_HOURS, description="Open ≥ this long")
+    ] = None,
+    max_age_hours: Annotated[
+        float | None, Query(ge=0, le=MAX_AGE_HOURS, description="Open ≤ this long")
+    ] = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: Annotated[str | None, Query(max_length=500)] = None,
 ) -> CasePageOut:
@@ -70,7 +77,7 @@ async def list_cases(
 
 
 @router.get("/{case_id}", response_model=CaseDetail, summary="A case with its evidence")
-async def get_case(case_id: str, agent: Agent, cases: CasesDep) -> CaseDetail:
+async def get_case(case_id: Id, agent: Agent, cases: CasesDep) -> CaseDetail:
     return CaseDetail.of(await cases.get(case_id), now=cases.clock.now())
 
 
@@ -100,7 +107,7 @@ async def _once(
     summary="Take the case into review (OPEN → IN_REVIEW); `take_over` a colleague's case",
 )
 async def take_case(
-    case_id: str,
+    case_id: Id,
     agent: Agent,
     runtime: RuntimeDep,
     body: TakeIn | None = None,
@@ -120,7 +127,7 @@ async def take_case(
 
 @router.post("/{case_id}/notes", response_model=CaseDetail, status_code=201, summary="Add a note")
 async def add_note(
-    case_id: str,
+    case_id: Id,
     body: NoteIn,
     agent: Agent,
     runtime: RuntimeDep,
@@ -143,7 +150,7 @@ async def add_note(
     summary="Rule on the case, once: publishes arbitration.ruled; a second ruling is 409",
 )
 async def rule_case(
-    case_id: str,
+    case_id: Id,
     body: RulingIn,
     agent: Agent,
     runtime: RuntimeDep,

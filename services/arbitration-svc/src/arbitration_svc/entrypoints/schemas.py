@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
-from decimal import Decimal
 from typing import Any
 
+from aftersales_shared.money import Money
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbitration_svc.domain.case import Case, Entry, Note, Status
@@ -37,13 +37,7 @@ class RulingIn(BaseModel):
     )
 
     outcome: Outcome
-    amount: Decimal | None = Field(
-        default=None,
-        max_digits=14,
-        decimal_places=2,
-        allow_inf_nan=False,
-        description='A decimal string in CNY, e.g. "123.45"',
-    )
+    amount: Money | None = Field(default=None, description='A decimal string in CNY, e.g. "123.45"')
     sku: str | None = Field(default=None, min_length=1, max_length=SKU_MAX)
     note: str = Field(min_length=1, max_length=NOTE_MAX)
 

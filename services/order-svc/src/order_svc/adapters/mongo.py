@@ -99,6 +99,10 @@ class MongoOrders:
             value = getattr(query, key)
             if value is not None:
                 where[key] = {"$eq": value}
+        if query.customer_phone is not None:
+            # orders applied before phones were normalised on write hold "+86138…" (the only
+            # other form the old rule took)
+            where["customer_phone"] = {"$in": [query.customer_phone, f"+86{query.customer_phone}"]}
         if query.categories is not None:
             where["category"] = {"$in": sorted(query.categories)}
         cursor = (

@@ -5,11 +5,13 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
+from aftersales_shared.ids import Id, KeyId
+from aftersales_shared.money import Count, Freight, Money
+from aftersales_shared.phones import Phone
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from order_svc.domain.model import AuditResult, Outcome, Permission, Rating, Tier
 
-Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, examples=["199.00"])]
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 OrderNo = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$", examples=["JD1001"])]
@@ -29,21 +31,21 @@ class Payload(BaseModel):
 class ShipmentIn(Payload):
     carrier: Name
     tracking_no: Name
-    freight: Money = Decimal("0")
+    freight: Freight = Decimal("0")
 
 
 class Apply(Payload):
     order_no: OrderNo
-    seller_id: Name
+    seller_id: Id
     sku: Name
-    quantity: int = Field(ge=1, le=999)
+    quantity: Count
     paid_amount: Money
     category: Name
     reason: Name
     description: Text
     quality_issue: bool
     customer_tier: Tier = Tier.REGULAR
-    customer_phone: str = Field(pattern=r"^(\+86)?1\d{10}$")
+    customer_phone: Phone
     photos: list[Url] = Field(default_factory=list, max_length=10)
     shipment: ShipmentIn | None = None
 
@@ -71,11 +73,11 @@ class Feedback(Payload):
 
 class Receipt(Payload):
     note: str = Field(default="", max_length=2000)
-    freight: Money | None = None
+    freight: Freight | None = None
 
 
 class ReturnFreight(Payload):
-    amount: Money
+    amount: Freight
 
 
 class Process(Payload):
@@ -125,7 +127,7 @@ class Ruling(Payload):
 
 
 class Assign(Payload):
-    staff_id: Name
+    staff_id: KeyId
 
 
 class Empty(Payload):
@@ -135,7 +137,7 @@ class Empty(Payload):
 class AssignTo(Payload):
     """Assignment to a staff member, with that member's rights as the staff records hold them."""
 
-    staff_id: Name
+    staff_id: KeyId
     permissions: frozenset[Permission]
     categories: frozenset[str]
 

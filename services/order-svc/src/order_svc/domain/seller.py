@@ -2,23 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from aftersales_shared.errors import Conflict, NotFound
+from aftersales_shared.ids import Id, KeyId
+from aftersales_shared.phones import Phone
 from pydantic import BaseModel, ConfigDict, Field
 
 from order_svc.domain.actors import Actor
 from order_svc.domain.model import CooperationMode, Permission
 
 MAX_STAFF = 10
-Phone = Field(pattern=r"^(\+86)?1\d{10}$")
+Category = Annotated[str, Field(min_length=1, max_length=100)]
 
 
 class Staff(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    staff_id: str = Field(min_length=1, max_length=100)
+    staff_id: KeyId
     name: str = Field(min_length=1, max_length=100)
     permissions: frozenset[Permission] = frozenset()
-    categories: frozenset[str] = frozenset()
+    categories: frozenset[Category] = Field(default=frozenset(), max_length=100)
 
 
 class StaffChange(BaseModel):
@@ -26,14 +30,14 @@ class StaffChange(BaseModel):
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
     permissions: frozenset[Permission] | None = None
-    categories: frozenset[str] | None = None
+    categories: frozenset[Category] | None = Field(default=None, max_length=100)
 
 
 class Seller(BaseModel):
-    seller_id: str = Field(min_length=1, max_length=100)
+    seller_id: Id
     name: str = Field(min_length=1, max_length=200)
     cooperation_mode: CooperationMode
-    aftersales_contact_phone: str = Phone
+    aftersales_contact_phone: Phone
     staff: dict[str, Staff] = Field(default_factory=dict)
 
     def add_staff(self, member: Staff) -> Seller:

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 
 from aftersales_shared.auth import CurrentPrincipal
 from aftersales_shared.errors import Invalid
+from aftersales_shared.ids import Id, KeyId
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -19,7 +20,7 @@ from order_svc.entrypoints.deps import CorrelationDep, IdempotencyKey, OrdersDep
 from order_svc.entrypoints.views import order_view
 
 router = APIRouter(prefix="/v1", tags=["audit and batches"])
-Ids = Annotated[list[str], Field(min_length=1, max_length=100)]
+Ids = Annotated[list[Id], Field(min_length=1, max_length=100)]
 
 
 class Strict(BaseModel):
@@ -41,7 +42,7 @@ class AuditBody(Strict):
 
 class AssignBody(Strict):
     ids: Ids
-    staff_id: str = Field(min_length=1, max_length=100)
+    staff_id: KeyId
 
 
 class BatchAuditBody(Strict):
@@ -52,7 +53,7 @@ class BatchAuditBody(Strict):
 
 @router.post("/service-orders/{order_id}/audit", summary="Audit (the claimer or main account)")
 async def audit(
-    order_id: str,
+    order_id: Id,
     body: AuditBody,
     request: Request,
     principal: CurrentPrincipal,

@@ -5,6 +5,7 @@ from typing import Annotated, Any
 
 from aftersales_shared.auth import CurrentPrincipal
 from aftersales_shared.errors import Invalid
+from aftersales_shared.ids import Id
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
 
@@ -53,7 +54,7 @@ def command_route(
     """Register one path: authenticate, idempotency, run the command, answer with the order."""
 
     async def run(
-        order_id: str,
+        order_id: Id,
         body: Any,
         request: Request,
         principal: Any,
@@ -74,7 +75,7 @@ def command_route(
     if body_type is None:
 
         async def endpoint(
-            order_id: str,
+            order_id: Id,
             request: Request,
             principal: CurrentPrincipal,
             orders: OrdersDep,
@@ -85,7 +86,7 @@ def command_route(
     elif optional:
 
         async def endpoint(  # type: ignore[misc]
-            order_id: str,
+            order_id: Id,
             request: Request,
             principal: CurrentPrincipal,
             orders: OrdersDep,
@@ -97,7 +98,7 @@ def command_route(
     else:
 
         async def endpoint(  # type: ignore[misc]
-            order_id: str,
+            order_id: Id,
             body: body_type,
             request: Request,
             principal: CurrentPrincipal,

@@ -6,6 +6,8 @@ from typing import Annotated, Any
 
 from aftersales_shared.auth import CurrentPrincipal
 from aftersales_shared.errors import NotFound
+from aftersales_shared.ids import Id, KeyId
+from aftersales_shared.phones import Phone
 from fastapi import APIRouter, Query, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -40,11 +42,13 @@ async def list_orders(
     principal: CurrentPrincipal,
     orders: OrdersDep,
     status: Status | None = None,
-    assignee: str | None = None,
+    assignee: KeyId | None = None,
     customer_responded: bool | None = None,
-    order_no: str | None = None,
-    customer_phone: str | None = None,
-    tracking_no: str | None = None,
+    order_no: c.OrderNo | None = None,
+    customer_phone: Annotated[
+        Phone | None, Query(description="Any of 138…, +86138…, +86 138…, 86138…")
+    ] = None,
+    tracking_no: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
@@ -69,7 +73,7 @@ async def list_orders(
 
 
 @router.get("/service-orders/{order_id}", summary="One order with its history")
-async def get_order(order_id: str, principal: CurrentPrincipal, orders: OrdersDep) -> Any:
+async def get_order(order_id: Id, principal: CurrentPrincipal, orders: OrdersDep) -> Any:
     order, actor = await orders.view(principal, order_id)
     return order_view(order, actor, orders.clock.now())
 
@@ -79,7 +83,7 @@ async def get_order(order_id: str, principal: CurrentPrincipal, orders: OrdersDe
     summary="An audit image (seller and platform only; never the customer)",
 )
 async def get_attachment(
-    order_id: str, attachment_id: str, principal: CurrentPrincipal, orders: OrdersDep
+    order_id: Id, attachment_id: Id, principal: CurrentPrincipal, orders: OrdersDep
 ) -> Response:
     order, actor = await orders.view(principal, order_id)
     metas = order.audit.attachments if order.audit else []
@@ -96,7 +100,7 @@ async def get_attachment(
     summary="Order management: the exchange order has shipped (platform)",
 )
 async def exchange_shipped(
-    exchange_order_id: str,
+    exchange_order_id: Id,
     body: c.ExchangeShipped,
     request: Request,
     principal: CurrentPrincipal,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales_shared.auth import CurrentPrincipal
+from aftersales_shared.ids import Id, KeyId
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
 
@@ -30,20 +31,20 @@ async def create_seller(
 
 
 @router.get("/{seller_id}", summary="A seller (its own accounts, the platform)")
-async def get_seller(seller_id: str, principal: CurrentPrincipal, sellers: SellersDep) -> Any:
+async def get_seller(seller_id: Id, principal: CurrentPrincipal, sellers: SellersDep) -> Any:
     return (await sellers.get(principal, seller_id)).model_dump(mode="json")
 
 
 @router.patch("/{seller_id}", summary="Change name or after-sales contact phone")
 async def update_seller(
-    seller_id: str, body: SellerChange, principal: CurrentPrincipal, sellers: SellersDep
+    seller_id: Id, body: SellerChange, principal: CurrentPrincipal, sellers: SellersDep
 ) -> Any:
     return (await sellers.update(principal, seller_id, body)).model_dump(mode="json")
 
 
 @router.post("/{seller_id}/staff", status_code=201, summary="Add a sub-account (at most 10)")
 async def add_staff(
-    seller_id: str,
+    seller_id: Id,
     body: Staff,
     request: Request,
     principal: CurrentPrincipal,
@@ -58,7 +59,7 @@ async def add_staff(
 
 
 @router.get("/{seller_id}/staff", summary="The sub-accounts (main account)")
-async def list_staff(seller_id: str, principal: CurrentPrincipal, sellers: SellersDep) -> Any:
+async def list_staff(seller_id: Id, principal: CurrentPrincipal, sellers: SellersDep) -> Any:
     return {
         "items": [s.model_dump(mode="json") for s in await sellers.list_staff(principal, seller_id)]
     }
@@ -66,8 +67,8 @@ async def list_staff(seller_id: str, principal: CurrentPrincipal, sellers: Selle
 
 @router.patch("/{seller_id}/staff/{staff_id}", summary="Change permissions or categories")
 async def change_staff(
-    seller_id: str,
-    staff_id: str,
+    seller_id: Id,
+    staff_id: KeyId,
     body: StaffChange,
     principal: CurrentPrincipal,
     sellers: SellersDep,
@@ -78,7 +79,7 @@ async def change_staff(
 
 @router.delete("/{seller_id}/staff/{staff_id}", status_code=204, summary="Remove a sub-account")
 async def remove_staff(
-    seller_id: str, staff_id: str, principal: CurrentPrincipal, sellers: SellersDep
+    seller_id: Id, staff_id: KeyId, principal: CurrentPrincipal, sellers: SellersDep
 ) -> Response:
     await sellers.remove_staff(principal, seller_id, staff_id)
     return Response(status_code=204)

@@ -5,14 +5,15 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from aftersales_shared.auth import SELLER_ROLES, CurrentPrincipal, Principal, Role
-from aftersales_shared.errors import Invalid, NotFound, NotPermitted
+from aftersales_shared.errors import NotFound, NotPermitted
+from aftersales_shared.ids import Id
+from aftersales_shared.phones import Phone
 from aftersales_shared.service import RuntimeDep
 from aftersales_shared.store import StoredResponse
 from fastapi import APIRouter, Header, Query
 from fastapi.responses import JSONResponse
 
 from sms_svc.domain.message import Status
-from sms_svc.domain.phone import InvalidPhone, normalize_phone
 from sms_svc.entrypoints.sweeper import Sweeper
 from sms_svc.entrypoints.views import (
     MessageOut,
@@ -39,8 +40,8 @@ def _visible_to(principal: Principal) -> dict[str, Any]:
 async def list_messages(
     runtime: RuntimeDep,
     principal: CurrentPrincipal,
-    order_id: str | None = None,
-    phone: Annotated[str | None, Query(description="With or without +86")] = None,
+    order_id: Id | None = None,
+    phone: Annotated[Phone | None, Query(description="With or without +86")] = None,
     template: str | None = None,
     status: Status | None = None,
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
@@ -51,10 +52,7 @@ async def list_messages(
     if order_id is not None:
         filters["order_id"] = order_id
     if phone is not None:
-        try:
-            filters["phone"] = normalize_phone(phone)
-        except InvalidPhone as exc:
-            raise Invalid(f"phone: {exc}") from None
+        filters["phone"] = phone
     if template is not None:
         filters["template"] = template
     if status is not None:
@@ -71,7 +69,7 @@ async def list_messages(
 
 @router.get("/messages/{message_id}", summary="One message with its attempts")
 async def get_message(
-    message_id: str, runtime: RuntimeDep, principal: CurrentPrincipal
+    message_id: Id, runtime: RuntimeDep, principal: CurrentPrincipal
 ) -> MessageOut:
     """404 for a message that does not exist or is another seller's."""
     scope = _visible_to(principal)
@@ -89,7 +87,7 @@ async def get_message(
     responses={202: {"model": MessageOut}},
 )
 async def retry_message(
-    message_id: str,
+    message_id: Id,
     runtime: RuntimeDep,
     principal: CurrentPrincipal,
     idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
