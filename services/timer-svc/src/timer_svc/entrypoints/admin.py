@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aftersales_shared.auth import Role, require_roles
 from aftersales_shared.clock import VirtualClock
+from aftersales_shared.errors import Invalid
 from aftersales_shared.service import RuntimeDep, broadcast_clock
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
@@ -16,11 +18,16 @@ from timer_svc.domain.deadlines import to_ms
 from timer_svc.firing import Firer
 
 MAX_ADVANCE = 366 * 24 * 3600
+LATEST = datetime(9000, 1, 1, tzinfo=UTC)
+"""The virtual clock stays before this: every date computed from it (deadlines, weeks, months,
+epoch milliseconds) must still fit in a calendar that ends in 9999."""
 
 
 class Advance(BaseModel):
     model_config = ConfigDict(extra="forbid")
-    seconds: float = Field(gt=0, le=MAX_ADVANCE, description="How far to move, at most a year")
+    seconds: float = Field(
+        gt=0, le=MAX_ADVANCE, strict=True, description="How far to move: > 0, at most a year"
+    )
 
 
 class Advanced(BaseModel):
@@ -45,6 +52,13 @@ def admin_router() -> APIRouter:
         assert isinstance(clock, VirtualClock)
         store: MongoClockStore = runtime.extras["clock_store"]
         firer: Firer = runtime.extras["firer"]
+        stored = clock.now() - clock.offset + await store.load()
+        if stored + timedelta(seconds=body.seconds) >= LATEST:
+            raise Invalid(
+                f"the virtual clock may not pass {LATEST.isoformat()}; it is at "
+                f"{stored.isoformat()}",
+                field="seconds",
+            )
         clock.sync(await store.advance(body.seconds))
         await broadcast_clock(runtime.bus, clock)
         now = clock.now()
