@@ -152,3 +152,8 @@ class MongoAttachments:
 
     async def get(self, attachment_id: str) -> dict[str, Any] | None:
         return await self._c.find_one({"_id": {"$eq": attachment_id}})
+
+    async def delete(self, attachment_ids: Sequence[str]) -> None:
+        """Remove images a refused audit had stored."""
+        if attachment_ids:
+            await self._c.delete_many({"_id": {"$in": list(attachment_ids)}})

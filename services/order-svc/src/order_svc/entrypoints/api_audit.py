@@ -17,6 +17,7 @@ from order_svc.domain import commands as c
 from order_svc.domain.effects import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from order_svc.domain.model import AUDIT_COMMANDS, BATCH_AUDIT_RESULTS, AuditResult, Cmd
 from order_svc.entrypoints.deps import CorrelationDep, IdempotencyKey, OrdersDep, idempotent
+from order_svc.entrypoints.images import CONTENT_TYPE_PATTERN, sniff
 from order_svc.entrypoints.views import order_view
 
 router = APIRouter(prefix="/v1", tags=["audit and batches"])
@@ -28,8 +29,10 @@ class Strict(BaseModel):
 
 
 class Upload(Strict):
-    filename: str = Field(min_length=1, max_length=200)
-    content_type: str = Field(pattern=r"^image/[a-z0-9.+-]+$")
+    filename: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+    content_type: str = Field(
+        pattern=CONTENT_TYPE_PATTERN, description="JPEG, PNG, GIF or WebP; the bytes must agree"
+    )
     data_base64: str = Field(min_length=1)
 
 
@@ -82,12 +85,16 @@ async def audit(
             await orders.attachments.put(
                 attachment_id=meta.id, order_id=order_id, meta=meta.model_dump(), data=data
             )
-        order, actor = await orders.command(
-            principal,
-            order_id,
-            lambda _a: (AUDIT_COMMANDS[body.result], payload),
-            correlation_id=cid,
-        )
+        try:
+            order, actor = await orders.command(
+                principal,
+                order_id,
+                lambda _a: (AUDIT_COMMANDS[body.result], payload),
+                correlation_id=cid,
+            )
+        except BaseException:  # a refused audit keeps none of its images
+            await orders.attachments.delete([m.id for m in metas])
+            raise
         return 200, order_view(order, actor)
 
     return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
@@ -100,6 +107,11 @@ def _decode(upload: Upload) -> bytes:
         raise Invalid(f"{upload.filename} is not valid base64", field="attachments") from None
     if len(data) >= MAX_ATTACHMENT_BYTES:
         raise Invalid(f"{upload.filename} is not under 800 KB", field="attachments")
+    if sniff(data) != upload.content_type:
+        raise Invalid(
+            f"{upload.filename} is not a {upload.content_type} image (JPEG, PNG, GIF or WebP)",
+            field="attachments",
+        )
     return data
 
 

@@ -15,6 +15,7 @@ from order_svc.domain import commands as c
 from order_svc.domain.model import Cmd, Status
 from order_svc.domain.order import order_id_of_exchange
 from order_svc.entrypoints.deps import CorrelationDep, IdempotencyKey, OrdersDep, idempotent
+from order_svc.entrypoints.images import RASTER_TYPES, served_headers
 from order_svc.entrypoints.views import order_view, summary_view
 from order_svc.ports import OrderQuery
 
@@ -92,7 +93,11 @@ async def get_attachment(
     stored = await orders.attachments.get(attachment_id)
     if stored is None:
         raise NotFound(f"attachment {attachment_id} not found")
-    return Response(bytes(stored["data"]), media_type=stored["content_type"])
+    content_type = stored["content_type"]
+    if content_type not in RASTER_TYPES:  # stored before only raster images were accepted
+        content_type = "application/octet-stream"
+    headers = served_headers(attachment_id=attachment_id, filename=str(stored["filename"]))
+    return Response(bytes(stored["data"]), media_type=content_type, headers=headers)
 
 
 @router.post(
