@@ -7,7 +7,7 @@ import binascii
 from typing import Annotated, Any
 
 from aftersales_shared.auth import CurrentPrincipal
-from aftersales_shared.errors import Invalid
+from aftersales_shared.errors import AppError, Invalid
 from aftersales_shared.ids import Id, KeyId
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
@@ -92,7 +92,8 @@ async def audit(
                 lambda _a: (AUDIT_COMMANDS[body.result], payload),
                 correlation_id=cid,
             )
-        except BaseException:  # a refused audit keeps none of its images
+        except AppError:  # refused, so not written: keep none of its images
+            # (an error of unknown outcome keeps them: the write may have been applied)
             await orders.attachments.delete([m.id for m in metas])
             raise
         return 200, order_view(order, actor)
