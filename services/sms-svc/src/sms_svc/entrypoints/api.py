@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-from aftersales_shared.auth import SELLER_ROLES, CurrentPrincipal, Principal, Role
+from aftersales_shared.auth import CurrentPrincipal, Principal, Role
 from aftersales_shared.errors import NotFound, NotPermitted
 from aftersales_shared.ids import Id
 from aftersales_shared.phones import Phone
@@ -28,11 +28,21 @@ router = APIRouter(prefix="/v1", tags=["messages"])
 
 
 def _visible_to(principal: Principal) -> dict[str, Any]:
-    """The filter a caller's role imposes; customers and QC analysts may not read the log."""
+    """The filter a caller's role imposes: the platform sees all, a main account its seller's.
+
+    A sub-account is refused: its categories live in order-svc's staff records (the token does
+    not carry them) and a copy here would lag a change that must apply at once, so sms-svc
+    cannot scope the log to them. Customers and QC analysts may not read the log either.
+    """
     if principal.role == Role.PLATFORM_AGENT:
         return {}
-    if principal.role in SELLER_ROLES:
+    if principal.role == Role.SELLER_ADMIN:
         return {"seller_id": principal.seller_id}
+    if principal.role == Role.SELLER_STAFF:
+        raise NotPermitted(
+            "the SMS delivery log is for the main account: a sub-account's categories are known "
+            "only to order-svc, so sms-svc cannot scope the log to them"
+        )
     raise NotPermitted("the SMS delivery log is for the platform and sellers")
 
 
