@@ -1,0 +1,94 @@
+"""The shared input types: strict money and counts, one phone rule, one id pattern."""
+
+from __future__ import annotations
+
+import json
+import re
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from aftersales_shared.ids import ID_PATTERN, KeyId, is_id
+from aftersales_shared.money import Count, Freight, Money, money_pattern
+from aftersales_shared.phones import PHONE_PATTERN, Phone
+from pydantic import BaseModel, ValidationError
+
+
+class Body(BaseModel):
+    amount: Money | None = None
+    freight: Freight | None = None
+    quantity: Count | None = None
+    phone: Phone | None = None
+    staff_id: KeyId | None = None
+
+
+def parse(**fields: Any) -> Body:
+    return Body.model_validate_json(json.dumps(fields))
+
+
+@pytest.mark.parametrize(
+    ("raw", "amount"),
+    [(0, "0.00"), (199, "199.00"), (199.5, "199.50"), ("199.5", "199.50"), ("0.01", "0.01"),
+     ("9999999.99", "9999999.99"), (9999999.99, "9999999.99")],
+)  # fmt: skip
+def test_amounts_are_numbers_or_canonical_strings(raw: Any, amount: str) -> None:
+    assert parse(amount=raw).amount == Decimal(amount)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [True, False, " 1.00", "1.00 ", "\uff11\uff10\uff10", "\u0661", "01", "1e2", "+1", "-1", -0.01,
+     "1.", ".5", "1.001", 0.001, "NaN", "Infinity", 1e308, "10000000", 10000000, [], {}],
+)  # fmt: skip
+def test_anything_else_is_not_an_amount(raw: Any) -> None:
+    with pytest.raises(ValidationError):
+        parse(amount=raw)
+
+
+def test_a_freight_has_its_own_ceiling() -> None:
+    assert parse(freight="999.99").freight == Decimal("999.99")
+    with pytest.raises(ValidationError, match=r"999\.99"):
+        parse(freight="1000")
+    with pytest.raises(ValidationError):
+        parse(freight="9999999999.99")
+
+
+def test_the_pattern_the_openapi_shows_is_the_one_enforced() -> None:
+    pattern = re.compile(money_pattern(Decimal("999.99")))
+    assert pattern.match("999.99")
+    assert not pattern.match("1000")
+    schema = Body.model_json_schema()["properties"]["freight"]["anyOf"][0]
+    assert schema["anyOf"][1]["pattern"] == money_pattern(Decimal("999.99"))
+    assert schema["anyOf"][0]["maximum"] == 999.99
+
+
+@pytest.mark.parametrize("raw", [True, "1", 1.0, 0, 1000])
+def test_a_count_is_a_json_integer_from_1_to_999(raw: Any) -> None:
+    with pytest.raises(ValidationError):
+        parse(quantity=raw)
+
+
+@pytest.mark.parametrize(
+    "raw", ["13800138000", "+8613800138000", "+86 13800138000", "8613800138000", "138-0013-8000"]
+)
+def test_phones_are_normalised(raw: str) -> None:
+    assert parse(phone=raw).phone == "13800138000"
+    assert re.match(PHONE_PATTERN, raw)
+
+
+@pytest.mark.parametrize("raw", ["10000000000", "12000000000", "\u0661" * 11, "1380013800"])
+def test_other_numbers_are_not_phones(raw: str) -> None:
+    with pytest.raises(ValidationError):
+        parse(phone=raw)
+
+
+@pytest.mark.parametrize("raw", ["a\x00b", "a\nb", "", "x" * 101, "é", "a b", ".a"])
+def test_ids_are_printable_ascii_and_bounded(raw: str) -> None:
+    assert not is_id(raw)
+    assert not re.match(ID_PATTERN, raw)
+
+
+def test_a_key_id_has_no_dot() -> None:
+    assert is_id("a.b")
+    with pytest.raises(ValidationError):
+        parse(staff_id="a.b")
