@@ -27,6 +27,9 @@ pytestmark = pytest.mark.integration
         ("customer_phone", "\u0661\u0663\u0668\u0660\u0660\u0661\u0663\u0668\u0660\u0660\u0660"),
         ("customer_phone", "13800138000\n"),
         ("seller_id", "s\u0000x"),
+        ("sku", "SKU\u0000"),
+        ("category", "phones\n"),
+        ("description", "cracked\u0000"),
     ],
 )
 async def test_loose_numbers_phones_and_ids_are_422(api: Api, field: str, value: Any) -> None:

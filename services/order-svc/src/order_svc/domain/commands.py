@@ -5,15 +5,17 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Annotated
 
-from aftersales_shared.ids import Id, KeyId
+from aftersales_shared.ids import LINE_PATTERN, TEXT_PATTERN, Id, KeyId
 from aftersales_shared.money import Count, Freight, Money
 from aftersales_shared.phones import Phone
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 from order_svc.domain.model import AuditResult, Outcome, Permission, Rating, Tier
 
-Text = Annotated[str, Field(min_length=1, max_length=2000)]
-Name = Annotated[str, Field(min_length=1, max_length=100)]
+Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=TEXT_PATTERN)]
+"""Free text: line breaks and tabs allowed, no other control character."""
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=LINE_PATTERN)]
+"""A one-line value (sku, carrier, tracking number, category): no control character."""
 OrderNo = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$", examples=["JD1001"])]
 """What the customer's SMS can carry (sms-svc's rule for `order_no`): checked at apply."""
 Url = Annotated[str, Field(min_length=1, max_length=1000)]
