@@ -117,3 +117,14 @@ async def test_an_order_stored_before_normalisation_is_found_too(
         "/v1/service-orders", params={"customer_phone": "+86 13800138000"}, headers=api.boss
     )
     assert [i["id"] for i in r.json()["items"]] == [o["id"]]
+
+
+async def test_a_body_larger_than_any_legal_request_is_413(api: Api) -> None:
+    huge = b'{"order_no": "' + b"x" * (4 * 1024 * 1024) + b'"}'
+    r = await api.client.post(
+        "/v1/service-orders",
+        content=huge,
+        headers={**api.me, "content-type": "application/json"},
+    )
+    assert r.status_code == 413, r.text
+    assert r.json()["error"]["code"] == "body_too_large"
