@@ -60,6 +60,8 @@ class AttachmentMeta(Payload):
 class Audit(Payload):
     result: AuditResult
     opinion: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000)
+    """CUSTOMER_ABANDON: the record of the customer's consent (required)."""
     attachments: list[AttachmentMeta] = Field(default_factory=list)
     reship_sku: Name | None = None
 

@@ -12,7 +12,14 @@ from order_svc.domain.freight import set_return_freight, settle_return_freight
 from order_svc.domain.model import PROCESS_COMMANDS, REOPENABLE, Cmd, Outcome
 from order_svc.domain.money import show
 from order_svc.domain.order import Processing
-from order_svc.domain.tools import add_exchange, check_refund_amount, issue_refund, need, require
+from order_svc.domain.tools import (
+    add_exchange,
+    check_refund_amount,
+    consent_note,
+    issue_refund,
+    need,
+    require,
+)
 
 
 def receipt(ctx: Ctx) -> None:
@@ -105,7 +112,7 @@ def resolve_offline(ctx: Ctx) -> None:
 def abandon(ctx: Ctx) -> None:
     p = ctx.payload if isinstance(ctx.payload, c.Abandon) else c.Abandon()
     if ctx.actor.kind == "seller":
-        require(p.note, "note the customer's consent to abandon", "note")
+        consent_note(p.note)
     ctx.order.abandon_note = p.note
     ctx.detail = p.note or "abandoned by the customer"
 
