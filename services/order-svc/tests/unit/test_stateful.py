@@ -85,6 +85,13 @@ def party(actor: Actor, order: ServiceOrder) -> Actor:
     return actor
 
 
+def seller_turn(order: ServiceOrder) -> bool:
+    """The next step is the seller's: claim, audit, register the receipt, or process."""
+    waiting = (Status.PENDING_CLAIM, Status.PENDING_AUDIT, Status.PENDING_PROCESS)
+    returned = order.status is Status.AWAITING_RETURN and order.shipment is not None
+    return order.status in waiting or returned
+
+
 class Lifecycle(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -159,6 +166,12 @@ class Lifecycle(RuleBasedStateMachine):
             assert len(slots) == len(new.deadlines), "one deadline per slot"
         self.orders[i] = new
         REACHED.add(new.status)
+
+    @invariant()
+    def no_order_waits_on_the_seller_without_a_clock(self) -> None:
+        for order in self.orders:
+            if seller_turn(order) and not order.locked:
+                assert order.deadlines, f"{order.status} waits on the seller, nothing armed"
 
     @invariant()
     def refunds_within_paid(self) -> None:

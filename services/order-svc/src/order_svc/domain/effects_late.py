@@ -90,6 +90,7 @@ def reopen(ctx: Ctx) -> None:
     if o.outcome not in REOPENABLE:
         raise InvalidTransition("only RETURN_ORIGINAL or OFFLINE_EXCHANGE outcomes can be reopened")
     ctx.detail = f"reopened {o.outcome}"
+    o.reopened_at = ctx.now
     o.outcome, o.processing, o.done_at = None, None, None
 
 
