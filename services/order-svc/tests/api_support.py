@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
 import httpx
+from aftersales_shared.bus import Bus
+from aftersales_shared.contracts import envelope
+from aftersales_shared.contracts.messages import TimerFired
 from aftersales_shared.testing import bearer, eventually
 
 
@@ -156,3 +160,18 @@ class Api:
             {"carrier": "SF", "tracking_no": f"SF{self.unique}", "freight": "12.00"},
         )
         return await self.do(o["id"], "receipt", self.staff("both"), {"note": "ok"})
+
+
+async def fire(bus: Bus, seller: str, *, order_id: str, kind: str, deadline_id: str) -> None:
+    """Publish a timer.fired as timer-svc would."""
+    now = datetime.now(UTC)
+    payload = TimerFired(
+        deadline_id=deadline_id,
+        kind=kind,
+        order_id=order_id,  # type: ignore[arg-type]
+        due_at=now,
+        fired_at=now,
+    )
+    await bus.publish(
+        envelope(type="timer.fired", payload=payload, occurred_at=now, seller_id=seller)
+    )

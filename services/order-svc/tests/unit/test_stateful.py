@@ -47,6 +47,7 @@ FORWARD = {
     Status.PROVISIONALLY_DONE: (Cmd.LEAVE_MESSAGE,),
 }
 amounts = st.decimals(min_value=0, max_value=400, places=2)
+paid_amounts = st.decimals(min_value=Decimal("0.01"), max_value=400, places=2)
 
 
 @st.composite
@@ -102,7 +103,7 @@ class Lifecycle(RuleBasedStateMachine):
         customer=st.sampled_from(["cust-1", "cust-2"]),
         seller=st.sampled_from(["seller-a", "seller-b"]),
         category=st.sampled_from(["phones", "shoes"]),
-        paid=amounts,
+        paid=paid_amounts,
     )
     def apply_for(self, customer: str, seller: str, category: str, paid: Decimal) -> None:
         payload = application(seller_id=seller, category=category, paid_amount=paid)

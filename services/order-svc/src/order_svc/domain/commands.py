@@ -10,6 +10,8 @@ from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 from order_svc.domain.model import AuditResult, Outcome, Permission, Rating, Tier
 
 Money = Annotated[Decimal, Field(ge=0, max_digits=12, decimal_places=2, examples=["199.00"])]
+Paid = Annotated[Decimal, Field(gt=0, max_digits=12, decimal_places=2, examples=["199.00"])]
+"""What the customer paid: refunds and pre-compensation need it above 0."""
 Text = Annotated[str, Field(min_length=1, max_length=2000)]
 Name = Annotated[str, Field(min_length=1, max_length=100)]
 OrderNo = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$", examples=["JD1001"])]
@@ -37,7 +39,7 @@ class Apply(Payload):
     seller_id: Name
     sku: Name
     quantity: int = Field(ge=1, le=999)
-    paid_amount: Money
+    paid_amount: Paid
     category: Name
     reason: Name
     description: Text
