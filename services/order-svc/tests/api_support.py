@@ -107,8 +107,17 @@ class Api:
         return self.who("seller_staff", sub=staff_id)
 
     async def apply(self, **overrides: Any) -> dict[str, Any]:
+        r = await self.client.post(
+            "/v1/service-orders", json=self.application(**overrides), headers=self.me
+        )
+        assert r.status_code == 201, r.text
+        order: dict[str, Any] = r.json()
+        return order
+
+    def application(self, **overrides: Any) -> dict[str, Any]:
+        """A valid application body, for a new order line unless `order_no` is given."""
         self.counter[0] += 1
-        body = {
+        return {
             "order_no": f"JD-{self.unique}-{self.counter[0]}",
             "seller_id": self.seller,
             "sku": "SKU-1",
@@ -121,10 +130,6 @@ class Api:
             "customer_tier": "GOLD",
             "customer_phone": "13800138000",
         } | overrides
-        r = await self.client.post("/v1/service-orders", json=body, headers=self.me)
-        assert r.status_code == 201, r.text
-        order: dict[str, Any] = r.json()
-        return order
 
     async def do(
         self,
