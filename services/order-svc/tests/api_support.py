@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import aio_pika
 import httpx
+from aftersales_shared.bus import Bus
+from aftersales_shared.contracts import envelope
+from aftersales_shared.contracts.messages import TimerFired
 from aftersales_shared.testing import bearer, eventually
 
 
@@ -103,8 +107,17 @@ class Api:
         return self.who("seller_staff", sub=staff_id)
 
     async def apply(self, **overrides: Any) -> dict[str, Any]:
+        r = await self.client.post(
+            "/v1/service-orders", json=self.application(**overrides), headers=self.me
+        )
+        assert r.status_code == 201, r.text
+        order: dict[str, Any] = r.json()
+        return order
+
+    def application(self, **overrides: Any) -> dict[str, Any]:
+        """A valid application body, for a new order line unless `order_no` is given."""
         self.counter[0] += 1
-        body = {
+        return {
             "order_no": f"JD-{self.unique}-{self.counter[0]}",
             "seller_id": self.seller,
             "sku": "SKU-1",
@@ -117,10 +130,6 @@ class Api:
             "customer_tier": "GOLD",
             "customer_phone": "13800138000",
         } | overrides
-        r = await self.client.post("/v1/service-orders", json=body, headers=self.me)
-        assert r.status_code == 201, r.text
-        order: dict[str, Any] = r.json()
-        return order
 
     async def do(
         self,
@@ -156,3 +165,18 @@ class Api:
             {"carrier": "SF", "tracking_no": f"SF{self.unique}", "freight": "12.00"},
         )
         return await self.do(o["id"], "receipt", self.staff("both"), {"note": "ok"})
+
+
+async def fire(bus: Bus, seller: str, *, order_id: str, kind: str, deadline_id: str) -> None:
+    """Publish a timer.fired as timer-svc would."""
+    now = datetime.now(UTC)
+    payload = TimerFired(
+        deadline_id=deadline_id,
+        kind=kind,
+        order_id=order_id,  # type: ignore[arg-type]
+        due_at=now,
+        fired_at=now,
+    )
+    await bus.publish(
+        envelope(type="timer.fired", payload=payload, occurred_at=now, seller_id=seller)
+    )

@@ -85,7 +85,7 @@ def valid(cmd: Cmd) -> tuple[Actor, c.Payload | None]:
         ),
         Cmd.CLAIM: (seller, None),
         **{
-            cmd: (seller, c.Audit(result=r, reship_sku="SKU-9"))
+            cmd: (seller, c.Audit(result=r, reship_sku="SKU-9", note="customer agreed"))
             for r, cmd in ((r, Cmd(f"AUDIT_{r.value}")) for r in AuditResult)
         },
         Cmd.FEEDBACK: (customer, c.Feedback(text="more photos")),

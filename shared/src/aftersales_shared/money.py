@@ -21,15 +21,18 @@ MAX_FREIGHT = Decimal("999.99")
 CENT = Decimal("0.01")
 
 
-def money_pattern(ceiling: Decimal) -> str:
-    """The canonical decimal strings from 0 up to a ceiling of the form 9…9.99."""
+def money_pattern(ceiling: Decimal, *, positive: bool = False) -> str:
+    """The canonical decimal strings from 0 (or above 0) up to a ceiling of the form 9…9.99."""
     digits = len(str(int(ceiling)))
-    return rf"^(0|[1-9][0-9]{{0,{digits - 1}}})(\.[0-9]{{1,2}})?$"
+    whole = rf"[1-9][0-9]{{0,{digits - 1}}}(\.[0-9]{{1,2}})?"
+    if positive:
+        return rf"^({whole}|0\.(0[1-9]|[1-9][0-9]?))$"
+    return rf"^(0(\.[0-9]{{1,2}})?|{whole})$"
 
 
-def strict_amount(ceiling: Decimal) -> Callable[[object], Decimal]:
-    """The validator of an amount up to `ceiling`, as a Decimal with two places."""
-    canonical = re.compile(money_pattern(ceiling).strip("^$"), re.ASCII)
+def strict_amount(ceiling: Decimal, *, positive: bool = False) -> Callable[[object], Decimal]:
+    """The validator of an amount up to `ceiling` (above 0 if `positive`), with two places."""
+    canonical = re.compile(money_pattern(ceiling, positive=positive).strip("^$"), re.ASCII)
 
     def parse(raw: object) -> Decimal:
         if isinstance(raw, Decimal):
@@ -49,17 +52,20 @@ def strict_amount(ceiling: Decimal) -> Callable[[object], Decimal]:
             raise ValueError(f"an amount is between 0 and {ceiling}")
         if amount != amount.quantize(CENT):
             raise ValueError("an amount has at most 2 decimals")
+        if positive and amount == 0:
+            raise ValueError("this amount must be above 0")
         return amount.quantize(CENT)
 
     return parse
 
 
-def amount_schema(ceiling: Decimal) -> dict[str, Any]:
+def amount_schema(ceiling: Decimal, *, positive: bool = False) -> dict[str, Any]:
     """What the OpenAPI says of an amount: the number or the string the validator takes."""
+    low = {"exclusiveMinimum": 0} if positive else {"minimum": 0}
     return {
         "anyOf": [
-            {"type": "number", "minimum": 0, "maximum": float(ceiling), "multipleOf": 0.01},
-            {"type": "string", "pattern": money_pattern(ceiling)},
+            {"type": "number", **low, "maximum": float(ceiling), "multipleOf": 0.01},
+            {"type": "string", "pattern": money_pattern(ceiling, positive=positive)},
         ],
         "examples": ["199.00"],
     }
@@ -69,6 +75,12 @@ Money = Annotated[
     Decimal, BeforeValidator(strict_amount(MAX_AMOUNT)), WithJsonSchema(amount_schema(MAX_AMOUNT))
 ]
 """An amount in CNY from 0 to MAX_AMOUNT."""
+Paid = Annotated[
+    Decimal,
+    BeforeValidator(strict_amount(MAX_AMOUNT, positive=True)),
+    WithJsonSchema(amount_schema(MAX_AMOUNT, positive=True)),
+]
+"""What a customer paid: above 0, since refunds and pre-compensation need a positive amount."""
 Freight = Annotated[
     Decimal,
     BeforeValidator(strict_amount(MAX_FREIGHT)),

@@ -14,6 +14,7 @@ from aftersales_shared.contracts import Envelope, envelope, new_id
 from aftersales_shared.errors import (
     AppError,
     ConcurrencyConflict,
+    Conflict,
     Invalid,
     NotFound,
     NotPermitted,
@@ -23,6 +24,7 @@ from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
 from order_svc.domain.decide import Decision, apply, execute, visible_to
 from order_svc.domain.model import Cmd
+from order_svc.domain.open_lines import already_open, open_line
 from order_svc.domain.order import ServiceOrder
 from order_svc.ports import Attachments, OrderQuery, Orders, Sellers
 
@@ -98,14 +100,25 @@ class OrderService:
             raise NotPermitted("only a customer may apply for after-sales")
         if not await self.sellers.registered(payload.seller_id):
             raise Invalid(f"seller {payload.seller_id} is not registered", field="seller_id")
-        decision = apply(
-            payload,
-            order_id=self.ids(),
-            customer=Actor.customer(principal.sub),
-            now=self.clock.now(),
-        )
-        await self.orders.add(decision.order, envelopes(decision, correlation_id=correlation_id))
-        return decision.order
+        for _ in range(2):  # the open one may become final between the refusal and the look-up
+            decision = apply(
+                payload,
+                order_id=self.ids(),
+                customer=Actor.customer(principal.sub),
+                now=self.clock.now(),
+            )
+            messages = envelopes(decision, correlation_id=correlation_id)
+            try:
+                await self.orders.add(decision.order, messages)
+                return decision.order
+            except Conflict:
+                line = open_line(decision.order)
+                holder = None if line is None else await self.orders.holding(line)
+                if holder is not None:
+                    raise already_open(
+                        holder_id=holder[0], holder_customer=holder[1], customer=principal.sub
+                    ) from None
+        raise ConcurrencyConflict("the order line changed meanwhile; please try again")
 
     async def load(
         self, order_id: str, actor: Actor, *, for_update: bool = False

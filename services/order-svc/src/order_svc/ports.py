@@ -35,7 +35,11 @@ class Orders(Protocol):
 
     async def get_for_update(self, order_id: str) -> tuple[ServiceOrder, Versioned] | None: ...
 
-    async def add(self, order: ServiceOrder, messages: Sequence[Envelope]) -> None: ...
+    async def add(self, order: ServiceOrder, messages: Sequence[Envelope]) -> None:
+        """Conflict when the id, or the open application's order line, is taken."""
+
+    async def holding(self, line: str) -> tuple[str, str] | None:
+        """The open application on an order line: (its id, its customer), if any."""
 
     async def save(
         self, current: Versioned, order: ServiceOrder, messages: Sequence[Envelope]

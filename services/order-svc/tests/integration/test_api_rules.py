@@ -233,7 +233,7 @@ async def test_batch_assign_and_batch_audit(api: Api) -> None:
     r = await api.client.post(
         "/v1/service-orders/batch-audit",
         headers=api.staff("auditor"),
-        json={"ids": ids, "result": "CUSTOMER_ABANDON", "opinion": "ok"},
+        json={"ids": ids, "result": "CUSTOMER_ABANDON", "note": "agreed by phone"},
     )
     assert r.status_code == 200
     assert {(await api.get(i))["status"] for i in ids} == {"CANCELLED"}

@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import envelope
-from aftersales_shared.contracts.messages import ArbitrationRuled, TimerFired
+from aftersales_shared.contracts.messages import ArbitrationRuled
 from aftersales_shared.testing import eventually
-from api_support import Api
+from api_support import Api, fire
 
 pytestmark = pytest.mark.integration
 
@@ -52,20 +52,6 @@ async def test_a_ruling_completes_and_unlocks_the_order_once(
     assert [h["command"] for h in order["history"]].count("APPLY_RULING") == 1
     event = await api.tap.wait_for(lambda m: m["type"] == "serviceorder.ruling_applied")
     assert event["payload"]["refund_amount"] == "150.00"
-
-
-async def fire(bus: Bus, seller: str, *, order_id: str, kind: str, deadline_id: str) -> None:
-    now = datetime.now(UTC)
-    payload = TimerFired(
-        deadline_id=deadline_id,
-        kind=kind,
-        order_id=order_id,  # type: ignore[arg-type]
-        due_at=now,
-        fired_at=now,
-    )
-    await bus.publish(
-        envelope(type="timer.fired", payload=payload, occurred_at=now, seller_id=seller)
-    )
 
 
 async def test_fired_deadlines_act_once_and_stale_ones_change_nothing(

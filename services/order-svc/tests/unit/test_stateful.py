@@ -40,13 +40,14 @@ ACTORS = [
 ]
 FORWARD = {
     Status.PENDING_CLAIM: (Cmd.CLAIM,),
-    Status.PENDING_AUDIT: (Cmd.AUDIT_APPROVE_RETURN, Cmd.AUDIT_REQUEST_FEEDBACK),
+    Status.PENDING_AUDIT: (Cmd.AUDIT_APPROVE_RETURN, Cmd.AUDIT_REQUEST_FEEDBACK, Cmd.AUDIT_REJECT),
     Status.AWAITING_FEEDBACK: (Cmd.FEEDBACK, Cmd.FEEDBACK_TIMEOUT),
     Status.AWAITING_RETURN: (Cmd.REGISTER_RECEIPT,),
-    Status.PENDING_PROCESS: (Cmd.PROCESS_REFUND,),
-    Status.PROVISIONALLY_DONE: (Cmd.LEAVE_MESSAGE,),
+    Status.PENDING_PROCESS: (Cmd.PROCESS_REFUND, Cmd.PROCESS_RETURN_ORIGINAL),
+    Status.PROVISIONALLY_DONE: (Cmd.LEAVE_MESSAGE, Cmd.REOPEN),
 }
 amounts = st.decimals(min_value=0, max_value=400, places=2)
+paid_amounts = st.decimals(min_value=Decimal("0.01"), max_value=400, places=2)
 
 
 @st.composite
@@ -85,6 +86,13 @@ def party(actor: Actor, order: ServiceOrder) -> Actor:
     return actor
 
 
+def seller_turn(order: ServiceOrder) -> bool:
+    """The next step is the seller's: claim, audit, register the receipt, or process."""
+    waiting = (Status.PENDING_CLAIM, Status.PENDING_AUDIT, Status.PENDING_PROCESS)
+    returned = order.status is Status.AWAITING_RETURN and order.shipment is not None
+    return order.status in waiting or returned
+
+
 class Lifecycle(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
@@ -95,7 +103,7 @@ class Lifecycle(RuleBasedStateMachine):
         customer=st.sampled_from(["cust-1", "cust-2"]),
         seller=st.sampled_from(["seller-a", "seller-b"]),
         category=st.sampled_from(["phones", "shoes"]),
-        paid=amounts,
+        paid=paid_amounts,
     )
     def apply_for(self, customer: str, seller: str, category: str, paid: Decimal) -> None:
         payload = application(seller_id=seller, category=category, paid_amount=paid)
@@ -157,6 +165,9 @@ class Lifecycle(RuleBasedStateMachine):
             slots = {slot_of(d) for d in new.deadlines}
             assert slots == set(wanted(new)), "armed deadlines follow the state"
             assert len(slots) == len(new.deadlines), "one deadline per slot"
+            # After every step, not only between rules: `advance` takes several in one rule.
+            if seller_turn(new):
+                assert new.deadlines, f"{new.status} waits on the seller, nothing armed"
         self.orders[i] = new
         REACHED.add(new.status)
 

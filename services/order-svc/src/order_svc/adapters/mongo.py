@@ -10,6 +10,7 @@ from aftersales_shared.store import Doc, Versioned, VersionedCollection
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
+from order_svc.domain.open_lines import open_line
 from order_svc.domain.order import ServiceOrder
 from order_svc.domain.seller import Seller
 from order_svc.ports import OrderQuery
@@ -40,6 +41,8 @@ def order_doc(order: ServiceOrder) -> Doc:
     doc["_id"] = order.id
     doc["created_ms"] = int(order.applied_at.timestamp() * 1000)
     doc["tracking_no"] = order.shipment.tracking_no if order.shipment else None
+    if (line := open_line(order)) is not None:  # absent once final: the sparse index skips it
+        doc["open_line"] = line
     return doc
 
 
@@ -55,6 +58,7 @@ class MongoOrders:
             await self._c.create_index([(key, ASCENDING), ("created_ms", DESCENDING)])
         for key in ("created_ms", "order_no", "customer_phone", "tracking_no", "status"):
             await self._c.create_index(key)
+        await self._c.create_index("open_line", unique=True, sparse=True)
 
     async def get(self, order_id: str) -> tuple[ServiceOrder, Versioned] | None:
         """The order as stored now."""
@@ -76,6 +80,11 @@ class MongoOrders:
     async def add(self, order: ServiceOrder, messages: Sequence[Envelope]) -> None:
         stored = await self._v.insert(order_doc(order), messages=messages)
         self._v.remember_parsed(order.id, stored.version, order)
+
+    async def holding(self, line: str) -> tuple[str, str] | None:
+        """The open application on this order line: (its id, its customer), if any."""
+        doc = await self._c.find_one({"open_line": {"$eq": line}}, {"customer_id": 1})
+        return None if doc is None else (str(doc["_id"]), str(doc["customer_id"]))
 
     async def save(
         self, current: Versioned, order: ServiceOrder, messages: Sequence[Envelope]

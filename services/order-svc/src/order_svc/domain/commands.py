@@ -6,7 +6,7 @@ from decimal import Decimal
 from typing import Annotated
 
 from aftersales_shared.ids import LINE_PATTERN, TEXT_PATTERN, Id, KeyId
-from aftersales_shared.money import Count, Freight, Money
+from aftersales_shared.money import Count, Freight, Money, Paid
 from aftersales_shared.phones import Phone
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
@@ -41,7 +41,7 @@ class Apply(Payload):
     seller_id: Id
     sku: Name
     quantity: Count
-    paid_amount: Money
+    paid_amount: Paid
     category: Name
     reason: Name
     description: Text
@@ -64,6 +64,8 @@ class AttachmentMeta(Payload):
 class Audit(Payload):
     result: AuditResult
     opinion: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000)
+    """CUSTOMER_ABANDON: the record of the customer's consent (required)."""
     attachments: list[AttachmentMeta] = Field(default_factory=list)
     reship_sku: Name | None = None
 

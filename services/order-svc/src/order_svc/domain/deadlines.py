@@ -50,6 +50,9 @@ def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
     if o.status in (Status.PENDING_CLAIM, Status.PENDING_AUDIT) and o.audited_at is None:
         arm("PRE_COMPENSATION", o.applied_at + 7 * DAY)
         arm("AUDIT_OVERDUE", o.applied_at + 12 * HOUR)
+    elif o.status is Status.PENDING_AUDIT and o.audited_at is not None:
+        back = o.feedback[-1].at if o.feedback else o.audited_at  # the customer's feedback
+        arm("PRE_COMPENSATION", back + 7 * DAY)
     elif o.status is Status.AWAITING_FEEDBACK and o.audit is not None:
         arm("FEEDBACK_TIMEOUT", o.audit.at + 15 * DAY)
     elif o.status is Status.AWAITING_RETURN and o.audit is not None:
@@ -61,8 +64,8 @@ def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
             started = max(o.shipment.at, o.audit.at)
             arm("SELLER_RETURN_WARNING", started + 10 * DAY)
             arm("AUTO_REFUND", started + 15 * DAY)
-    elif o.status is Status.PENDING_PROCESS and o.received_at and o.processed_at is None:
-        arm("PROCESS_OVERDUE", o.received_at + 48 * HOUR)
+    elif o.status is Status.PENDING_PROCESS and (since := o.reopened_at or o.received_at):
+        arm("PROCESS_OVERDUE", since + 48 * HOUR)
     return out
 
 

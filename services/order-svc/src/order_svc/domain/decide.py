@@ -68,8 +68,9 @@ def check(order: ServiceOrder, cmd: Cmd, actor: Actor) -> Status:
     if actor.kind is ActorKind.SELLER:
         if rule.main_only and not actor.main_account:
             raise NotPermitted(f"only the seller's main account may {name}")
-        if rule.permission is not None and rule.permission not in actor.permissions:
-            raise NotPermitted(f"{name} needs the {rule.permission} permission")
+        needed = rule.permission_in(order.status)
+        if needed is not None and needed not in actor.permissions:
+            raise NotPermitted(f"{name} needs the {needed} permission in {order.status}")
         if rule.owner_only and not actor.main_account and order.assignee != actor.id:
             raise NotPermitted("only the staff member who claimed this order may audit it")
     if order.locked and not rule.while_locked:

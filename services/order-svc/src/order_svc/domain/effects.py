@@ -11,7 +11,7 @@ from order_svc.domain import effects_late, effects_system
 from order_svc.domain.decide import Ctx
 from order_svc.domain.model import AUDIT_COMMANDS, AuditResult, Cmd, Outcome, Permission
 from order_svc.domain.order import AuditRecord, Shipment
-from order_svc.domain.tools import add_exchange, need, note, require
+from order_svc.domain.tools import add_exchange, consent_note, need, note, require
 
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 800 * 1024
@@ -60,8 +60,10 @@ def audit(ctx: Ctx) -> None:
         add_exchange(ctx, sku=p.reship_sku)
         o.outcome = Outcome.RESHIP
         o.done_at = ctx.now
+    consent = ""
     if p.result is AuditResult.CUSTOMER_ABANDON:
-        o.abandon_note = p.opinion
+        o.abandon_note = consent_note(p.note)
+        consent = f"; consent: {o.abandon_note}"
     blank = p.opinion is None or not p.opinion.strip()  # a blank opinion cannot be texted
     opinion = DEFAULT_OPINION[p.result] if blank else p.opinion
     o.audit = AuditRecord(
@@ -74,7 +76,7 @@ def audit(ctx: Ctx) -> None:
     o.audited_at = o.audited_at or ctx.now
     o.customer_responded = False
     ctx.audit_result = p.result.value
-    ctx.detail = f"{p.result.value}: {opinion}"
+    ctx.detail = f"{p.result.value}: {opinion}{consent}"
 
 
 def feedback(ctx: Ctx) -> None:

@@ -12,7 +12,14 @@ from order_svc.domain.freight import set_return_freight, settle_return_freight
 from order_svc.domain.model import PROCESS_COMMANDS, REOPENABLE, Cmd, Outcome
 from order_svc.domain.money import show
 from order_svc.domain.order import Processing
-from order_svc.domain.tools import add_exchange, check_refund_amount, issue_refund, need, require
+from order_svc.domain.tools import (
+    add_exchange,
+    check_refund_amount,
+    consent_note,
+    issue_refund,
+    need,
+    require,
+)
 
 
 def receipt(ctx: Ctx) -> None:
@@ -83,6 +90,7 @@ def reopen(ctx: Ctx) -> None:
     if o.outcome not in REOPENABLE:
         raise InvalidTransition("only RETURN_ORIGINAL or OFFLINE_EXCHANGE outcomes can be reopened")
     ctx.detail = f"reopened {o.outcome}"
+    o.reopened_at = ctx.now
     o.outcome, o.processing, o.done_at = None, None, None
 
 
@@ -105,7 +113,7 @@ def resolve_offline(ctx: Ctx) -> None:
 def abandon(ctx: Ctx) -> None:
     p = ctx.payload if isinstance(ctx.payload, c.Abandon) else c.Abandon()
     if ctx.actor.kind == "seller":
-        require(p.note, "note the customer's consent to abandon", "note")
+        consent_note(p.note)
     ctx.order.abandon_note = p.note
     ctx.detail = p.note or "abandoned by the customer"
 

@@ -152,6 +152,7 @@ class ServiceOrder(Part):
     shipped_at: datetime | None = None
     received_at: datetime | None = None
     processed_at: datetime | None = None
+    reopened_at: datetime | None = None
     done_at: datetime | None = None
     rated_at: datetime | None = None
     deadlines: dict[str, ArmedDeadline] = Field(default_factory=dict)

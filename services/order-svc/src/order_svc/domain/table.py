@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from order_svc.domain.model import ActorKind, Cmd, Permission
 from order_svc.domain.model import Status as S
@@ -14,6 +15,7 @@ BEFORE_DONE = (
     S.AWAITING_RETURN,
     S.PENDING_PROCESS,
 )
+BEFORE_RETURN = (S.PENDING_CLAIM, S.PENDING_AUDIT, S.AWAITING_FEEDBACK)
 AFTER_DONE = (S.PROVISIONALLY_DONE, S.UNRESOLVED, S.COMPLETED)
 ARBITRABLE = (S.AWAITING_RETURN, S.PENDING_PROCESS, S.UNRESOLVED)
 
@@ -62,17 +64,22 @@ TRANSITIONS: dict[tuple[S, Cmd], S] = {
 
 @dataclass(frozen=True)
 class Rule:
-    """Who may issue a command; sellers also need `permission` and (if set) ownership."""
+    """Who may issue a command; sub-accounts also need its permission and (if set) ownership."""
 
     kinds: frozenset[ActorKind]
     permission: Permission | None = None
     owner_only: bool = False
     main_only: bool = False
     while_locked: bool = False
+    permission_by_state: Mapping[S, Permission] = field(default_factory=dict)
+    """For a command whose permission depends on the state it is issued in (ABANDON)."""
+
+    def permission_in(self, state: S) -> Permission | None:
+        """The permission a sub-account needs to issue the command in `state`."""
+        return self.permission_by_state.get(state, self.permission)
 
 
 _C, _SL, _P, _SY = ActorKind.CUSTOMER, ActorKind.SELLER, ActorKind.PLATFORM, ActorKind.SYSTEM
-_SELLER = Rule(frozenset({_SL}))
 _AUDIT = Rule(frozenset({_SL}), Permission.AUDIT, owner_only=True)
 _PROC = Rule(frozenset({_SL}), Permission.PROCESS)
 _CUST = Rule(frozenset({_C}))
@@ -87,8 +94,8 @@ WHO: dict[Cmd, Rule] = {
     Cmd.AUDIT_REJECT: _AUDIT,
     Cmd.AUDIT_CUSTOMER_ABANDON: _AUDIT,
     Cmd.FEEDBACK: _CUST,
-    Cmd.RECORD_SHIPMENT: Rule(frozenset({_C, _SL})),
-    Cmd.REMIND_SHIP: _SELLER,
+    Cmd.RECORD_SHIPMENT: Rule(frozenset({_C, _SL}), Permission.PROCESS),
+    Cmd.REMIND_SHIP: _PROC,
     Cmd.REGISTER_RECEIPT: Rule(frozenset({_SL}), Permission.PROCESS, while_locked=True),
     Cmd.SET_RETURN_FREIGHT: _PROC,
     Cmd.PROCESS_REFUND: _PROC,
@@ -97,12 +104,18 @@ WHO: dict[Cmd, Rule] = {
     Cmd.PROCESS_OFFLINE_EXCHANGE: _PROC,
     Cmd.REOPEN: _PROC,
     Cmd.LEAVE_MESSAGE: _CUST,
-    Cmd.REPLY: _SELLER,
-    Cmd.OFFLINE_EXCHANGE_UNRESOLVED: _SELLER,
-    Cmd.MARK_RESOLVED: _SELLER,
+    Cmd.REPLY: _PROC,
+    Cmd.OFFLINE_EXCHANGE_UNRESOLVED: _PROC,
+    Cmd.MARK_RESOLVED: _PROC,
     Cmd.CONFIRM_RESOLVED: _CUST,
-    Cmd.ABANDON: Rule(frozenset({_C, _SL})),
-    Cmd.REQUEST_ARBITRATION: _SELLER,
+    Cmd.ABANDON: Rule(
+        frozenset({_C, _SL}),
+        permission_by_state={
+            **dict.fromkeys(BEFORE_RETURN, Permission.AUDIT),
+            **dict.fromkeys((S.AWAITING_RETURN, S.PENDING_PROCESS), Permission.PROCESS),
+        },
+    ),
+    Cmd.REQUEST_ARBITRATION: _PROC,
     Cmd.APPLY_RULING: Rule(frozenset({_P, _SY}), while_locked=True),
     Cmd.RATE: _CUST,
     Cmd.EXCHANGE_SHIPPED: Rule(frozenset({_P, _SY}), while_locked=True),

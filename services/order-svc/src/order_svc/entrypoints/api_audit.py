@@ -39,6 +39,7 @@ class Upload(Strict):
 class AuditBody(Strict):
     result: AuditResult
     opinion: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000)
     attachments: list[Upload] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
     reship_sku: str | None = Field(default=None, min_length=1, max_length=100)
 
@@ -52,6 +53,7 @@ class BatchAuditBody(Strict):
     ids: Ids
     result: AuditResult
     opinion: str | None = Field(default=None, max_length=2000)
+    note: str | None = Field(default=None, max_length=2000)
 
 
 @router.post("/service-orders/{order_id}/audit", summary="Audit (the claimer or main account)")
@@ -76,7 +78,11 @@ async def audit(
             for data, u in uploads
         ]
         payload = c.Audit(
-            result=body.result, opinion=body.opinion, attachments=metas, reship_sku=body.reship_sku
+            result=body.result,
+            opinion=body.opinion,
+            note=body.note,
+            attachments=metas,
+            reship_sku=body.reship_sku,
         )
         if uploads:  # images are stored only for an order the caller may see
             actor = await orders.actor_of(principal)
@@ -147,7 +153,7 @@ async def batch_audit(
     async def action() -> tuple[int, Any]:
         if body.result not in BATCH_AUDIT_RESULTS:
             raise Invalid("a batch audit may only REJECT or CUSTOMER_ABANDON", field="result")
-        payload = c.Audit(result=body.result, opinion=body.opinion)
+        payload = c.Audit(result=body.result, opinion=body.opinion, note=body.note)
         results = await orders.batch(
             principal,
             body.ids,
