@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from aftersales_shared.ids import ID_PATTERN, KeyId, is_id
-from aftersales_shared.money import Count, Freight, Money, money_pattern
+from aftersales_shared.money import Count, Freight, Money, Paid, money_pattern
 from aftersales_shared.phones import PHONE_PATTERN, Phone
 from pydantic import BaseModel, ValidationError
 
@@ -92,3 +92,30 @@ def test_a_key_id_has_no_dot() -> None:
     assert is_id("a.b")
     with pytest.raises(ValidationError):
         parse(staff_id="a.b")
+
+
+class PaidBody(BaseModel):
+    paid: Paid
+
+
+@pytest.mark.parametrize("raw", [0, 0.0, "0", "0.0", "0.00", -1, "00.01"])
+def test_a_paid_amount_is_above_zero(raw: Any) -> None:
+    with pytest.raises(ValidationError):
+        PaidBody.model_validate_json(json.dumps({"paid": raw}))
+
+
+@pytest.mark.parametrize(
+    ("raw", "paid"), [("0.01", "0.01"), ("0.1", "0.10"), (0.5, "0.50"), ("199", "199.00")]
+)
+def test_a_positive_paid_amount_is_taken(raw: Any, paid: str) -> None:
+    assert PaidBody.model_validate_json(json.dumps({"paid": raw})).paid == Decimal(paid)
+
+
+@pytest.mark.parametrize("raw", ["0.01", "0.1", "0.10", "0.99", "1", "9999999.99"])
+def test_the_paid_pattern_takes_what_the_validator_takes(raw: str) -> None:
+    assert re.fullmatch(money_pattern(Decimal("9999999.99"), positive=True), raw)
+
+
+@pytest.mark.parametrize("raw", ["0", "0.0", "0.00", "01", "10000000"])
+def test_the_paid_pattern_refuses_what_the_validator_refuses(raw: str) -> None:
+    assert not re.fullmatch(money_pattern(Decimal("9999999.99"), positive=True), raw)
