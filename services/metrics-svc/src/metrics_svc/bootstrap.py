@@ -25,6 +25,44 @@ from metrics_svc.entrypoints.dashboard import router as dashboard_router
 log = structlog.get_logger(__name__)
 
 
+async def start_active(
+    runtime: Runtime, *, store: MetricsStore, reader: Reader, lease: Lease
+) -> Stop:
+    """The active part: counters rebuilt from the store, the batch consumer, checkpoints, closer."""
+    settings = runtime.settings
+    assert isinstance(settings, Settings)
+    ingestor = Ingestor(store, fence=lease.check)
+    await ingestor.load()
+    every = settings.counters_checkpoint_s
+    checkpoints = Periodic(ingestor.checkpoint, interval_s=every, name="metrics-checkpoint")
+    closer = WeekCloser(store, ingestor, runtime.clock, poll_s=settings.close_poll_s)
+    consumer = BatchConsumer(
+        url=settings.amqp_url,
+        topology=runtime.bus.topology,
+        ingestor=ingestor,
+        batch=settings.ingest_max_batch,
+        delay_s=settings.ingest_max_delay_s,
+    )
+    reader.ingestor = ingestor
+    runtime.extras.update(ingestor=ingestor, closer=closer, consumer=consumer)
+    await consumer.start()
+    checkpoints.start()
+    closer.start()
+
+    async def stop(graceful: bool) -> None:
+        await (consumer.stop() if graceful else consumer.abort())
+        await closer.stop()
+        await checkpoints.stop()
+        if not graceful:
+            return
+        try:
+            await ingestor.checkpoint()
+        except Exception:
+            log.exception("last checkpoint failed: the next start replays the facts after it")
+
+    return stop
+
+
 async def start(runtime: Runtime) -> Started:
     """Indexes, then active or standby (a lease in the store): only the active process ingests.
 
@@ -40,41 +78,6 @@ async def start(runtime: Runtime) -> Started:
     reader = Reader(store, Ingestor(store), runtime.clock)
     runtime.extras.update(store=store, reader=reader, lease=lease)
 
-    async def activate() -> Stop:
-        ingestor = Ingestor(store, fence=lease.check)
-        await ingestor.load()
-        checkpoints = Periodic(
-            ingestor.checkpoint,
-            interval_s=settings.counters_checkpoint_s,
-            name="metrics-checkpoint",
-        )
-        closer = WeekCloser(store, ingestor, runtime.clock, poll_s=settings.close_poll_s)
-        consumer = BatchConsumer(
-            url=settings.amqp_url,
-            topology=runtime.bus.topology,
-            ingestor=ingestor,
-            batch=settings.ingest_max_batch,
-            delay_s=settings.ingest_max_delay_s,
-        )
-        reader.ingestor = ingestor
-        runtime.extras.update(ingestor=ingestor, closer=closer, consumer=consumer)
-        await consumer.start()
-        checkpoints.start()
-        closer.start()
-
-        async def stop(graceful: bool) -> None:
-            await (consumer.stop() if graceful else consumer.abort())
-            await closer.stop()
-            await checkpoints.stop()
-            if not graceful:
-                return
-            try:
-                await ingestor.checkpoint()
-            except Exception:
-                log.exception("last checkpoint failed: the next start replays the facts after it")
-
-        return stop
-
     async def refresh() -> None:
         """A standby's read-only copy of the counters, rebuilt from the store."""
         copy = Ingestor(store, fence=lease.check)
@@ -83,7 +86,7 @@ async def start(runtime: Runtime) -> Started:
 
     activity = Activity(
         lease=lease,
-        activate=activate,
+        activate=lambda: start_active(runtime, store=store, reader=reader, lease=lease),
         refresh=refresh,
         interval_s=settings.active_lease_s / 5,
         refresh_s=settings.counters_checkpoint_s,
