@@ -73,7 +73,10 @@ class Digester:
                     doc, fresh = await sms.messages.get(did), False
                     assert doc is not None
             members = [str(m) for m in doc["members"]]
-            await sms.messages.mark_digested(members, digest_id=did, now_ms=now)
+            # The first member last: while any member is still HELD, the first one is, so a
+            # concurrent round finds this digest by its id instead of making another.
+            await sms.messages.mark_digested(members[1:], digest_id=did, now_ms=now)
+            await sms.messages.mark_digested(members[:1], digest_id=did, now_ms=now)
             log.info(
                 "seller warnings merged into a digest",
                 digest_id=did, to=mask_phone(doc["phone"]), orders=len(members),

@@ -150,3 +150,36 @@ async def test_a_round_that_died_before_marking_is_finished_under_the_same_id() 
     assert [s.idempotency_key for s in provider.sent].count(digests[0]["idempotency_key"]) == 1
     first_held = message_id("o5:v7.SELLER_RETURN_WARNING")
     assert digests[0]["members"] == [first_held, message_id("o6:v7.SELLER_RETURN_WARNING")]
+
+
+class Interleaved(FakeMessages):
+    """Marks one document at a time, as MongoDB's update_many may; another replica's round
+    runs after the first document of the first marking."""
+
+    other: Digester | None = None
+
+    async def mark_digested(self, ids: list[str], *, digest_id: str, now_ms: int) -> None:
+        for mid in ids:
+            await super().mark_digested([mid], digest_id=digest_id, now_ms=now_ms)
+            other, self.other = self.other, None
+            if other is not None:
+                await other.digest_once()
+
+
+async def test_a_concurrent_round_mid_marking_names_no_order_twice() -> None:
+    provider = ScriptedProvider()
+    sms = service(provider)
+    messages = Interleaved()
+    sms.messages = messages
+    assert isinstance(sms.clock, FixedClock)
+    for n in range(9):
+        await sms.on_send(warning(n))
+    sms.clock.advance(3600)
+    messages.other = Digester(sms)
+    await Digester(sms).digest_once()
+    sms.clock.advance(61)
+    await sms.sweep_once()
+    texts = [s.text for s in provider.sent if s.idempotency_key.startswith("digest:")]
+    for n in range(5, 9):
+        assert sum(f"SO2026112600{n:02d}" in t for t in texts) == 1, n
+    assert not [d for d in docs(sms) if d["status"] in ("HELD", "QUEUED")]
