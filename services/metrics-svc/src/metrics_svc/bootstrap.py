@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import uuid
+
 import structlog
 from aftersales_shared.background import Periodic
 from aftersales_shared.service import Runtime, ServiceDefinition, Started
 
 from metrics_svc import __doc__ as description
+from metrics_svc.adapters.activity import Activity, Stop
 from metrics_svc.adapters.closer import WeekCloser
 from metrics_svc.adapters.consumer import BatchConsumer
 from metrics_svc.adapters.ingest import Ingestor
+from metrics_svc.adapters.lease import Lease
 from metrics_svc.adapters.queries import Reader
 from metrics_svc.adapters.store import MetricsStore
 from metrics_svc.config import Settings
@@ -19,21 +25,16 @@ from metrics_svc.entrypoints.dashboard import router as dashboard_router
 log = structlog.get_logger(__name__)
 
 
-async def start(runtime: Runtime) -> Started:
-    """Indexes, the ingestor (counters recovered) and its batch consumer, checkpoints, the closer.
-
-    Redeliveries are absorbed by the facts' unique keys (stronger than message ids: the same
-    fact from two different events also counts once), so no per-message inbox is needed.
-    """
+async def start_active(
+    runtime: Runtime, *, store: MetricsStore, reader: Reader, lease: Lease
+) -> Stop:
+    """The active part: counters rebuilt from the store, the batch consumer, checkpoints, closer."""
     settings = runtime.settings
     assert isinstance(settings, Settings)
-    store = MetricsStore(runtime.db, closed=runtime.versioned("closed_weeks"))
-    await store.ensure_indexes()
-    ingestor = Ingestor(store)
+    ingestor = Ingestor(store, fence=lease.check)
     await ingestor.load()
-    checkpoints = Periodic(
-        ingestor.checkpoint, interval_s=settings.counters_checkpoint_s, name="metrics-checkpoint"
-    )
+    every = settings.counters_checkpoint_s
+    checkpoints = Periodic(ingestor.checkpoint, interval_s=every, name="metrics-checkpoint")
     closer = WeekCloser(store, ingestor, runtime.clock, poll_s=settings.close_poll_s)
     consumer = BatchConsumer(
         url=settings.amqp_url,
@@ -42,25 +43,63 @@ async def start(runtime: Runtime) -> Started:
         batch=settings.ingest_max_batch,
         delay_s=settings.ingest_max_delay_s,
     )
-    runtime.extras.update(store=store, ingestor=ingestor, closer=closer, consumer=consumer)
-    runtime.extras["reader"] = Reader(store, ingestor, runtime.clock)
+    reader.ingestor = ingestor
+    runtime.extras.update(ingestor=ingestor, closer=closer, consumer=consumer)
     await consumer.start()
     checkpoints.start()
     closer.start()
 
-    async def stop() -> None:
-        await consumer.stop()
+    async def stop(graceful: bool) -> None:
+        await (consumer.stop() if graceful else consumer.abort())
         await closer.stop()
         await checkpoints.stop()
+        if not graceful:
+            return
         try:
             await ingestor.checkpoint()
         except Exception:
             log.exception("last checkpoint failed: the next start replays the facts after it")
 
-    async def checks() -> dict[str, bool]:
-        return {"ingest_consumer": consumer.ready}
+    return stop
 
-    return Started(handler=None, stop=stop, checks=checks)
+
+async def start(runtime: Runtime) -> Started:
+    """Indexes, then active or standby (a lease in the store): only the active process ingests.
+
+    Redeliveries are absorbed by the facts' unique keys (stronger than message ids: the same
+    fact from two different events also counts once), so no per-message inbox is needed.
+    """
+    settings = runtime.settings
+    assert isinstance(settings, Settings)
+    store = MetricsStore(runtime.db, closed=runtime.versioned("closed_weeks"))
+    await store.ensure_indexes()
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    lease = Lease(runtime.db["lease"], owner=owner, ttl_s=settings.active_lease_s)
+    reader = Reader(store, Ingestor(store), runtime.clock)
+    runtime.extras.update(store=store, reader=reader, lease=lease)
+
+    async def refresh() -> None:
+        """A standby's read-only copy of the counters, rebuilt from the store."""
+        copy = Ingestor(store, fence=lease.check)
+        await copy.load(save=False)
+        reader.ingestor = copy
+
+    activity = Activity(
+        lease=lease,
+        activate=lambda: start_active(runtime, store=store, reader=reader, lease=lease),
+        refresh=refresh,
+        interval_s=settings.active_lease_s / 5,
+        refresh_s=settings.counters_checkpoint_s,
+    )
+    await activity.start()
+    if not activity.active:
+        await refresh()
+
+    async def checks() -> dict[str, bool]:
+        consumer = runtime.extras.get("consumer")
+        return {"ingest_consumer": not activity.active or (consumer is not None and consumer.ready)}
+
+    return Started(handler=None, stop=activity.stop, checks=checks)
 
 
 def definition() -> ServiceDefinition:

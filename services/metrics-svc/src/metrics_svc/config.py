@@ -16,3 +16,6 @@ class Settings(ServiceSettings):
     """How often the changed pages of live counters are saved; bounds the replay after a crash."""
     close_poll_s: float = Field(default=1.0, gt=0)
     """How often the clock is checked for a week that has ended."""
+    active_lease_s: float = Field(default=5.0, ge=1.0)
+    """One process is active (ingests, checkpoints, closes weeks); a standby takes over this long
+    after the active one stops renewing (it renews five times per lease)."""

@@ -15,6 +15,7 @@ from aftersales_shared.store import Doc
 from prometheus_client import Counter
 from pydantic import ValidationError
 
+from sms_svc.domain.digest import SELLER_BOUND
 from sms_svc.domain.message import (
     Event,
     Rejected,
@@ -39,7 +40,8 @@ class SmsService:
     clock: Clock
     lease_ms: int
 
-    def _now_ms(self) -> int:
+    def now_ms(self) -> int:
+        """The clock's now in epoch milliseconds."""
         return int(self.clock.now().timestamp() * 1000)
 
     async def on_send(self, message: Envelope) -> None:
@@ -54,14 +56,14 @@ class SmsService:
         if doc is None:
             await self.deliver(mid)
         elif doc["status"] == Status.QUEUED:
-            await self._deliver(doc)
+            await self.send_recorded(doc)
 
     async def _record(self, message: Envelope, command: SmsSend, mid: str) -> Doc | None:
         """Insert the message's record; None if the key was recorded before (a repeat).
 
         The rate window admits a key once, so a repeat re-admitting it counts nothing twice.
         """
-        now = self._now_ms()
+        now = self.now_ms()
         verdict = validate(
             recipient=command.recipient, template=command.template, params=command.params
         )
@@ -83,12 +85,14 @@ class SmsService:
             admission = await self.windows.admit(verdict.phone, key=mid, now_ms=now)
             if admission.allowed:
                 doc |= {"status": Status.QUEUED, "lease_until_ms": now + self.lease_ms}
+            elif command.template in SELLER_BOUND:
+                doc |= {"status": Status.HELD, "reason": f"held for a digest: {admission.reason}"}
             else:
                 doc |= {"status": Status.THROTTLED, "reason": admission.reason}
         doc["status"] = Status(doc["status"]).value
         if not await self.messages.insert(doc):
             return None
-        if doc["status"] != Status.QUEUED:
+        if doc["status"] not in (Status.QUEUED, Status.HELD):
             self._finished(doc, attempts=0)
         return doc
 
@@ -103,7 +107,7 @@ class SmsService:
             template=str(raw.get("template", ""))[:64],
             params={},
             order_id=order_id if isinstance(order_id, str) else None,
-            now=self._now_ms(),
+            now=self.now_ms(),
         )
         doc |= {
             "phone": phone_or_raw(str(raw.get("recipient", ""))[:32]),
@@ -127,13 +131,14 @@ class SmsService:
 
     async def deliver(self, mid: str) -> bool:
         """Deliver a QUEUED message nobody else is delivering; False if there was none to take."""
-        doc = await self.messages.claim(mid, now_ms=self._now_ms(), lease_ms=self.lease_ms)
+        doc = await self.messages.claim(mid, now_ms=self.now_ms(), lease_ms=self.lease_ms)
         if doc is None:
             return False
-        await self._deliver(doc)
+        await self.send_recorded(doc)
         return True
 
-    async def _deliver(self, doc: Doc) -> None:
+    async def send_recorded(self, doc: Doc) -> None:
+        """Send a QUEUED record this process has just inserted (it holds its lease)."""
         sms = OutgoingSms(
             message_id=doc["_id"],
             phone=doc["phone"],
@@ -153,7 +158,7 @@ class SmsService:
             "reason": None
             if delivery.ok
             else f"provider: {last} after {len(delivery.attempts)} attempts",
-            "updated_at_ms": self._now_ms(),
+            "updated_at_ms": self.now_ms(),
             "lease_until_ms": 0,
         }
         await self.messages.finish(doc["_id"], changes=changes)
@@ -165,7 +170,7 @@ class SmsService:
         if doc is None:
             raise NotFound("no such message")
         next_status(Status(doc["status"]), Event.RETRY_REQUESTED)
-        if not await self.messages.requeue(mid, now_ms=self._now_ms()):
+        if not await self.messages.requeue(mid, now_ms=self.now_ms()):
             raise Conflict("the message changed meanwhile; read it again")
         log.info("sms re-queued by an operator", message_id=mid, to=mask_phone(doc["phone"]))
         fresh = await self.messages.get(mid)
@@ -174,7 +179,7 @@ class SmsService:
 
     async def sweep_once(self, *, limit: int = 100, concurrency: int = 16) -> int:
         """Deliver the QUEUED messages whose delivery was interrupted or re-queued; how many."""
-        ids = await self.messages.stale(now_ms=self._now_ms(), limit=limit)
+        ids = await self.messages.stale(now_ms=self.now_ms(), limit=limit)
         gate = asyncio.Semaphore(concurrency)
 
         async def one(mid: str) -> bool:

@@ -81,6 +81,14 @@ class MessageStore(Protocol):
         """QUEUED messages nobody holds."""
         ...
 
+    async def held(self, *, limit: int) -> list[dict[str, Any]]:
+        """HELD messages, oldest first."""
+        ...
+
+    async def mark_digested(self, ids: list[str], *, digest_id: str, now_ms: int) -> None:
+        """HELD → DIGESTED (with `digest_id`) for those of `ids` still HELD."""
+        ...
+
     async def search(
         self, *, filters: dict[str, Any], after: tuple[int, str] | None, limit: int
     ) -> list[dict[str, Any]]: ...

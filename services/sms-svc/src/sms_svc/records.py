@@ -6,6 +6,7 @@ from aftersales_shared.contracts import Envelope
 from aftersales_shared.store import Doc
 from pydantic import ValidationError
 
+from sms_svc.domain.digest import DIGEST_TEMPLATE, Digest
 from sms_svc.domain.message import Status
 from sms_svc.domain.phone import InvalidPhone, normalize_phone
 
@@ -42,6 +43,33 @@ def new_record(
         "created_at_ms": now,
         "updated_at_ms": now,
         "lease_until_ms": 0,
+    }
+
+
+def digest_record(digest: Digest, *, first: Doc, provider: str, now: int, lease_until: int) -> Doc:
+    """The QUEUED record of a digest SMS; `first` is its oldest member (phone, seller, trace)."""
+    return {
+        "_id": digest.id,
+        "idempotency_key": f"digest:{first['_id']}",
+        "template": DIGEST_TEMPLATE,
+        "params": {},
+        "order_id": None,
+        "seller_id": first.get("seller_id"),
+        "envelope_id": None,
+        "correlation_id": first.get("correlation_id"),
+        "phone": first["phone"],
+        "text": digest.text,
+        "status": Status.QUEUED.value,
+        "reason": None,
+        "members": list(digest.members),
+        "order_nos": list(digest.order_nos),
+        "attempts": [],
+        "provider": provider,
+        "provider_ref": None,
+        "operator_retries": 0,
+        "created_at_ms": now,
+        "updated_at_ms": now,
+        "lease_until_ms": lease_until,
     }
 
 

@@ -89,9 +89,9 @@ async def start_sms(
     async def start(**overrides: Any) -> AsyncIterator[Sms]:
         settings = Settings(
             amqp_url=amqp_url, bus_namespace=namespace, mongo_url=mongo_url,
-            mongo_db_prefix=prefix, auth_secret=TEST_SECRET, clock="system",
+            mongo_db_prefix=prefix, auth_secret=TEST_SECRET,
             bus_retry_delay_ms=100, bus_shutdown_grace_s=5, sms_sweep_interval_s=0.2,
-            **overrides,
+            **({"clock": "system"} | overrides),
         )  # fmt: skip
         app = create_app(definition(), settings)
         async with app.router.lifespan_context(app):

@@ -54,6 +54,17 @@ class FakeMessages:
             if d["status"] == Status.QUEUED and d["lease_until_ms"] < now_ms
         ][:limit]
 
+    async def held(self, *, limit: int) -> list[Doc]:
+        docs = [d for d in self.docs.values() if d["status"] == Status.HELD]
+        docs.sort(key=lambda d: (d["created_at_ms"], d["_id"]))
+        return [dict(d) for d in docs[:limit]]
+
+    async def mark_digested(self, ids: list[str], *, digest_id: str, now_ms: int) -> None:
+        for mid in ids:
+            doc = self.docs.get(mid)
+            if doc and doc["status"] == Status.HELD:
+                doc.update(status=Status.DIGESTED.value, digest_id=digest_id, updated_at_ms=now_ms)
+
     async def search(self, *, filters: Doc, after: tuple[int, str] | None, limit: int) -> list[Doc]:
         raise NotImplementedError
 

@@ -23,6 +23,7 @@ ALLOWED = {
     (Status.QUEUED, Event.DELIVERED): Status.SENT,
     (Status.QUEUED, Event.DELIVERY_FAILED): Status.FAILED,
     (Status.FAILED, Event.RETRY_REQUESTED): Status.QUEUED,
+    (Status.HELD, Event.MERGED): Status.DIGESTED,
 }
 
 

@@ -96,7 +96,8 @@ class ServiceOrderEvent(Frozen):
     Amounts are decimal strings in CNY with two places ("199.00"). `audit_result` is set on
     `serviceorder.audited`, `rating` on `serviceorder.rated`, the exchange fields on the events of
     an exchange order (created by RESHIP or EXCHANGE, shipped by order management), and
-    `charged_to_seller` on `serviceorder.pre_compensated`.
+    `charged_to_seller` on `serviceorder.pre_compensated`. `locked` is the order's lock after the
+    transition: on `serviceorder.received` it says the goods arrived while a case was open.
     """
 
     order_id: str
@@ -124,6 +125,7 @@ class ServiceOrderEvent(Frozen):
     exchange_decided_at: AwareDatetime | None = None
     exchange_shipped_at: AwareDatetime | None = None
     charged_to_seller: str | None = None
+    locked: bool = False
     data: dict[str, Any] = Field(default_factory=dict)
 
 

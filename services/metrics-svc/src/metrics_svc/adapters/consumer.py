@@ -100,6 +100,19 @@ class BatchConsumer:
             with contextlib.suppress(Exception):
                 await self._connection.close()
 
+    async def abort(self) -> None:
+        """Stop at once, writing nothing more: the broker redelivers every unsettled delivery."""
+        if self._timer is not None:
+            self._timer.cancel()
+        self._buffer = None
+        for worker in self._workers:
+            worker.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await worker
+        if self._connection is not None:
+            with contextlib.suppress(Exception):
+                await self._connection.close()
+
     async def _on_delivery(self, raw: DeliveredMessage) -> None:
         if self._buffer is None or self._buffer.channel is not raw.channel:
             self._cut()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import structlog
@@ -66,8 +66,10 @@ class Ingestor:
     the closing of a week; a batch's insert itself runs outside it (two can be in the store).
     """
 
-    def __init__(self, store: MetricsStore) -> None:
+    def __init__(self, store: MetricsStore, *, fence: Callable[[], None] = lambda: None) -> None:
         self.store = store
+        self.fence = fence
+        """Raises unless this process may write (holds the lease): checked before every write."""
         self.lock = asyncio.Lock()
         self.closed: set[str] = set()
         self.weeks: set[str] = set()
@@ -90,8 +92,11 @@ class Ingestor:
         """Keys of shared-kind facts of open weeks known to be stored (key -> week): a fact
         with such a key is a duplicate, so it is not sent to the store again."""
 
-    async def load(self) -> None:
-        """Learn the weeks seen and closed; rebuild the open weeks' counters (after a restart)."""
+    async def load(self, *, save: bool = True) -> None:
+        """Learn the weeks seen and closed; rebuild the open weeks' counters (after a restart).
+
+        `save=False` for a standby's read-only copy: nothing is written back.
+        """
         started = time.monotonic()
         known = await self.store.known_weeks()
         self.weeks = set(known)
@@ -125,8 +130,9 @@ class Ingestor:
             if q > page_q.get((fact.week, page_of(fact.seller_id)), 0):
                 self._count(fact)
                 replayed += 1
-        async with self.lock:
-            await self.flush()
+        if save:
+            async with self.lock:
+                await self.flush()
         log.info(
             "counters loaded",
             open_weeks=sorted(self.weeks - self.closed),
@@ -148,6 +154,7 @@ class Ingestor:
             FACTS_INGESTED.labels(result="duplicate").inc(len(facts) - len(sending))
             if not sending:
                 return
+            self.fence()
             self.q += 1
             q, closed = self.q, frozenset(self.closed)
             self._writing += 1
@@ -229,6 +236,7 @@ class Ingestor:
         if not pages and self.q == self.saved_q:
             return
         started, q = time.monotonic(), self.q
+        self.fence()  # a process that lost the lease must not overwrite the active one's pages
         await self.store.save_pages(pages, q=q)
         self.live.saved(pages)
         await self.store.save_watermark(q, late=dict(self.late))

@@ -107,10 +107,15 @@ def facts_of(message_type: str, event: ServiceOrderEvent, occurred_at: datetime)
     if kind == "audited" and event.audited_at is not None:
         add(FactKind.AUDIT, event.audited_at, ok=event.audited_at - event.applied_at <= WITHIN_12H)
     if kind in ("received", "processed") and event.received_at is not None:
-        add(FactKind.RECEIPT, event.received_at)
+        if not (kind == "received" and event.locked):  # the seller may not process it: not counted
+            add(FactKind.RECEIPT, event.received_at)
         if kind == "processed" and event.processed_at is not None:
             ok = event.processed_at - event.received_at <= WITHIN_12H
             add(FactKind.PROCESS, event.received_at, ok=ok)
+    if kind == "locked" and event.status_from == "PENDING_PROCESS" and event.received_at:
+        # A request for arbitration is the seller's processing decision.
+        add(FactKind.RECEIPT, event.received_at)
+        add(FactKind.PROCESS, event.received_at, ok=occurred_at - event.received_at <= WITHIN_12H)
     if kind == "rated" and event.rating:
         add(FactKind.RATING, occurred_at, ok=event.rating in SATISFIED)
     if event.exchange_order_id and event.exchange_decided_at is not None:

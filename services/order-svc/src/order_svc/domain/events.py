@@ -64,6 +64,7 @@ def order_event(
         exchange_decided_at=exchange.decided_at if exchange else None,
         exchange_shipped_at=exchange.shipped_at if exchange else None,
         charged_to_seller=None if charged_to_seller_fen is None else show(charged_to_seller_fen),
+        locked=order.locked,
         data=data or {},
     )
     return Outgoing(type=f"serviceorder.{name}", payload=payload, key=name)

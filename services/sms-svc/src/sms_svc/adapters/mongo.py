@@ -108,6 +108,25 @@ class MessageLog:
         ).limit(limit)
         return [str(doc["_id"]) for doc in await cursor.to_list()]
 
+    async def held(self, *, limit: int) -> list[Doc]:
+        """HELD messages (seller-bound, waiting for a digest), oldest first."""
+        cursor = self._c.find({"status": {"$eq": Status.HELD.value}})
+        cursor = cursor.sort([("created_at_ms", ASCENDING), ("_id", ASCENDING)])
+        return await cursor.limit(limit).to_list()
+
+    async def mark_digested(self, ids: list[str], *, digest_id: str, now_ms: int) -> None:
+        """HELD → DIGESTED for the members of a digest (those still HELD)."""
+        await self._c.update_many(
+            {"_id": {"$in": ids}, "status": {"$eq": Status.HELD.value}},
+            {
+                "$set": {
+                    "status": Status.DIGESTED.value,
+                    "digest_id": digest_id,
+                    "updated_at_ms": now_ms,
+                }
+            },
+        )
+
     async def search(
         self, *, filters: dict[str, Any], after: tuple[int, str] | None, limit: int
     ) -> list[Doc]:

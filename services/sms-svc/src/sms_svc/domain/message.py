@@ -19,24 +19,30 @@ class Status(StrEnum):
     FAILED = "FAILED"
     THROTTLED = "THROTTLED"
     REJECTED = "REJECTED"
+    HELD = "HELD"
+    """A seller-bound warning over the rate limit, waiting for a digest."""
+    DIGESTED = "DIGESTED"
+    """Sent as part of the digest named by the record's `digest_id`."""
 
 
 class Event(StrEnum):
     DELIVERED = "DELIVERED"
     DELIVERY_FAILED = "DELIVERY_FAILED"
     RETRY_REQUESTED = "RETRY_REQUESTED"
+    MERGED = "MERGED"
 
 
-INITIAL = frozenset({Status.QUEUED, Status.THROTTLED, Status.REJECTED})
+INITIAL = frozenset({Status.QUEUED, Status.THROTTLED, Status.REJECTED, Status.HELD})
 """A message is recorded in one of these; the others are reached by transitions."""
 
 TRANSITIONS: dict[tuple[Status, Event], Status] = {
     (Status.QUEUED, Event.DELIVERED): Status.SENT,
     (Status.QUEUED, Event.DELIVERY_FAILED): Status.FAILED,
     (Status.FAILED, Event.RETRY_REQUESTED): Status.QUEUED,
+    (Status.HELD, Event.MERGED): Status.DIGESTED,
 }
 
-FINAL = frozenset({Status.SENT, Status.THROTTLED, Status.REJECTED})
+FINAL = frozenset({Status.SENT, Status.THROTTLED, Status.REJECTED, Status.DIGESTED})
 
 
 def next_status(current: Status, event: Event) -> Status:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import structlog
 from aftersales_shared.background import Periodic
 
+from sms_svc.digests import Digester
 from sms_svc.handlers import SmsService
 
 log = structlog.get_logger(__name__)
 
 
 class Sweeper:
-    """Every interval (or at once when woken), deliver the QUEUED messages nobody holds."""
+    """Every interval (or at once when woken), deliver the QUEUED messages nobody holds, then
+    the digests of held seller warnings that the rate windows allow."""
 
     def __init__(self, service: SmsService, *, interval_s: float) -> None:
         self._service = service
+        self._digester = Digester(service)
         self._loop = Periodic(self._round, interval_s=interval_s, name="sms-sweeper")
         self.start = self._loop.start
         self.stop = self._loop.stop
@@ -27,4 +30,5 @@ class Sweeper:
         done = await self._service.sweep_once()
         if done:
             log.info("sms sweep delivered queued messages", count=done)
-        return bool(done)
+        digests = await self._digester.digest_once()
+        return bool(done or digests)

@@ -39,6 +39,10 @@ class MessageOut(BaseModel):
     provider_ref: str | None
     attempts: list[AttemptOut]
     operator_retries: int
+    digest_id: str | None = None
+    """On a DIGESTED warning: the digest SMS that named its order."""
+    members: list[str] = []
+    """On a digest SMS: the ids of the held warnings it sends."""
     created_at: datetime
     updated_at: datetime
 
@@ -83,6 +87,8 @@ def message_out(doc: Doc, principal: Principal) -> MessageOut:
             for a in doc.get("attempts", [])
         ],
         operator_retries=int(doc.get("operator_retries", 0)),
+        digest_id=doc.get("digest_id"),
+        members=[str(m) for m in doc.get("members", [])],
         created_at=instant(doc["created_at_ms"]),
         updated_at=instant(doc["updated_at_ms"]),
     )
