@@ -23,13 +23,6 @@ from aftersales_shared.metrics import HTTP_REQUESTS
 log = structlog.get_logger(__name__)
 
 CORRELATION_HEADER = "x-correlation-id"
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No token, or a bad one"},
-    403: {"description": "Yours, but not permitted"},
-    404: {"description": "Not found, or not yours"},
-    409: {"description": "Not allowed in the current state, locked, or a concurrent change"},
-    422: {"description": "Invalid payload"},
-}
 
 
 def error_body(code: str, message: str, **details: Any) -> dict[str, Any]:
