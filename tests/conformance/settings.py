@@ -13,6 +13,7 @@ from schemathesis.core.parameters import ParameterLocation
 from tests.conformance.seed import ORDER_NO, SELLER, STAFF
 
 MAX_EXAMPLES = 10
+RESPONSE_TIME_LIMIT_S = 30.0
 
 
 def _b64(raw: str, *, padded: bool) -> str:
@@ -35,7 +36,8 @@ CONFIG = schemathesis.Config.from_dict(
             "database": "none",
             "with-security-parameters": False,
         },
-        "checks": {"enabled": True},
+        # Every check, and a response time that only a hung request exceeds on a loaded machine.
+        "checks": {"enabled": True, "max_response_time": RESPONSE_TIME_LIMIT_S},
         "phases": {"examples": {"enabled": True}, "coverage": {"enabled": True}},
         "parameters": {
             "path.seller_id": SELLER,
