@@ -38,7 +38,7 @@ class ErrorBody(BaseModel):
 
 _WRITES = frozenset({"post", "put", "patch", "delete"})
 _DESCRIPTIONS = {
-    "400": "The body is not JSON (or not UTF-8)",
+    "400": "The body cannot be read as text (not UTF-8); malformed JSON is a 422",
     "401": "No token, or a bad one",
     "403": "Yours, but not permitted",
     "404": "Not found, or not yours",
