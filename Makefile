@@ -4,7 +4,7 @@ UV_VERSION := 0.13.8
 UV := $(shell command -v uv 2>/dev/null || echo $(CURDIR)/.tools/bin/uv)
 export UV_PYTHON ?= 3.11
 
-.PHONY: run test sync system-deps lint typecheck unit integration e2e bench fmt clean
+.PHONY: run test sync system-deps lint typecheck unit integration e2e conformance bench fmt clean
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv $(CURDIR)/.tools
@@ -33,13 +33,16 @@ typecheck: sync
 	$(UV) run --frozen mypy .
 
 unit: sync
-	$(UV) run --frozen pytest -m "not integration and not e2e"
+	$(UV) run --frozen pytest -m "not integration and not e2e and not conformance"
 
 integration: sync
 	$(UV) run --frozen pytest -m integration
 
 e2e: sync
 	$(UV) run --frozen pytest -m e2e
+
+conformance: sync
+	$(UV) run --frozen pytest -m conformance
 
 bench: sync
 	$(UV) run --frozen python bench/order_lifecycle.py

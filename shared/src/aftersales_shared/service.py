@@ -16,6 +16,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
+from aftersales_shared.api_description import describe_errors
 from aftersales_shared.auth import CurrentPrincipal
 from aftersales_shared.bus import Bus, Handler
 from aftersales_shared.clock import Clock, SystemClock, VirtualClock
@@ -32,7 +33,7 @@ from aftersales_shared.store import (
     connect_mongo,
     ping,
 )
-from aftersales_shared.web import ERROR_RESPONSES, install_http_layer, ops_router
+from aftersales_shared.web import install_http_layer, ops_router
 
 log = structlog.get_logger(__name__)
 
@@ -163,8 +164,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         description=definition.description,
         version="0.1.0",
         lifespan=lifespan,
-        responses=ERROR_RESPONSES,
     )
+    describe_errors(app)
     app.state.auth_secret = settings.auth_secret.get_secret_value()
     install_http_layer(app)
 

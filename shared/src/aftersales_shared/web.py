@@ -21,18 +21,7 @@ from aftersales_shared.metrics import HTTP_REQUESTS
 log = structlog.get_logger(__name__)
 
 CORRELATION_HEADER = "x-correlation-id"
-ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    401: {"description": "No token, or a bad one"},
-    403: {"description": "Yours, but not permitted"},
-    404: {"description": "Not found, or not yours"},
-    409: {"description": "Not allowed in the current state, locked, or a concurrent change"},
-    413: {"description": "The request body is larger than any legal request"},
-    422: {"description": "Invalid payload"},
-    500: {"description": "A server fault, in the error shape with the correlation id"},
-    503: {"description": "The database is not reachable; retry after `Retry-After` seconds"},
-}
 __all__ = [
-    "ERROR_RESPONSES",
     "CorrelationMiddleware",
     "ErrorBoundary",
     "error_body",

@@ -6,11 +6,12 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Annotated, Any
 
+from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import Principal, Role, require_roles
 from aftersales_shared.ids import Id
 from aftersales_shared.service import Runtime, RuntimeDep
 from aftersales_shared.store import StoredResponse
-from fastapi import APIRouter, Depends, Header, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from arbitration_svc.domain.case import Case, Status
@@ -30,9 +31,6 @@ MAX_AGE_HOURS = 10 * 366 * 24
 """Ten years: an age filter beyond it means nothing and overflows the date arithmetic."""
 
 Agent = Annotated[Principal, require_roles(Role.PLATFORM_AGENT)]
-IdempotencyKey = Annotated[
-    str | None, Header(alias="Idempotency-Key", description="Same key + same body: same answer")
-]
 
 
 def cases_of(runtime: Runtime) -> Cases:

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import Principal
 from aftersales_shared.service import Runtime, runtime_of
 from aftersales_shared.store import StoredResponse
-from fastapi import Depends, Header, Request
+from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from order_svc.handlers import OrderService
 from order_svc.seller_handlers import SellerService
+
+__all__ = ["CorrelationDep", "IdempotencyKey", "OrdersDep", "SellersDep", "idempotent"]
 
 
 async def order_service(request: Request) -> OrderService:
@@ -34,10 +37,6 @@ async def correlation_id(request: Request) -> str | None:
 OrdersDep = Annotated[OrderService, Depends(order_service)]
 SellersDep = Annotated[SellerService, Depends(seller_service)]
 CorrelationDep = Annotated[str | None, Depends(correlation_id)]
-IdempotencyKey = Annotated[
-    str | None,
-    Header(alias="Idempotency-Key", description="Same key + same body: the first answer again"),
-]
 
 
 async def idempotent(

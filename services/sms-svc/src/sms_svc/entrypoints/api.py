@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
+from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import CurrentPrincipal, Principal, Role
 from aftersales_shared.errors import NotFound, NotPermitted
 from aftersales_shared.ids import Id
 from aftersales_shared.phones import Phone
 from aftersales_shared.service import RuntimeDep
 from aftersales_shared.store import StoredResponse
-from fastapi import APIRouter, Header, Query
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from sms_svc.domain.message import Status
@@ -100,7 +101,7 @@ async def retry_message(
     message_id: Id,
     runtime: RuntimeDep,
     principal: CurrentPrincipal,
-    idempotency_key: Annotated[str | None, Header(alias="Idempotency-Key")] = None,
+    idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """FAILED → QUEUED, delivered again at once by the background worker; 409 otherwise."""
     if principal.role != Role.PLATFORM_AGENT:
