@@ -4,10 +4,8 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
@@ -22,7 +20,9 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from aftersales_shared.background import Periodic
 from aftersales_shared.bus import Bus, stored_form
 from aftersales_shared.contracts import Envelope
-from aftersales_shared.errors import AppError, ConcurrencyConflict, Conflict, Invalid
+from aftersales_shared.errors import ConcurrencyConflict, Conflict
+from aftersales_shared.idempotency import IdempotencyStore as IdempotencyStore
+from aftersales_shared.idempotency import StoredResponse as StoredResponse
 from aftersales_shared.metrics import OUTBOX_PENDING, STORE_COMMANDS
 
 log = structlog.get_logger(__name__)
@@ -498,71 +498,3 @@ class MongoInbox:
     async def record(self, message_id: str) -> None:
         with contextlib.suppress(DuplicateKeyError):
             await self._collection.insert_one({"_id": message_id, "handled_at": self._now()})
-
-
-@dataclass(frozen=True)
-class StoredResponse:
-    status: int
-    body: Any
-
-
-class IdempotencyStore:
-    """Remembers the answer to each (caller, route, Idempotency-Key) so a retry gets it again."""
-
-    def __init__(self, collection: AsyncCollection[Doc], *, clock: Callable[[], datetime]) -> None:
-        self._collection = collection
-        self._now = clock
-
-    async def run(
-        self,
-        *,
-        scope: str,
-        key: str | None,
-        request_body: Any,
-        action: Callable[[], Awaitable[StoredResponse]],
-    ) -> StoredResponse:
-        """Run `action` once per key; a repeat with the same body replays the first answer."""
-        if key is None:
-            return await action()
-        if not 1 <= len(key) <= 200:
-            raise Invalid("Idempotency-Key must be 1 to 200 characters")
-        fingerprint = hashlib.sha256(
-            json.dumps(request_body, sort_keys=True, default=str).encode()
-        ).hexdigest()
-        slot = f"{scope}|{key}"
-        try:
-            await self._collection.insert_one(
-                {"_id": slot, "fingerprint": fingerprint, "state": "running", "at": self._now()}
-            )
-        except DuplicateKeyError:
-            return await self._replay(slot, fingerprint)
-        try:
-            response = await action()
-        except AppError as exc:
-            response = StoredResponse(
-                status=exc.status,
-                body={"error": {"code": exc.code, "message": exc.message, **exc.details}},
-            )
-        except BaseException:
-            await self._collection.delete_one({"_id": {"$eq": slot}})
-            raise
-        await self._collection.replace_one(
-            {"_id": {"$eq": slot}},
-            {
-                "_id": slot,
-                "fingerprint": fingerprint,
-                "state": "done",
-                "status": response.status,
-                "body": json.dumps(response.body, default=str),
-                "at": self._now(),
-            },
-        )
-        return response
-
-    async def _replay(self, slot: str, fingerprint: str) -> StoredResponse:
-        stored = await self._collection.find_one({"_id": {"$eq": slot}})
-        if stored is None or stored.get("state") != "done":
-            raise Conflict("a request with this Idempotency-Key is still being handled")
-        if stored["fingerprint"] != fingerprint:
-            raise Invalid("this Idempotency-Key was used with a different request body")
-        return StoredResponse(status=int(stored["status"]), body=json.loads(stored["body"]))

@@ -77,7 +77,8 @@ async def get_case(case_id: str, agent: Agent, cases: CasesDep) -> CaseDetail:
 async def _once(
     runtime: RuntimeDep,
     *,
-    scope: str,
+    agent: Principal,
+    route: str,
     key: str | None,
     body: Any,
     status: int,
@@ -85,12 +86,14 @@ async def _once(
 ) -> JSONResponse:
     cases = cases_of(runtime)
 
-    async def run() -> StoredResponse:
+    async def run(_request: str | None) -> StoredResponse:
         case = await action()
         detail = CaseDetail.of(case, now=cases.clock.now())
         return StoredResponse(status=status, body=detail.model_dump(mode="json"))
 
-    response = await runtime.idempotency.run(scope=scope, key=key, request_body=body, action=run)
+    response = await runtime.idempotency.run(
+        principal=agent, route=route, key=key, request_body=body, action=run
+    )
     return JSONResponse(response.body, response.status)
 
 
@@ -110,7 +113,8 @@ async def take_case(
     take_over = body is not None and body.take_over
     return await _once(
         runtime,
-        scope=f"{agent.sub}|take|{case_id}",
+        agent=agent,
+        route=f"POST /v1/cases/{case_id}/take",
         key=idempotency_key,
         body={"take_over": take_over},
         status=200,
@@ -129,7 +133,8 @@ async def add_note(
     cases = cases_of(runtime)
     return await _once(
         runtime,
-        scope=f"{agent.sub}|note|{case_id}",
+        agent=agent,
+        route=f"POST /v1/cases/{case_id}/notes",
         key=idempotency_key,
         body=body.model_dump(mode="json"),
         status=201,
@@ -152,7 +157,8 @@ async def rule_case(
     cases = cases_of(runtime)
     return await _once(
         runtime,
-        scope=f"{agent.sub}|ruling|{case_id}",
+        agent=agent,
+        route=f"POST /v1/cases/{case_id}/ruling",
         key=idempotency_key,
         body=body.model_dump(mode="json"),
         status=200,

@@ -60,7 +60,7 @@ async def audit(
     key: IdempotencyKey = None,
     cid: CorrelationDep = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
+    async def action(request_id: str | None) -> tuple[int, Any]:
         uploads = [(_decode(u), u) for u in body.attachments]
         metas = [
             c.AttachmentMeta(
@@ -86,6 +86,7 @@ async def audit(
             order_id,
             lambda _a: (AUDIT_COMMANDS[body.result], payload),
             correlation_id=cid,
+            request=request_id,
         )
         return 200, order_view(order, actor)
 
@@ -111,10 +112,14 @@ async def assign(
     key: IdempotencyKey = None,
     cid: CorrelationDep = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
+    async def action(request_id: str | None) -> tuple[int, Any]:
         target = await orders.staff_target(principal, body.staff_id)
         results = await orders.batch(
-            principal, body.ids, lambda _a: (Cmd.ASSIGN, target), correlation_id=cid
+            principal,
+            body.ids,
+            lambda _a: (Cmd.ASSIGN, target),
+            correlation_id=cid,
+            request=request_id,
         )
         return 200, {"results": results}
 
@@ -130,7 +135,7 @@ async def batch_audit(
     key: IdempotencyKey = None,
     cid: CorrelationDep = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
+    async def action(request_id: str | None) -> tuple[int, Any]:
         if body.result not in BATCH_AUDIT_RESULTS:
             raise Invalid("a batch audit may only REJECT or CUSTOMER_ABANDON", field="result")
         payload = c.Audit(result=body.result, opinion=body.opinion)
@@ -139,6 +144,7 @@ async def batch_audit(
             body.ids,
             lambda _a: (AUDIT_COMMANDS[body.result], payload),
             correlation_id=cid,
+            request=request_id,
         )
         return 200, {"results": results}
 

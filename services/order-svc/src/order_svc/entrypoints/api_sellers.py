@@ -23,7 +23,7 @@ async def create_seller(
     sellers: SellersDep,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
+    async def action(_request_id: str | None) -> tuple[int, Any]:
         return 201, (await sellers.create(principal, body)).model_dump(mode="json")
 
     return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
@@ -50,7 +50,7 @@ async def add_staff(
     sellers: SellersDep,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
+    async def action(_request_id: str | None) -> tuple[int, Any]:
         seller = await sellers.add_staff(principal, seller_id, body)
         return 201, seller.staff[body.staff_id].model_dump(mode="json")
 
