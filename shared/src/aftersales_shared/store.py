@@ -10,6 +10,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+import pymongo
 import structlog
 from cachetools import LRUCache
 from pymongo import ASCENDING, AsyncMongoClient, UpdateOne, monitoring
@@ -34,6 +35,7 @@ PENDING = "_outbox_pending"
 SINCE = "_outbox_at"
 MAX_REMEMBERED_FAILURES = 10_000
 MAX_BACKOFF_S = 5.0
+PING_TIMEOUT_S = 0.3
 
 
 class _CountCommands(monitoring.CommandListener):
@@ -60,11 +62,16 @@ def connect_mongo(url: str) -> AsyncMongoClient[Doc]:
     )
 
 
-async def ping(db: AsyncDatabase[Doc], *, timeout_s: float = 2.0) -> bool:
-    """True when the database answers within the timeout."""
+async def ping(db: AsyncDatabase[Doc], *, timeout_s: float = PING_TIMEOUT_S) -> bool:
+    """True when the database answers within the timeout.
+
+    The driver's own timeout, not a cancellation: cancelling PyMongo mid-operation (as
+    `asyncio.wait_for` does) can leave its internal locks broken ("Lock is not acquired").
+    """
     try:
-        await asyncio.wait_for(db.command("ping"), timeout_s)
-    except (PyMongoError, TimeoutError):
+        with pymongo.timeout(timeout_s):
+            await db.command("ping")
+    except PyMongoError:
         return False
     return True
 
