@@ -68,14 +68,17 @@ class Firer:
         """Fire what is due by `due_by_ms` (None: now, per batch) and unheld; how many fired."""
         queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=self._settings.ahead)
         marks: list[asyncio.Task[int]] = []
+        stopping = asyncio.Event()
 
         async def claimer() -> None:
             try:
-                while claim := await self._store.claim(
-                    due_by_ms=to_ms(self._clock.now()) if due_by_ms is None else due_by_ms,
-                    wall_ms=to_ms(self._wall.now()),
-                    lease_ms=int(self._settings.lease_s * 1000),
-                    limit=self._settings.batch,
+                while not stopping.is_set() and (
+                    claim := await self._store.claim(
+                        due_by_ms=to_ms(self._clock.now()) if due_by_ms is None else due_by_ms,
+                        wall_ms=to_ms(self._wall.now()),
+                        lease_ms=int(self._settings.lease_s * 1000),
+                        limit=self._settings.batch,
+                    )
                 ):
                     if claim.deadlines:
                         await queue.put(claim)
@@ -94,10 +97,17 @@ class Firer:
             await publisher()
             await claiming
         finally:
-            claiming.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await claiming
+            # Not cancelled: a driver operation cancelled midway can break PyMongo's locks. The
+            # claimer stops at its next step; claims it still makes are retried after the lease.
+            stopping.set()
+            while not claiming.done():
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    queue.get_nowait()
+                await asyncio.wait({claiming}, timeout=0.05)
+            claimed = None if claiming.cancelled() else claiming.exception()
             done = await asyncio.gather(*marks, return_exceptions=True)
+        if claimed is not None:
+            raise claimed
         errors = [d for d in done if isinstance(d, BaseException)]
         if errors:
             raise errors[0]
