@@ -82,12 +82,12 @@ async def _once(
     key: str | None,
     body: Any,
     status: int,
-    action: Callable[[], Awaitable[Case]],
+    action: Callable[[str | None], Awaitable[Case]],
 ) -> JSONResponse:
     cases = cases_of(runtime)
 
-    async def run(_request: str | None) -> StoredResponse:
-        case = await action()
+    async def run(request: str | None) -> StoredResponse:
+        case = await action(request)
         detail = CaseDetail.of(case, now=cases.clock.now())
         return StoredResponse(status=status, body=detail.model_dump(mode="json"))
 
@@ -118,7 +118,9 @@ async def take_case(
         key=idempotency_key,
         body={"take_over": take_over},
         status=200,
-        action=lambda: cases.take(case_id=case_id, agent=agent.sub, take_over=take_over),
+        action=lambda request: cases.take(
+            case_id=case_id, agent=agent.sub, take_over=take_over, request=request
+        ),
     )
 
 
@@ -138,7 +140,9 @@ async def add_note(
         key=idempotency_key,
         body=body.model_dump(mode="json"),
         status=201,
-        action=lambda: cases.add_note(case_id=case_id, author=agent.sub, text=body.text),
+        action=lambda request: cases.add_note(
+            case_id=case_id, author=agent.sub, text=body.text, request=request
+        ),
     )
 
 
@@ -162,12 +166,13 @@ async def rule_case(
         key=idempotency_key,
         body=body.model_dump(mode="json"),
         status=200,
-        action=lambda: cases.rule(
+        action=lambda request: cases.rule(
             case_id=case_id,
             agent=agent.sub,
             outcome=body.outcome,
             note=body.note,
             amount=body.amount,
             sku=body.sku,
+            request=request,
         ),
     )
