@@ -144,3 +144,33 @@ async def test_batch_audit_retried_after_a_crash_applies_once(
     for order_id in ids:
         order = await api.get(order_id)
         assert order["version"] == 3, "claimed and rejected, once"
+
+
+async def test_seller_and_staff_registrations_retried_after_a_crash_answer_201(
+    api: Api, mongo_client: AsyncMongoClient[Doc], settings: Settings
+) -> None:
+    body = {
+        "seller_id": api.seller,
+        "name": "Shop",
+        "cooperation_mode": "SOP",
+        "aftersales_contact_phone": "13900000000",
+    }
+    headers = api.agent | {"Idempotency-Key": f"s-{api.unique}"}
+    first = await api.client.post("/v1/sellers", json=body, headers=headers)
+    assert first.status_code == 201, first.text
+    await crash_after_the_change(slots(mongo_client, settings), "seller")
+    again = await api.client.post("/v1/sellers", json=body, headers=headers)
+    assert again.status_code == 201, again.text
+    assert again.json() == first.json()
+
+    staff = {"staff_id": "a1", "name": "a1", "permissions": ["AUDIT"], "categories": ["phones"]}
+    headers = api.boss | {"Idempotency-Key": f"t-{api.unique}"}
+    url = f"/v1/sellers/{api.seller}/staff"
+    added = await api.client.post(url, json=staff, headers=headers)
+    assert added.status_code == 201, added.text
+    await crash_after_the_change(slots(mongo_client, settings), "staff")
+    retried = await api.client.post(url, json=staff, headers=headers)
+    assert retried.status_code == 201, retried.text
+    assert retried.json() == added.json()
+    unkeyed = await api.client.post(url, json=staff, headers=api.boss)
+    assert unkeyed.status_code == 409, "without a key, a second registration is refused"
