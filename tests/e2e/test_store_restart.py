@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import signal
+import subprocess
 import time
 import uuid
 from collections.abc import AsyncIterator
@@ -199,4 +200,43 @@ async def test_readiness_answers_within_a_second_while_the_store_is_down(
                 await eventually(ready, timeout=60, what=f"{process.name} ready again")
     finally:
         await asyncio.to_thread(services.stop, timeout=15)
+        await delete_namespace(amqp_url, namespace)
+
+
+async def test_timer_svc_stops_in_time_while_the_store_hangs(
+    store: Store, amqp_url: str, tmp_path: Path
+) -> None:
+    namespace = f"faults-{uuid.uuid4().hex[:8]}"
+    bus = Bus(url=amqp_url, namespace=namespace, service="order-svc")
+    await bus.connect()
+    services = Stack()
+    process = services.start_service(
+        "timer-svc",
+        port=free_port(),
+        env=service_env(store, amqp_url, namespace),
+        log_path=tmp_path / "timer.log",
+    )
+    (dev_store,) = store.stack.processes
+    try:
+        await asyncio.to_thread(services.wait_ready, timeout=90)
+        past = datetime.now(UTC) - timedelta(minutes=1)
+        await bus.publish_many([schedule(f"hang-{i:04}", past) for i in range(500)])
+        dev_store.popen.send_signal(signal.SIGSTOP)  # connections stay open, nothing answers
+        async with httpx.AsyncClient(timeout=30) as http:
+            hung = [await readyz(http, process) for _ in range(3)]
+        log.info("readyz with the store hung: %s", hung)
+        assert all(status == 503 and took < 1 for status, took in hung), hung
+        began = time.monotonic()
+        process.popen.send_signal(signal.SIGTERM)
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            await asyncio.to_thread(process.popen.wait, 60)
+        took = time.monotonic() - began
+        log.info("timer-svc exited %.1f s after SIGTERM (store hung)", took)
+        assert process.popen.poll() is not None, "still running a minute after SIGTERM"
+        assert took < GRACE_S + EXIT_MARGIN_S, took
+    finally:
+        dev_store.popen.send_signal(signal.SIGCONT)
+        with contextlib.suppress(Exception):
+            await asyncio.to_thread(services.stop, timeout=5)
+        await bus.close()
         await delete_namespace(amqp_url, namespace)

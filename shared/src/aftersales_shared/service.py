@@ -23,7 +23,7 @@ from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import ClockAdvanced, ClockSyncRequested
 from aftersales_shared.logs import configure_logging
 from aftersales_shared.settings import ServiceSettings
-from aftersales_shared.shutdown import STEP_BUDGET_S, WATCHDOG_MARGIN_S, GracefulServer, bounded
+from aftersales_shared.shutdown import STEP_BUDGET_S, WATCHDOG_MARGIN_S, GracefulServer, stop_all
 from aftersales_shared.store import (
     Doc,
     IdempotencyStore,
@@ -157,9 +157,8 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         finally:
             await bus.stop_consuming()  # bounded by the grace period
             steps = [started.stop, runtime.relay.stop, bus.close, client.close]
-            for name, step in zip(("service", "relay", "bus", "store"), steps, strict=True):
-                if step is not None:
-                    await bounded(step, name=name, budget_s=STEP_BUDGET_S)
+            names = ("service", "relay", "bus", "store")
+            await stop_all(list(zip(names, steps, strict=True)), budget_s=STEP_BUDGET_S)
             log.info("service stopped")
 
     app = FastAPI(

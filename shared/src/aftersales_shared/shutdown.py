@@ -10,7 +10,7 @@ from __future__ import annotations
 import asyncio
 import os
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from types import FrameType
 
 import pymongo
@@ -26,12 +26,23 @@ async def bounded(step: Callable[[], Awaitable[None]], *, name: str, budget_s: f
     """Run one shutdown step for at most `budget_s`; one that overruns is left behind, logged."""
     with pymongo.timeout(budget_s):  # the step's task inherits the driver's deadline
         task = asyncio.ensure_future(step())
-    done, _ = await asyncio.wait({task}, timeout=budget_s + 0.5)
+    done, _ = await asyncio.wait({task}, timeout=budget_s)
     if not done:
         task.cancel()
         log.error("shutdown step overran its budget; left behind", step=name, budget_s=budget_s)
     elif not task.cancelled() and (error := task.exception()) is not None:
         log.error("shutdown step failed", step=name, error=repr(error))
+
+
+async def stop_all(
+    steps: Sequence[tuple[str, Callable[[], Awaitable[None]] | None]], *, budget_s: float
+) -> None:
+    """Run the steps in order, all of them within `budget_s` together (each gets what is left)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + budget_s
+    for name, step in steps:
+        if step is not None:
+            await bounded(step, name=name, budget_s=max(0.1, deadline - loop.time()))
 
 
 class GracefulServer(uvicorn.Server):
