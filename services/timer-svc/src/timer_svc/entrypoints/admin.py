@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from aftersales_shared.auth import Role, require_roles
@@ -45,12 +46,19 @@ def admin_router() -> APIRouter:
         assert isinstance(clock, VirtualClock)
         store: MongoClockStore = runtime.extras["clock_store"]
         firer: Firer = runtime.extras["firer"]
-        clock.sync(await store.advance(body.seconds))
-        await broadcast_clock(runtime.bus, clock)
-        now = clock.now()
         settings = runtime.settings
         timeout = settings.timer_advance_timeout_s if isinstance(settings, Settings) else 120.0
-        fired = await firer.fire_until(due_by_ms=to_ms(now), timeout_s=timeout)
+
+        moved: list[datetime] = []
+
+        async def move() -> int:
+            clock.sync(await store.advance(body.seconds))
+            await broadcast_clock(runtime.bus, clock)
+            moved.append(clock.now())
+            return to_ms(moved[0])
+
+        fired = await firer.advance(move=move, timeout_s=timeout)
+        now = moved[0]
         return {
             "now": now.isoformat(),
             "offset_seconds": clock.offset.total_seconds(),
