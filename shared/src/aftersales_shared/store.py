@@ -143,7 +143,8 @@ class VersionedCollection:
         try:
             await self.collection.insert_one({**data, **_stamp(1, outbox)})
         except DuplicateKeyError as exc:
-            raise Conflict("it exists already", key=str(exc.details)) from exc
+            # the driver's details name the store's internals (index, engine message): not shown
+            raise Conflict(f"{data['_id']} exists already", id=str(data["_id"])) from exc
         return self._written(Versioned(data=data, version=1, outbox=outbox))
 
     async def save(

@@ -181,6 +181,13 @@ async def test_seller_and_staff_registrations_retried_after_a_crash_answer_201(
     assert retried.json() == added.json()
     unkeyed = await api.client.post(url, json=staff, headers=api.boss)
     assert unkeyed.status_code == 409, "without a key, a second registration is refused"
+    twice = await api.client.post("/v1/sellers", json=body, headers=api.agent)
+    assert twice.status_code == 409
+    assert twice.json()["error"] == {
+        "code": "conflict",
+        "message": f"{api.seller} exists already",
+        "id": api.seller,
+    }, "a clear answer that shows nothing of the store's internals"
 
 
 @pytest.fixture
