@@ -242,3 +242,23 @@ async def test_a_batch_that_died_halfway_is_finished_once(
             order = await api.get(order_id)
             assert order["status"] == "REJECTED", order["status"]
             assert order["version"] == 3, "claimed, then rejected once"
+
+
+async def test_an_audit_with_images_retried_after_a_crash_stores_them_once(
+    api: Api, mongo_client: AsyncMongoClient[Doc], settings: Settings
+) -> None:
+    await api.setup_seller()
+    order = await api.apply()
+    await api.do(order["id"], "claim", api.staff("auditor"))
+    image = {"filename": "a.png", "content_type": "image/png", "data_base64": "iVBORw0KGgo="}
+    body = {"result": "APPROVE_RETURN", "attachments": [image]}
+    headers = api.staff("auditor") | {"Idempotency-Key": f"img-{api.unique}"}
+    url = f"/v1/service-orders/{order['id']}/audit"
+    first = await api.client.post(url, json=body, headers=headers)
+    assert first.status_code == 200, first.text
+    await crash_after_the_change(slots(mongo_client, settings), "audit")
+    again = await api.client.post(url, json=body, headers=headers)
+    assert again.status_code == 200, again.text
+    assert again.json()["audit"] == first.json()["audit"]
+    images = mongo_client[settings.mongo_db]["attachments"]
+    assert await images.count_documents({"order_id": {"$eq": order["id"]}}) == 1

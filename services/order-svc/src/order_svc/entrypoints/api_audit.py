@@ -64,12 +64,13 @@ async def audit(
         uploads = [(_decode(u), u) for u in body.attachments]
         metas = [
             c.AttachmentMeta(
-                id=f"{order_id}.{orders.ids()}",
+                # keyed: a re-run after a crash writes the same images again, not new ones
+                id=f"{order_id}.{orders.ids() if request_id is None else f'{request_id}-{n}'}",
                 filename=u.filename,
                 content_type=u.content_type,
                 size_bytes=len(data),
             )
-            for data, u in uploads
+            for n, (data, u) in enumerate(uploads)
         ]
         payload = c.Audit(
             result=body.result, opinion=body.opinion, attachments=metas, reship_sku=body.reship_sku
