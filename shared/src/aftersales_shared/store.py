@@ -35,7 +35,8 @@ PENDING = "_outbox_pending"
 SINCE = "_outbox_at"
 MAX_REMEMBERED_FAILURES = 10_000
 MAX_BACKOFF_S = 5.0
-PING_TIMEOUT_S = 0.3
+PING_TIMEOUT_S = 0.5
+_PINGS: set[asyncio.Task[bool]] = set()
 
 
 class _CountCommands(monitoring.CommandListener):
@@ -65,12 +66,22 @@ def connect_mongo(url: str) -> AsyncMongoClient[Doc]:
 async def ping(db: AsyncDatabase[Doc], *, timeout_s: float = PING_TIMEOUT_S) -> bool:
     """True when the database answers within the timeout.
 
-    The driver's own timeout, not a cancellation: cancelling PyMongo mid-operation (as
-    `asyncio.wait_for` does) can leave its internal locks broken ("Lock is not acquired").
+    Never a cancellation: cancelling PyMongo mid-operation (as `asyncio.wait_for` does) can
+    leave its internal locks broken ("Lock is not acquired") and the client wedged. The ping
+    runs under the driver's own timeout; an answer later than `timeout_s` is not waited for
+    (the driver checks its deadline only now and then), the ping ends on its own soon after.
     """
+    with pymongo.timeout(timeout_s):  # the task inherits the driver's deadline
+        task = asyncio.ensure_future(_ping(db))
+    _PINGS.add(task)  # held until it ends: the loop keeps only a weak reference
+    task.add_done_callback(_PINGS.discard)
+    done, _ = await asyncio.wait({task}, timeout=timeout_s)
+    return task in done and task.result()
+
+
+async def _ping(db: AsyncDatabase[Doc]) -> bool:
     try:
-        with pymongo.timeout(timeout_s):
-            await db.command("ping")
+        await db.command("ping")
     except PyMongoError:
         return False
     return True
