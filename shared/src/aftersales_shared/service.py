@@ -24,6 +24,7 @@ from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import ClockAdvanced, ClockSyncRequested
 from aftersales_shared.logs import configure_logging
 from aftersales_shared.settings import ServiceSettings
+from aftersales_shared.shutdown import STEP_BUDGET_S, WATCHDOG_MARGIN_S, GracefulServer, stop_all
 from aftersales_shared.store import (
     Doc,
     IdempotencyStore,
@@ -141,22 +142,19 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
             await bus.consume(started.handler, inbox=inbox)
 
         async def ready() -> dict[str, bool]:
-            checks = {"store": await ping(db), "broker": bus.ready}
-            if started.checks is not None:
-                checks |= await started.checks()
-            return checks
+            extra = started.checks() if started.checks is not None else _no_checks()
+            store, more = await asyncio.gather(ping(db), extra)  # each bounded: within 1 s
+            return {"store": store, "broker": bus.ready} | more
 
         app.state.ready = ready
         log.info("service started", port=settings.http_port, clock=settings.clock)
         try:
             yield
         finally:
-            await bus.stop_consuming()
-            if started.stop is not None:
-                await started.stop()
-            await runtime.relay.stop()
-            await bus.close()
-            await client.close()
+            await bus.stop_consuming()  # bounded by the grace period
+            steps = [started.stop, runtime.relay.stop, bus.close, client.close]
+            names = ("service", "relay", "bus", "store")
+            await stop_all(list(zip(names, steps, strict=True)), budget_s=STEP_BUDGET_S)
             log.info("service stopped")
 
     app = FastAPI(
@@ -181,6 +179,10 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
         for router in definition.admin_routers:
             app.include_router(router)
     return app
+
+
+async def _no_checks() -> dict[str, bool]:
+    return {}
 
 
 async def _follow_virtual_clock(bus: Bus, clock: VirtualClock, service: str) -> None:
@@ -227,14 +229,16 @@ def clock_router() -> APIRouter:
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:
-    """Run the process until SIGTERM / Ctrl-C; uvicorn runs the lifespan around it."""
+    """Run until SIGTERM / Ctrl-C; the process ends at most BUS_SHUTDOWN_GRACE_S + 3 s after it."""
+    grace = settings.bus_shutdown_grace_s
     config = uvicorn.Config(
         app,
         host=settings.http_host,
         port=settings.http_port,
         log_config=None,
         access_log=False,
-        timeout_graceful_shutdown=int(settings.bus_shutdown_grace_s) + 5,
+        timeout_graceful_shutdown=max(1, int(min(grace, STEP_BUDGET_S))),
     )
+    server = GracefulServer(config, limit_s=grace + WATCHDOG_MARGIN_S)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(uvicorn.Server(config).serve())
+        asyncio.run(server.serve())

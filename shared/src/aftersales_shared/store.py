@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import hashlib
-import json
 import time
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+import pymongo
 import structlog
 from cachetools import LRUCache
 from pymongo import ASCENDING, AsyncMongoClient, UpdateOne, monitoring
@@ -22,7 +21,9 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from aftersales_shared.background import Periodic
 from aftersales_shared.bus import Bus, stored_form
 from aftersales_shared.contracts import Envelope
-from aftersales_shared.errors import AppError, ConcurrencyConflict, Conflict, Invalid
+from aftersales_shared.errors import ConcurrencyConflict, Conflict
+from aftersales_shared.idempotency import IdempotencyStore as IdempotencyStore
+from aftersales_shared.idempotency import StoredResponse as StoredResponse
 from aftersales_shared.metrics import OUTBOX_PENDING, STORE_COMMANDS
 
 log = structlog.get_logger(__name__)
@@ -34,6 +35,8 @@ PENDING = "_outbox_pending"
 SINCE = "_outbox_at"
 MAX_REMEMBERED_FAILURES = 10_000
 MAX_BACKOFF_S = 5.0
+PING_TIMEOUT_S = 0.5
+_PINGS: set[asyncio.Task[bool]] = set()
 
 
 class _CountCommands(monitoring.CommandListener):
@@ -64,11 +67,26 @@ def connect_mongo(url: str) -> AsyncMongoClient[Doc]:
     )
 
 
-async def ping(db: AsyncDatabase[Doc], *, timeout_s: float = 2.0) -> bool:
-    """True when the database answers within the timeout."""
+async def ping(db: AsyncDatabase[Doc], *, timeout_s: float = PING_TIMEOUT_S) -> bool:
+    """True when the database answers within the timeout.
+
+    Never a cancellation: cancelling PyMongo mid-operation (as `asyncio.wait_for` does) can
+    leave its internal locks broken ("Lock is not acquired") and the client wedged. The ping
+    runs under the driver's own timeout; an answer later than `timeout_s` is not waited for
+    (the driver checks its deadline only now and then), the ping ends on its own soon after.
+    """
+    with pymongo.timeout(timeout_s):  # the task inherits the driver's deadline
+        task = asyncio.ensure_future(_ping(db))
+    _PINGS.add(task)  # held until it ends: the loop keeps only a weak reference
+    task.add_done_callback(_PINGS.discard)
+    done, _ = await asyncio.wait({task}, timeout=timeout_s)
+    return task in done and task.result()
+
+
+async def _ping(db: AsyncDatabase[Doc]) -> bool:
     try:
-        await asyncio.wait_for(db.command("ping"), timeout_s)
-    except (PyMongoError, TimeoutError):
+        await db.command("ping")
+    except PyMongoError:
         return False
     return True
 
@@ -140,7 +158,8 @@ class VersionedCollection:
         try:
             await self.collection.insert_one({**data, **_stamp(1, outbox)})
         except DuplicateKeyError as exc:
-            raise Conflict("it exists already", key=str(exc.details)) from exc
+            # the driver's details name the store's internals (index, engine message): not shown
+            raise Conflict(f"{data['_id']} exists already", id=str(data["_id"])) from exc
         return self._written(Versioned(data=data, version=1, outbox=outbox))
 
     async def save(
@@ -502,71 +521,3 @@ class MongoInbox:
     async def record(self, message_id: str) -> None:
         with contextlib.suppress(DuplicateKeyError):
             await self._collection.insert_one({"_id": message_id, "handled_at": self._now()})
-
-
-@dataclass(frozen=True)
-class StoredResponse:
-    status: int
-    body: Any
-
-
-class IdempotencyStore:
-    """Remembers the answer to each (caller, route, Idempotency-Key) so a retry gets it again."""
-
-    def __init__(self, collection: AsyncCollection[Doc], *, clock: Callable[[], datetime]) -> None:
-        self._collection = collection
-        self._now = clock
-
-    async def run(
-        self,
-        *,
-        scope: str,
-        key: str | None,
-        request_body: Any,
-        action: Callable[[], Awaitable[StoredResponse]],
-    ) -> StoredResponse:
-        """Run `action` once per key; a repeat with the same body replays the first answer."""
-        if key is None:
-            return await action()
-        if not 1 <= len(key) <= 200:
-            raise Invalid("Idempotency-Key must be 1 to 200 characters")
-        fingerprint = hashlib.sha256(
-            json.dumps(request_body, sort_keys=True, default=str).encode()
-        ).hexdigest()
-        slot = f"{scope}|{key}"
-        try:
-            await self._collection.insert_one(
-                {"_id": slot, "fingerprint": fingerprint, "state": "running", "at": self._now()}
-            )
-        except DuplicateKeyError:
-            return await self._replay(slot, fingerprint)
-        try:
-            response = await action()
-        except AppError as exc:
-            response = StoredResponse(
-                status=exc.status,
-                body={"error": {"code": exc.code, "message": exc.message, **exc.details}},
-            )
-        except BaseException:
-            await self._collection.delete_one({"_id": {"$eq": slot}})
-            raise
-        await self._collection.replace_one(
-            {"_id": {"$eq": slot}},
-            {
-                "_id": slot,
-                "fingerprint": fingerprint,
-                "state": "done",
-                "status": response.status,
-                "body": json.dumps(response.body, default=str),
-                "at": self._now(),
-            },
-        )
-        return response
-
-    async def _replay(self, slot: str, fingerprint: str) -> StoredResponse:
-        stored = await self._collection.find_one({"_id": {"$eq": slot}})
-        if stored is None or stored.get("state") != "done":
-            raise Conflict("a request with this Idempotency-Key is still being handled")
-        if stored["fingerprint"] != fingerprint:
-            raise Invalid("this Idempotency-Key was used with a different request body")
-        return StoredResponse(status=int(stored["status"]), body=json.loads(stored["body"]))

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 import pytest
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import TimerCancel
-from aftersales_shared.errors import ConcurrencyConflict, Conflict, Invalid
-from aftersales_shared.store import (
-    Doc,
-    IdempotencyStore,
-    MongoInbox,
-    StoredResponse,
-    VersionedCollection,
-)
+from aftersales_shared.errors import ConcurrencyConflict, Conflict
+from aftersales_shared.store import Doc, MongoInbox, VersionedCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 pytestmark = pytest.mark.integration
@@ -167,44 +161,6 @@ async def test_inbox_remembers_handled_ids(db: AsyncDatabase[Doc]) -> None:
     await inbox.record("m1")
     assert await inbox.seen("m1")
     assert await db["inbox"].count_documents({}) == 1
-
-
-async def test_idempotency_replays_the_first_answer(db: AsyncDatabase[Doc]) -> None:
-    store = IdempotencyStore(db["idempotency"], clock=lambda: NOW)
-    calls: list[int] = []
-
-    async def action() -> StoredResponse:
-        calls.append(1)
-        return StoredResponse(status=201, body={"id": "x", "n": len(calls)})
-
-    first = await store.run(scope="u1|POST /x", key="k", request_body={"a": 1}, action=action)
-    again = await store.run(scope="u1|POST /x", key="k", request_body={"a": 1}, action=action)
-    assert first == again == StoredResponse(201, {"id": "x", "n": 1})
-    assert calls == [1]
-    with pytest.raises(Invalid, match="different request body"):
-        await store.run(scope="u1|POST /x", key="k", request_body={"a": 2}, action=action)
-    other_caller = await store.run(
-        scope="u2|POST /x", key="k", request_body={"a": 1}, action=action
-    )
-    assert other_caller.body["n"] == 2
-
-
-async def test_idempotency_remembers_errors_and_forgets_crashes(db: AsyncDatabase[Doc]) -> None:
-    store = IdempotencyStore(db["idempotency"], clock=lambda: NOW + timedelta(seconds=1))
-
-    async def refuse() -> StoredResponse:
-        raise Conflict("not in this state")
-
-    async def crash() -> StoredResponse:
-        raise RuntimeError("boom")
-
-    first = await store.run(scope="s", key="e", request_body={}, action=refuse)
-    assert first.status == 409
-    assert (await store.run(scope="s", key="e", request_body={}, action=crash)) == first
-    with pytest.raises(RuntimeError):
-        await store.run(scope="s", key="c", request_body={}, action=crash)
-    replay = await store.run(scope="s", key="c", request_body={}, action=refuse)
-    assert replay.status == 409, "a crashed attempt leaves the key free"
 
 
 def deadline_ids(outbox: list[Doc]) -> list[str]:

@@ -86,14 +86,19 @@ class Cases:
     async def find(self, query: CaseQuery) -> CasePage:
         return await self.repo.find(query)
 
-    async def take(self, *, case_id: str, agent: str, take_over: bool = False) -> Case:
+    async def take(
+        self, *, case_id: str, agent: str, take_over: bool = False, request: str | None = None
+    ) -> Case:
         """The agent takes the case into review (or over from a colleague, if asked to)."""
         return await self._change(
             case_id,
             lambda c: domain.take(c, agent=agent, at=self.clock.now(), take_over=take_over),
+            request=request,
         )
 
-    async def add_note(self, *, case_id: str, author: str, text: str) -> Case:
+    async def add_note(
+        self, *, case_id: str, author: str, text: str, request: str | None = None
+    ) -> Case:
         """Add a note to an open case."""
         note_id = new_id()
         return await self._change(
@@ -101,6 +106,7 @@ class Cases:
             lambda c: domain.add_note(
                 c, author=author, text=text, at=self.clock.now(), note_id=note_id
             ),
+            request=request,
         )
 
     async def rule(
@@ -112,6 +118,7 @@ class Cases:
         note: str,
         amount: Decimal | None,
         sku: str | None,
+        request: str | None = None,
     ) -> Case:
         """Rule once: the ruling and its `arbitration.ruled` message are stored in one write."""
         case = await self._change(
@@ -126,21 +133,33 @@ class Cases:
                 sku=sku,
             ),
             publish=True,
+            request=request,
         )
         log.info("case ruled", case_id=case.id, order_id=case.order_id, outcome=str(outcome))
         self.changed()
         return case
 
     async def _change(
-        self, case_id: str, command: Callable[[Case], Case], *, publish: bool = False
+        self,
+        case_id: str,
+        command: Callable[[Case], Case],
+        *,
+        publish: bool = False,
+        request: str | None = None,
     ) -> Case:
+        """Read, decide, compare-and-set; a case that records `request` (an Idempotency-Key
+        slot) was changed by an attempt that died before answering: it is the answer."""
         for attempt in range(ATTEMPTS):
             stored = await self.repo.get(case_id)
             if stored is None:
                 raise NotFound("no such case", case_id=case_id)
+            if request is not None and request in stored.case.requests:
+                return stored.case
             after = command(stored.case)
             if after == stored.case:
                 return after
+            if request is not None:
+                after = after.model_copy(update={"requests": (*after.requests, request)})
             messages = [ruled_message(after)] if publish else []
             try:
                 await self.repo.save(stored, after, messages=messages)

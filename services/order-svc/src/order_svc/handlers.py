@@ -27,6 +27,7 @@ from order_svc.domain.model import Cmd
 from order_svc.domain.open_lines import already_open, open_line
 from order_svc.domain.order import ServiceOrder
 from order_svc.ports import Attachments, OrderQuery, Orders, Sellers
+from order_svc.replay import made_by, order_id_for, stamped
 
 log = structlog.get_logger(__name__)
 SYSTEM_RACE_RETRIES = 3
@@ -93,25 +94,33 @@ class OrderService:
         raise NotPermitted(f"a {principal.role} has no access to service orders")
 
     async def apply(
-        self, principal: Principal, payload: c.Apply, *, correlation_id: str | None = None
+        self,
+        principal: Principal,
+        payload: c.Apply,
+        *,
+        correlation_id: str | None = None,
+        request: str | None = None,
     ) -> ServiceOrder:
-        """A customer's application; the seller must be registered."""
+        """A customer's application (seller registered); a key's slot gives the order's id."""
         if principal.role is not Role.CUSTOMER:
             raise NotPermitted("only a customer may apply for after-sales")
         if not await self.sellers.registered(payload.seller_id):
             raise Invalid(f"seller {payload.seller_id} is not registered", field="seller_id")
+        customer = Actor.customer(principal.sub)
+        order_id = self.ids() if request is None else order_id_for(request)
         for _ in range(2):  # the open one may become final between the refusal and the look-up
-            decision = apply(
-                payload,
-                order_id=self.ids(),
-                customer=Actor.customer(principal.sub),
-                now=self.clock.now(),
-            )
-            messages = envelopes(decision, correlation_id=correlation_id)
+            decision = apply(payload, order_id=order_id, customer=customer, now=self.clock.now())
+            decision = stamped(decision, since=0, request=request)
             try:
-                await self.orders.add(decision.order, messages)
+                await self.orders.add(
+                    decision.order, envelopes(decision, correlation_id=correlation_id)
+                )
                 return decision.order
             except Conflict:
+                if request is not None:  # a retry of a request whose first run was applied
+                    found = await self.orders.get(order_id)
+                    if found is not None and made_by(found[0], request):
+                        return found[0]
                 line = open_line(decision.order)
                 holder = None if line is None else await self.orders.holding(line)
                 if holder is not None:
@@ -139,7 +148,13 @@ class OrderService:
         return order, actor
 
     async def command(
-        self, principal: Principal, order_id: str, pick: Pick, *, correlation_id: str | None
+        self,
+        principal: Principal,
+        order_id: str,
+        pick: Pick,
+        *,
+        correlation_id: str | None,
+        request: str | None = None,
     ) -> tuple[ServiceOrder, Actor]:
         """Run one command: read, decide, compare-and-set (409 if someone wrote meanwhile).
 
@@ -148,14 +163,18 @@ class OrderService:
         (the memory was stale), is not a caller's race: the command is decided again on the
         stored state, a bounded number of times. A refusal is confirmed on the stored state
         too: memory may predate another replica's write that made the command valid.
+        An order whose history holds `request` (a key's slot) had it applied already: answered.
         """
         actor = await self.actor_of(principal)
         began = self.clock.now()
         for attempt in range(SYSTEM_RACE_RETRIES + 1):
             order, current = await self.load(order_id, actor, for_update=True)
+            if made_by(order, request):
+                return order, actor
             cmd, payload = pick(actor)
             try:
                 decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+                decision = stamped(decision, since=len(order.history), request=request)
             except AppError:
                 _, stored = await self.load(order_id, actor)
                 if attempt == SYSTEM_RACE_RETRIES or stored.version == current.version:
@@ -176,27 +195,38 @@ class OrderService:
         raise AssertionError("unreachable")
 
     async def batch(
-        self, principal: Principal, ids: Sequence[str], pick: Pick, *, correlation_id: str | None
+        self,
+        principal: Principal,
+        ids: Sequence[str],
+        pick: Pick,
+        *,
+        correlation_id: str | None,
+        request: str | None = None,
     ) -> list[dict[str, Any]]:
-        """All orders are decided first (any refusal refuses the batch), then written one by one."""
+        """All orders are decided first (any refusal refuses the batch), then written one by one;
+        orders whose history holds `request` were written by an attempt that died: done."""
         actor = await self.actor_of(principal)
-        decided = []
+        decided: list[tuple[Any, Decision | ServiceOrder]] = []
         for order_id in dict.fromkeys(ids):
             order, current = await self.load(order_id, actor)
+            if made_by(order, request):
+                decided.append((current, order))
+                continue
             cmd, payload = pick(actor)
             try:
                 decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
             except AppError as exc:
                 exc.details["order_id"] = order_id
                 raise
-            decided.append((current, decision))
+            decided.append((current, stamped(decision, since=len(order.history), request=request)))
         results = []
-        for current, decision in decided:
-            o = decision.order
+        for current, made in decided:
+            if isinstance(made, ServiceOrder):
+                results.append({"id": made.id, "ok": True, "status": made.status.value})
+                continue
+            o = made.order
             try:
-                await self.orders.save(
-                    current, o, envelopes(decision, correlation_id=correlation_id)
-                )
+                await self.orders.save(current, o, envelopes(made, correlation_id=correlation_id))
                 results.append({"id": o.id, "ok": True, "status": o.status.value})
             except AppError as exc:
                 results.append({"id": o.id, "ok": False, "error": exc.code, "message": exc.message})

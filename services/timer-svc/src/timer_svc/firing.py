@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 import structlog
@@ -68,14 +69,17 @@ class Firer:
         """Fire what is due by `due_by_ms` (None: now, per batch) and unheld; how many fired."""
         queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=self._settings.ahead)
         marks: list[asyncio.Task[int]] = []
+        stopping = asyncio.Event()
 
         async def claimer() -> None:
             try:
-                while claim := await self._store.claim(
-                    due_by_ms=to_ms(self._clock.now()) if due_by_ms is None else due_by_ms,
-                    wall_ms=to_ms(self._wall.now()),
-                    lease_ms=int(self._settings.lease_s * 1000),
-                    limit=self._settings.batch,
+                while not stopping.is_set() and (
+                    claim := await self._store.claim(
+                        due_by_ms=to_ms(self._clock.now()) if due_by_ms is None else due_by_ms,
+                        wall_ms=to_ms(self._wall.now()),
+                        lease_ms=int(self._settings.lease_s * 1000),
+                        limit=self._settings.batch,
+                    )
                 ):
                     if claim.deadlines:
                         await queue.put(claim)
@@ -94,10 +98,17 @@ class Firer:
             await publisher()
             await claiming
         finally:
-            claiming.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await claiming
+            # Not cancelled: a driver operation cancelled midway can break PyMongo's locks. The
+            # claimer stops at its next step; claims it still makes are retried after the lease.
+            stopping.set()
+            while not claiming.done():
+                with contextlib.suppress(asyncio.QueueEmpty):
+                    queue.get_nowait()
+                await asyncio.wait({claiming}, timeout=0.05)
+            claimed = None if claiming.cancelled() else claiming.exception()
             done = await asyncio.gather(*marks, return_exceptions=True)
+        if claimed is not None:
+            raise claimed
         errors = [d for d in done if isinstance(d, BaseException)]
         if errors:
             raise errors[0]
@@ -141,16 +152,25 @@ class Firer:
 
     async def fire_until(self, *, due_by_ms: int, timeout_s: float) -> int:
         """Fire, in due order, all that is due by `due_by_ms`; wait for other replicas' too."""
+        async with self._lock:
+            return await self._fire_until(due_by_ms=due_by_ms, timeout_s=timeout_s)
+
+    async def advance(self, *, move: Callable[[], Awaitable[int]], timeout_s: float) -> int:
+        """Move the clock (`move` returns the new instant, ms) and fire what falls due: no loop
+        round runs in between, so the answer counts every firing of the jump."""
+        async with self._lock:
+            return await self._fire_until(due_by_ms=await move(), timeout_s=timeout_s)
+
+    async def _fire_until(self, *, due_by_ms: int, timeout_s: float) -> int:
         deadline = time.monotonic() + timeout_s
         total = 0
-        async with self._lock:
-            while True:
-                total += await self.drain(due_by_ms=due_by_ms, trigger="advance")
-                if not await self._store.any_due(due_by_ms=due_by_ms):
-                    return total
-                if time.monotonic() > deadline:
-                    raise NotAllFired("some due deadlines were not confirmed in time", fired=total)
-                await asyncio.sleep(0.05)
+        while True:
+            total += await self.drain(due_by_ms=due_by_ms, trigger="advance")
+            if not await self._store.any_due(due_by_ms=due_by_ms):
+                return total
+            if time.monotonic() > deadline:
+                raise NotAllFired("some due deadlines were not confirmed in time", fired=total)
+            await asyncio.sleep(0.05)
 
     def wake(self, due_ms: int) -> None:
         """A deadline was armed: fire early if it is due before the next round."""

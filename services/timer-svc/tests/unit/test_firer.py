@@ -57,6 +57,9 @@ class MemoryStore:
     async def any_due(self, *, due_by_ms: int) -> bool:
         return any(d.due_ms <= due_by_ms for d in self.pending.values())
 
+    async def pending_count(self) -> int:
+        return len(self.pending)
+
 
 class MemoryBus:
     def __init__(self, *, refuse: set[str] | None = None) -> None:
@@ -130,3 +133,26 @@ async def test_advance_waits_until_nothing_due_remains() -> None:
     store, bus, clock = MemoryStore(deadlines(5)), MemoryBus(), FixedClock(T0)
     assert await firer(store, bus, clock).fire_until(due_by_ms=to_ms(T0), timeout_s=5) == 5
     assert not await store.any_due(due_by_ms=to_ms(T0))
+
+
+async def test_advance_counts_every_firing_of_its_jump_with_the_loop_running() -> None:
+    future = [
+        Deadline(deadline_id=f"f{i}", kind="AUTO_REFUND", order_id="o", due_ms=to_ms(T0) + 1000 * i)
+        for i in range(1, 6)
+    ]
+    store, bus, clock = MemoryStore(future), MemoryBus(), FixedClock(T0)
+    running = firer(store, bus, clock)
+    running.start()
+
+    async def move() -> int:
+        clock.advance(3600)
+        running.wake(to_ms(clock.now()))  # a deadline armed meanwhile wakes the loop at once
+        for _ in range(100):  # the room a busy process gives the loop between jump and firing
+            await asyncio.sleep(0)
+        return to_ms(clock.now())
+
+    try:
+        assert await running.advance(move=move, timeout_s=5) == 5
+    finally:
+        await running.stop()
+    assert sorted(store.fired) == [d.deadline_id for d in future]

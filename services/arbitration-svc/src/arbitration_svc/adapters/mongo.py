@@ -18,7 +18,14 @@ from arbitration_svc.ports import CasePage, CaseQuery, Stored
 
 log = structlog.get_logger(__name__)
 
-LIST_EXCLUDES = {"evidence": 0, "history": 0, "notes": 0, "_outbox": 0, "_outbox_pending": 0}
+LIST_EXCLUDES = {
+    "evidence": 0,
+    "history": 0,
+    "notes": 0,
+    "requests": 0,
+    "_outbox": 0,
+    "_outbox_pending": 0,
+}
 
 
 def _ms(at: datetime) -> int:

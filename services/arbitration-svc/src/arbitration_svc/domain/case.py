@@ -72,6 +72,8 @@ class Case(BaseModel):
     ruled_at: AwareDatetime | None = None
     history: tuple[Entry, ...] = ()
     correlation_id: str | None = None
+    requests: tuple[str, ...] = ()
+    """The Idempotency-Key slots of the HTTP requests that changed the case (a retry finds it)."""
 
     @field_serializer("paid_amount", "refunded_amount", when_used="always")
     def _money(self, amount: Decimal | None) -> str | None:

@@ -82,20 +82,23 @@ async def get_case(case_id: Id, agent: Agent, cases: CasesDep) -> CaseDetail:
 async def _once(
     runtime: RuntimeDep,
     *,
-    scope: str,
+    agent: Principal,
+    route: str,
     key: str | None,
     body: Any,
     status: int,
-    action: Callable[[], Awaitable[Case]],
+    action: Callable[[str | None], Awaitable[Case]],
 ) -> JSONResponse:
     cases = cases_of(runtime)
 
-    async def run() -> StoredResponse:
-        case = await action()
+    async def run(request: str | None) -> StoredResponse:
+        case = await action(request)
         detail = CaseDetail.of(case, now=cases.clock.now())
         return StoredResponse(status=status, body=detail.model_dump(mode="json"))
 
-    response = await runtime.idempotency.run(scope=scope, key=key, request_body=body, action=run)
+    response = await runtime.idempotency.run(
+        principal=agent, route=route, key=key, request_body=body, action=run
+    )
     return JSONResponse(response.body, response.status)
 
 
@@ -115,11 +118,14 @@ async def take_case(
     take_over = body is not None and body.take_over
     return await _once(
         runtime,
-        scope=f"{agent.sub}|take|{case_id}",
+        agent=agent,
+        route=f"POST /v1/cases/{case_id}/take",
         key=idempotency_key,
         body={"take_over": take_over},
         status=200,
-        action=lambda: cases.take(case_id=case_id, agent=agent.sub, take_over=take_over),
+        action=lambda request: cases.take(
+            case_id=case_id, agent=agent.sub, take_over=take_over, request=request
+        ),
     )
 
 
@@ -134,11 +140,14 @@ async def add_note(
     cases = cases_of(runtime)
     return await _once(
         runtime,
-        scope=f"{agent.sub}|note|{case_id}",
+        agent=agent,
+        route=f"POST /v1/cases/{case_id}/notes",
         key=idempotency_key,
         body=body.model_dump(mode="json"),
         status=201,
-        action=lambda: cases.add_note(case_id=case_id, author=agent.sub, text=body.text),
+        action=lambda request: cases.add_note(
+            case_id=case_id, author=agent.sub, text=body.text, request=request
+        ),
     )
 
 
@@ -157,16 +166,18 @@ async def rule_case(
     cases = cases_of(runtime)
     return await _once(
         runtime,
-        scope=f"{agent.sub}|ruling|{case_id}",
+        agent=agent,
+        route=f"POST /v1/cases/{case_id}/ruling",
         key=idempotency_key,
         body=body.model_dump(mode="json"),
         status=200,
-        action=lambda: cases.rule(
+        action=lambda request: cases.rule(
             case_id=case_id,
             agent=agent.sub,
             outcome=body.outcome,
             note=body.note,
             amount=body.amount,
             sku=body.sku,
+            request=request,
         ),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Sequence
 from typing import Any
 
@@ -9,6 +10,7 @@ from aftersales_shared.contracts import Envelope
 from aftersales_shared.store import Doc, Versioned, VersionedCollection
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
+from pymongo.errors import DuplicateKeyError
 
 from order_svc.domain.open_lines import open_line
 from order_svc.domain.order import ServiceOrder
@@ -153,11 +155,12 @@ class MongoAttachments:
     async def put(
         self, *, attachment_id: str, order_id: str, meta: dict[str, Any], data: bytes
     ) -> None:
-        await self._c.replace_one(
-            {"_id": {"$eq": attachment_id}},
-            {"_id": attachment_id, "order_id": order_id, **meta, "data": data},
-            upsert=True,
-        )
+        # An id is made once per upload (or per Idempotency-Key slot): one stored is this image,
+        # written by an attempt that died. An insert, as the dev store cannot replace binary data.
+        with contextlib.suppress(DuplicateKeyError):
+            await self._c.insert_one(
+                {"_id": attachment_id, "order_id": order_id, **meta, "data": data}
+            )
 
     async def get(self, attachment_id: str) -> dict[str, Any] | None:
         return await self._c.find_one({"_id": {"$eq": attachment_id}})

@@ -23,6 +23,8 @@ class HistoryEntry(Part):
     status_from: str | None
     status_to: str
     detail: str = ""
+    request: str | None = None
+    """The Idempotency-Key slot of the HTTP request that made this change, if it had one."""
 
 
 class AuditRecord(Part):

@@ -66,16 +66,17 @@ async def audit(
     key: IdempotencyKey = None,
     cid: CorrelationDep = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
+    async def action(request_id: str | None) -> tuple[int, Any]:
         uploads = [(_decode(u), u) for u in body.attachments]
         metas = [
             c.AttachmentMeta(
-                id=f"{order_id}.{orders.ids()}",
+                # keyed: a re-run after a crash writes the same images again, not new ones
+                id=f"{order_id}.{orders.ids() if request_id is None else f'{request_id}-{n}'}",
                 filename=u.filename,
                 content_type=u.content_type,
                 size_bytes=len(data),
             )
-            for data, u in uploads
+            for n, (data, u) in enumerate(uploads)
         ]
         payload = c.Audit(
             result=body.result,
@@ -97,6 +98,7 @@ async def audit(
                 order_id,
                 lambda _a: (AUDIT_COMMANDS[body.result], payload),
                 correlation_id=cid,
+                request=request_id,
             )
         except AppError:  # refused, so not written: keep none of its images
             # (an error of unknown outcome keeps them: the write may have been applied)
@@ -131,10 +133,14 @@ async def assign(
     key: IdempotencyKey = None,
     cid: CorrelationDep = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
+    async def action(request_id: str | None) -> tuple[int, Any]:
         target = await orders.staff_target(principal, body.staff_id)
         results = await orders.batch(
-            principal, body.ids, lambda _a: (Cmd.ASSIGN, target), correlation_id=cid
+            principal,
+            body.ids,
+            lambda _a: (Cmd.ASSIGN, target),
+            correlation_id=cid,
+            request=request_id,
         )
         return 200, {"results": results}
 
@@ -150,7 +156,7 @@ async def batch_audit(
     key: IdempotencyKey = None,
     cid: CorrelationDep = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
+    async def action(request_id: str | None) -> tuple[int, Any]:
         if body.result not in BATCH_AUDIT_RESULTS:
             raise Invalid("a batch audit may only REJECT or CUSTOMER_ABANDON", field="result")
         payload = c.Audit(result=body.result, opinion=body.opinion, note=body.note)
@@ -159,6 +165,7 @@ async def batch_audit(
             body.ids,
             lambda _a: (AUDIT_COMMANDS[body.result], payload),
             correlation_id=cid,
+            request=request_id,
         )
         return 200, {"results": results}
 

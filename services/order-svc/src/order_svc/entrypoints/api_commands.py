@@ -62,9 +62,13 @@ def command_route(
         key: str | None,
         cid: str | None,
     ) -> JSONResponse:
-        async def action() -> tuple[int, Any]:
+        async def action(request_id: str | None) -> tuple[int, Any]:
             order, actor = await orders.command(
-                principal, order_id, lambda actor: pick(actor, body), correlation_id=cid
+                principal,
+                order_id,
+                lambda actor: pick(actor, body),
+                correlation_id=cid,
+                request=request_id,
             )
             return 200, order_view(order, actor)
 

@@ -31,8 +31,8 @@ async def apply_for(
     key: IdempotencyKey = None,
     cid: CorrelationDep = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
-        order = await orders.apply(principal, body, correlation_id=cid)
+    async def action(request_id: str | None) -> tuple[int, Any]:
+        order = await orders.apply(principal, body, correlation_id=cid, request=request_id)
         return 201, order_view(order, await orders.actor_of(principal))
 
     return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
@@ -113,13 +113,17 @@ async def exchange_shipped(
     key: IdempotencyKey = None,
     cid: CorrelationDep = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
+    async def action(request_id: str | None) -> tuple[int, Any]:
         order_id = order_id_of_exchange(exchange_order_id)
         if order_id is None:
             raise NotFound(f"exchange order {exchange_order_id} not found")
         payload = c.ExchangeShippedCmd(exchange_order_id=exchange_order_id, **body.model_dump())
         order, actor = await orders.command(
-            principal, order_id, lambda _a: (Cmd.EXCHANGE_SHIPPED, payload), correlation_id=cid
+            principal,
+            order_id,
+            lambda _a: (Cmd.EXCHANGE_SHIPPED, payload),
+            correlation_id=cid,
+            request=request_id,
         )
         return 200, order_view(order, actor)
 

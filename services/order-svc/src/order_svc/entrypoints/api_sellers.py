@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales_shared.auth import CurrentPrincipal
+from aftersales_shared.errors import Conflict
 from aftersales_shared.ids import Id, KeyId
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import JSONResponse
@@ -24,8 +25,19 @@ async def create_seller(
     sellers: SellersDep,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
-        return 201, (await sellers.create(principal, body)).model_dump(mode="json")
+    async def action(request_id: str | None) -> tuple[int, Any]:
+        try:
+            return 201, (await sellers.create(principal, body)).model_dump(mode="json")
+        except Conflict:
+            # A retry of a keyed request whose first attempt died after its write: the seller
+            # it registered, exactly as asked (the key's fingerprint says the body is the same).
+            created = body.model_copy(update={"staff": {}})
+            if (
+                request_id is None
+                or _without_staff(await sellers.get(principal, body.seller_id)) != created
+            ):
+                raise
+            return 201, created.model_dump(mode="json")
 
     return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
 
@@ -51,8 +63,13 @@ async def add_staff(
     sellers: SellersDep,
     key: IdempotencyKey = None,
 ) -> JSONResponse:
-    async def action() -> tuple[int, Any]:
-        seller = await sellers.add_staff(principal, seller_id, body)
+    async def action(request_id: str | None) -> tuple[int, Any]:
+        try:
+            seller = await sellers.add_staff(principal, seller_id, body)
+        except Conflict:  # as for a seller: the sub-account a dead attempt added, as asked
+            seller = await sellers.get(principal, seller_id)
+            if request_id is None or seller.staff.get(body.staff_id) != body:
+                raise
         return 201, seller.staff[body.staff_id].model_dump(mode="json")
 
     return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
@@ -83,3 +100,7 @@ async def remove_staff(
 ) -> Response:
     await sellers.remove_staff(principal, seller_id, staff_id)
     return Response(status_code=204)
+
+
+def _without_staff(seller: Seller) -> Seller:
+    return seller.model_copy(update={"staff": {}})

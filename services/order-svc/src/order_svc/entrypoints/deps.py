@@ -45,20 +45,27 @@ async def idempotent(
     principal: Principal,
     key: str | None,
     body: Any,
-    action: Callable[[], Awaitable[tuple[int, Any]]],
+    action: Callable[[str | None], Awaitable[tuple[int, Any]]],
 ) -> JSONResponse:
-    """Run `action` once per (caller, route, key); a retry replays the stored answer."""
+    """Run `action` once per (tenant, caller, route, key); a retry replays the stored answer.
+
+    `action` gets the key's slot id (None without a key) to record on the change it makes, so
+    that a retry after a crash finds the change instead of making it again.
+    """
     runtime: Runtime = runtime_of(request)
     if key is None:
-        status, payload = await action()
+        status, payload = await action(None)
         return JSONResponse(payload, status)
 
-    async def run() -> StoredResponse:
-        status, payload = await action()
+    async def run(request_id: str | None) -> StoredResponse:
+        status, payload = await action(request_id)
         return StoredResponse(status=status, body=jsonable_encoder(payload))
 
-    scope = f"{principal.role}:{principal.sub}:{request.method}:{request.url.path}"
     stored = await runtime.idempotency.run(
-        scope=scope, key=key, request_body=jsonable_encoder(body), action=run
+        principal=principal,
+        route=f"{request.method} {request.url.path}",
+        key=key,
+        request_body=jsonable_encoder(body),
+        action=run,
     )
     return JSONResponse(stored.body, stored.status)

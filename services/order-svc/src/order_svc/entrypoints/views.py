@@ -28,6 +28,8 @@ def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -
     data["refund_amount"] = show(order.refunded_fen)
     data["next_deadlines"] = {} if order.locked else next_deadlines(order, now)  # suspended
     data.pop("deadlines", None)
+    for entry in data.get("history", []):
+        entry.pop("request", None)
     if actor.kind is ActorKind.CUSTOMER and data.get("audit"):
         data["audit"].pop("attachments", None)
     return shown(data)  # type: ignore[no-any-return]

@@ -109,13 +109,14 @@ async def retry_message(
     service: SmsService = runtime.extras["sms"]
     sweeper: Sweeper = runtime.extras["sweeper"]
 
-    async def action() -> StoredResponse:
+    async def action(_request: str | None) -> StoredResponse:
         doc = await service.retry(message_id)
         sweeper.wake()
         return StoredResponse(status=202, body=message_out(doc, principal).model_dump(mode="json"))
 
     answer = await runtime.idempotency.run(
-        scope=f"{principal.sub}|retry|{message_id}",
+        principal=principal,
+        route=f"POST /v1/messages/{message_id}/retry",
         key=idempotency_key,
         request_body={},
         action=action,

@@ -52,18 +52,50 @@ class MongoDeadlineStore:
             await self.collection.insert_one(doc)
         except DuplicateKeyError:
             return False
+        await self._follow_suspension(deadline, was_suspended=suspension is not None, now_ms=now_ms)
         return True
 
+    async def _follow_suspension(
+        self, deadline: Deadline, *, was_suspended: bool, now_ms: int
+    ) -> None:
+        """A suspend or resume of the order that ran between the read of its suspension and the
+        insert did not see the new deadline: do its part now (suspend and resume write their
+        marker before they look for deadlines, so one of the two always sees the other)."""
+        suspended = await self._suspensions.find_one({"_id": {"$eq": deadline.order_id}})
+        if suspended is not None and not was_suspended:
+            await self.collection.update_one(
+                {"_id": {"$eq": deadline.deadline_id}, "state": {"$eq": State.PENDING.value}},
+                {
+                    "$set": {"state": State.SUSPENDED.value, "suspended_ms": now_ms},
+                    "$unset": {"next_ms": ""},
+                    "$inc": {"gen": 1},
+                },
+            )
+        elif suspended is None and was_suspended:
+            await self.collection.update_one(
+                {"_id": {"$eq": deadline.deadline_id}, **_SUSPENDED},
+                {
+                    "$set": {"state": "pending", "next_ms": deadline.due_ms, "lease_ms": 0},
+                    "$unset": {"suspended_ms": ""},
+                },
+            )
+
     async def cancel(self, deadline_id: str) -> bool:
-        result = await self.collection.update_one(
-            {"_id": {"$eq": deadline_id}, "state": {"$in": _sources(Command.CANCEL)}},
-            {"$set": {"state": State.CANCELLED.value}, "$unset": {"next_ms": ""}},
-        )
-        if result.modified_count:
-            return True
-        # a tombstone: a `timer.schedule` overtaken by its cancel must not arm it later
-        with contextlib.suppress(DuplicateKeyError):
-            await self.collection.insert_one({"_id": deadline_id, "state": State.CANCELLED.value})
+        for _ in range(2):
+            result = await self.collection.update_one(
+                {"_id": {"$eq": deadline_id}, "state": {"$in": _sources(Command.CANCEL)}},
+                {"$set": {"state": State.CANCELLED.value}, "$unset": {"next_ms": ""}},
+            )
+            if result.modified_count:
+                return True
+            # a tombstone: a `timer.schedule` overtaken by its cancel must not arm it later
+            try:
+                await self.collection.insert_one(
+                    {"_id": deadline_id, "state": State.CANCELLED.value}
+                )
+                return False
+            except DuplicateKeyError:
+                continue  # the schedule got in between the two writes: cancel it now
         return False
 
     async def suspend(self, order_id: str, *, now_ms: int) -> int:
@@ -84,6 +116,7 @@ class MongoDeadlineStore:
         return result.modified_count
 
     async def resume(self, order_id: str, *, now_ms: int) -> int:
+        await self._suspensions.delete_one({"_id": {"$eq": order_id}})  # first: see schedule()
         ids = await self._of_order(order_id)
         suspended = await self.collection.find(
             {"_id": {"$in": ids}, "state": {"$in": _sources(Command.RESUME)}},
@@ -103,9 +136,7 @@ class MongoDeadlineStore:
                     },
                 )
             )
-        modified = (await self.collection.bulk_write(writes)).modified_count if writes else 0
-        await self._suspensions.delete_one({"_id": {"$eq": order_id}})
-        return modified
+        return (await self.collection.bulk_write(writes)).modified_count if writes else 0
 
     async def claim(
         self, *, due_by_ms: int, wall_ms: int, lease_ms: int, limit: int

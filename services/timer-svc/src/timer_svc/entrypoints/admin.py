@@ -59,12 +59,19 @@ def admin_router() -> APIRouter:
                 f"{stored.isoformat()}",
                 field="seconds",
             )
-        clock.sync(await store.advance(body.seconds))
-        await broadcast_clock(runtime.bus, clock)
-        now = clock.now()
         settings = runtime.settings
         timeout = settings.timer_advance_timeout_s if isinstance(settings, Settings) else 120.0
-        fired = await firer.fire_until(due_by_ms=to_ms(now), timeout_s=timeout)
+
+        moved: list[datetime] = []
+
+        async def move() -> int:
+            clock.sync(await store.advance(body.seconds))
+            await broadcast_clock(runtime.bus, clock)
+            moved.append(clock.now())
+            return to_ms(moved[0])
+
+        fired = await firer.advance(move=move, timeout_s=timeout)
+        now = moved[0]
         return {
             "now": now.isoformat(),
             "offset_seconds": clock.offset.total_seconds(),
