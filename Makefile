@@ -50,6 +50,7 @@ bench: sync
 	$(UV) run --frozen python bench/arbitration_cases.py
 	$(UV) run --frozen python bench/metrics_ingest.py
 	$(UV) run --frozen --all-packages --group bench python bench/timer_deadlines.py
+	$(UV) run --frozen --group bench python bench/bus_rates.py
 
 fmt: sync
 	$(UV) run --frozen ruff check --fix .
