@@ -74,7 +74,7 @@ class Gateway:
             found = [e for e in self.entries() if e["correlation_id"] == correlation_id]
             return found[0] if found else None
 
-        return await eventually(probe, timeout=10, what=f"access log of {correlation_id}")
+        return await eventually(probe, timeout=60, what=f"access log of {correlation_id}")
 
 
 @pytest.fixture(scope="module")

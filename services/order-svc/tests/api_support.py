@@ -39,7 +39,7 @@ class BusTap:
                     return m
             return None
 
-        found: dict[str, Any] = await eventually(probe, timeout=10, what="message on the bus")
+        found: dict[str, Any] = await eventually(probe, timeout=60, what="message on the bus")
         return found
 
 

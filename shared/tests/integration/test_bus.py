@@ -188,7 +188,7 @@ async def test_graceful_shutdown_finishes_in_flight_messages(
     await bus.consume(dispatcher({"sms.send": slow}))
     message = sms("slow")
     await bus.publish(message)
-    await asyncio.wait_for(started.wait(), timeout=10)
+    await asyncio.wait_for(started.wait(), timeout=60)
     stopping = asyncio.create_task(bus.stop_consuming())
     release.set()
     await stopping

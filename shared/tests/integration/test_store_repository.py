@@ -136,7 +136,7 @@ async def test_a_read_answered_after_this_process_wrote_does_not_replace_the_new
     mine = VersionedCollection(held, cache_size=2)  # type: ignore[arg-type]
     first = await mine.insert({"_id": "o1", "n": 1})
     reading = asyncio.create_task(mine.get("o1"))
-    await asyncio.wait_for(held.read.wait(), timeout=10)  # it saw version 1 ...
+    await asyncio.wait_for(held.read.wait(), timeout=60)  # it saw version 1 ...
     saved = await mine.save(first, {"_id": "o1", "n": 2})  # ... then this process wrote 2
     held.release.set()
     late = await reading

@@ -231,7 +231,7 @@ async def test_a_week_closes_only_after_the_batch_in_the_store_is_counted(
     monkeypatch.setattr(store, "insert_new", held)
     await publish_and_wait(svc, [], f"m-{unique}")  # the week is known, with one seller
     await svc.publisher.publish(audit(seller, f"{unique}-1"))
-    await asyncio.wait_for(entered.wait(), timeout=15)
+    await asyncio.wait_for(entered.wait(), timeout=60)
     clock = svc.runtime.clock
     assert isinstance(clock, VirtualClock)
     clock.advance((week_end(WEEK) - clock.now()).total_seconds() + 60)

@@ -44,7 +44,7 @@ async def test_a_ruling_completes_and_unlocks_the_order_once(
         order = await api.get(oid)
         return order if order["status"] == "COMPLETED" else None
 
-    order = await eventually(completed, timeout=10, what="ruling applied")
+    order = await eventually(completed, timeout=60, what="ruling applied")
     await bus.close()
     assert order["locked"] is False
     assert order["refund_amount"] == "150.00"
@@ -85,7 +85,7 @@ async def test_fired_deadlines_act_once_and_stale_ones_change_nothing(
 
     # The firings travel on a queue handled concurrently: wait for the 12-hour one to be
     # applied so the 7-day one (which ends the audit clock) cannot overtake it.
-    await eventually(overdue_recorded, timeout=10, what="audit overdue applied")
+    await eventually(overdue_recorded, timeout=60, what="audit overdue applied")
     await fire(
         bus,
         api.seller,
@@ -105,7 +105,7 @@ async def test_fired_deadlines_act_once_and_stale_ones_change_nothing(
         order = await api.get(oid)
         return order if order["status"] == "PROVISIONALLY_DONE" else None
 
-    order = await eventually(compensated, timeout=10, what="pre-compensation")
+    order = await eventually(compensated, timeout=60, what="pre-compensation")
     await bus.close()
     assert order["outcome"] == "PRE_COMPENSATION"
     assert order["refund_amount"] == "199.00"
