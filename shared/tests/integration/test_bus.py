@@ -122,6 +122,30 @@ async def test_an_invalid_message_goes_straight_to_the_dlq(bus: Bus, amqp_url: s
     assert "invalid message" in str((dead.headers or {})["x-failure-reason"])
 
 
+async def test_a_payload_that_does_not_validate_is_dead_lettered_at_once(
+    bus: Bus, amqp_url: str
+) -> None:
+    """A valid envelope whose payload is not an SmsSend: no handler call and no retry."""
+    calls: list[str] = []
+
+    async def handle(message: Envelope) -> None:
+        calls.append(message.id)
+        SmsSend.model_validate(message.payload)
+
+    await bus.consume(dispatcher({"sms.send": handle}))
+    malformed = sms("k").model_copy(update={"payload": {"recipient": "13800138000"}})
+    await bus.publish(malformed)
+    dlq = bus.topology.dead_letter_queue("sms-svc")
+    await eventually(lambda: depth(amqp_url, dlq), what="malformed payload in the DLQ")
+    [dead] = await drain(amqp_url, dlq)
+    headers = dead.headers or {}
+    assert calls == [], "the handler never saw it"
+    assert "x-attempts" not in headers, "it went through no retry"
+    assert str(headers["x-failure-reason"]).startswith("invalid message")
+    assert "idempotency_key" in str(headers["x-failure-reason"])
+    assert dead.message_id == malformed.id
+
+
 async def test_a_message_type_without_handler_is_dead_lettered(bus: Bus, amqp_url: str) -> None:
     await bus.consume(dispatcher({}))
     await bus.publish(sms("nobody-handles-me"))
