@@ -6,8 +6,8 @@ import asyncio
 from collections import Counter
 from collections.abc import Callable
 
-from aftersales_shared.messaging import BatchHandler, Delivery, Outcome, Received
-from aftersales_shared.messaging.middleware import decode
+from aftersales_shared.messaging import BatchHandler, Delivery, Outcome, Typed
+from aftersales_shared.messaging.middleware import decode_typed
 from aftersales_shared.metrics import MESSAGES_HANDLED
 
 Settle = Callable[[Delivery, Outcome], None]
@@ -41,9 +41,9 @@ async def consume_batches(
 async def _handle(
     taken: list[Delivery], handler: BatchHandler, settle: Settle, queue: asyncio.Queue[Delivery]
 ) -> None:
-    batch: list[tuple[Delivery, Received]] = []
+    batch: list[tuple[Delivery, Typed]] = []
     for delivery in taken:
-        decoded = decode(delivery)
+        decoded = decode_typed(delivery)
         if isinstance(decoded, Outcome):
             settle(delivery, decoded)
         else:
@@ -52,10 +52,10 @@ async def _handle(
     if not batch:
         return
     try:
-        await handler([received for _, received in batch])
+        await handler([typed for _, typed in batch])
     except Exception:
         for delivery, _ in batch:
             queue.put_nowait(delivery)
         return
-    for message_type, n in Counter(r.envelope.type for _, r in batch).items():
+    for message_type, n in Counter(t.meta.type for _, t in batch).items():
         MESSAGES_HANDLED.labels(type=message_type, result="ok").inc(n)

@@ -8,7 +8,7 @@ from typing import TypeVar
 import pytest
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import ClockAdvanced, SmsSend, TimerCancel
-from aftersales_shared.messaging import MessageMeta, Received, Router, Unroutable, dispatcher
+from aftersales_shared.messaging import MessageMeta, Router, Typed, Unroutable, dispatcher
 from aftersales_shared.metrics import MESSAGES_HANDLED
 from aftersales_testkit import MemoryInbox, eventually
 from transports import Transport
@@ -60,27 +60,55 @@ async def test_a_typed_handler_gets_the_payload_model_and_the_meta(transport: Tr
     assert (meta.seller_id, meta.attempts) == ("s1", 0)
 
 
-@pytest.mark.parametrize("style", ["typed", "envelope"])
-async def test_a_payload_that_does_not_validate_is_dead_lettered_with_no_retry(
-    transport: Transport, style: str
+async def test_a_typed_handler_never_sees_a_payload_that_does_not_validate(
+    transport: Transport,
 ) -> None:
     bus = await transport.bus("sms-svc", **FAST)
-    calls: list[object] = []
+    calls: list[SmsSend] = []
+    router = Router()
 
-    async def typed(payload: SmsSend, meta: MessageMeta) -> None:
+    @router.on("sms.send")
+    async def on_sms(payload: SmsSend, meta: MessageMeta) -> None:
         calls.append(payload)
 
-    async def plain(message: Envelope) -> None:
-        calls.append(SmsSend.model_validate(message.payload))
-
-    router = Router()
-    router.add("sms.send", typed)
-    await bus.consume(router if style == "typed" else dispatcher({"sms.send": plain}))
+    await bus.consume(router)
     await bus.publish(sms("bad").model_copy(update={"payload": {"recipient": "x"}}))
     [dead] = await dead_letters(transport)
     assert calls == []
+    assert "x-attempts" not in dead, "dead-lettered with no retry"
+    assert "validation error" in str(dead["x-failure-reason"])
+    assert "idempotency_key" in str(dead["x-failure-reason"])
+
+
+async def test_an_envelope_handler_gets_the_payload_as_it_came(transport: Transport) -> None:
+    """The older path: the handler decides (sms-svc records a malformed command, say)."""
+    bus = await transport.bus("sms-svc", **FAST)
+    seen: list[dict[str, object]] = []
+
+    async def record(message: Envelope) -> None:
+        seen.append(message.payload)
+
+    await bus.consume(dispatcher({"sms.send": record}))
+    await bus.publish(sms("bad").model_copy(update={"payload": {"recipient": "x"}}))
+    assert await eventually(lambda: _value(seen), what="the handler ran") == [{"recipient": "x"}]
+
+
+async def test_a_validation_error_from_an_envelope_handler_is_not_retried(
+    transport: Transport,
+) -> None:
+    bus = await transport.bus("sms-svc", **FAST)
+    calls: list[str] = []
+
+    async def strict(message: Envelope) -> None:
+        calls.append(message.id)
+        SmsSend.model_validate(message.payload)
+
+    await bus.consume(dispatcher({"sms.send": strict}))
+    await bus.publish(sms("bad").model_copy(update={"payload": {"recipient": "x"}}))
+    [dead] = await dead_letters(transport)
+    assert len(calls) == 1
     assert "x-attempts" not in dead
-    assert str(dead["x-failure-reason"]).startswith("invalid message")
+    assert str(dead["x-failure-reason"]).startswith("rejected: ")
 
 
 async def test_bytes_that_are_no_envelope_are_dead_lettered(transport: Transport) -> None:
@@ -163,8 +191,8 @@ async def test_batches_are_cut_by_size_and_a_failed_one_comes_back(
     batches: list[list[str]] = []
     failed_once: list[bool] = []
 
-    async def write(batch: list[Received]) -> None:
-        ids = [r.payload.deadline_id for r in batch]  # type: ignore[attr-defined]
+    async def write(batch: list[Typed]) -> None:
+        ids = [t.payload.deadline_id for t in batch if isinstance(t.payload, TimerCancel)]
         if "d0" in ids and not failed_once:
             failed_once.append(True)
             raise RuntimeError("store down")
@@ -172,14 +200,17 @@ async def test_batches_are_cut_by_size_and_a_failed_one_comes_back(
 
     for i in range(5):
         await publisher.publish(cancel(f"d{i}"))
-    await transport.put_raw(q(transport, "timer-svc"), body=b"[]", message_type="timer.cancel")
+    await publisher.publish(cancel("d9").model_copy(update={"payload": {}}))
     await bus.consume_batches(write, size=2, delay_s=0.05)
     await eventually(lambda: _value(_flat(batches) >= 5), what="every deadline written")
-    assert sorted(set(i for b in batches for i in b)) == [f"d{i}" for i in range(5)]
+    assert sorted(_ids(batches)) == [f"d{i}" for i in range(5)]
     assert all(len(b) <= 2 for b in batches)
     assert failed_once == [True]
     dlq = q(transport, "timer-svc.dlq")
     await eventually(lambda: _at_least(transport, dlq, 1), what="the bad one dead-lettered")
+    [dead] = await transport.drain(dlq)
+    assert str(dead.headers["x-failure-reason"]).startswith("invalid message")
+    assert "d9" not in _ids(batches)
 
 
 async def test_a_broadcast_reaches_every_subscribed_bus(transport: Transport) -> None:
@@ -211,6 +242,10 @@ def cancel(deadline_id: str) -> Envelope:
         occurred_at=datetime.now(UTC),
         seller_id=None,
     )
+
+
+def _ids(batches: list[list[str]]) -> set[str]:
+    return {i for b in batches for i in b}
 
 
 def _flat(batches: list[list[str]]) -> int:

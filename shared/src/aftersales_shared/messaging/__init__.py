@@ -4,7 +4,7 @@ batch mode), the middleware around handlers, typed handlers, broadcast, namespac
 from aftersales_shared.contracts.stored import stored_form
 from aftersales_shared.messaging.batch import BatchHandler
 from aftersales_shared.messaging.bus import Bus
-from aftersales_shared.messaging.delivery import Delivery, MessageMeta, Outcome, Received
+from aftersales_shared.messaging.delivery import Delivery, MessageMeta, Outcome, Received, Typed
 from aftersales_shared.messaging.handlers import Handler, Router, TypedHandler, dispatcher
 from aftersales_shared.messaging.middleware import pipeline
 from aftersales_shared.messaging.namespace import delete_namespace
@@ -25,6 +25,7 @@ __all__ = [
     "Received",
     "Router",
     "Topology",
+    "Typed",
     "TypedHandler",
     "Unroutable",
     "delete_namespace",

@@ -1,6 +1,7 @@
 """The batch mode of the consumer: deliveries handled a batch at a time, one multiple-ack each.
 
-Each delivery is decoded as it arrives (one that does not validate goes to the DLQ at once);
+Each delivery is decoded and its payload validated as it arrives (one that does not validate
+goes to the DLQ at once);
 a batch is cut at `size` deliveries or `delay_s` after its first. Batches are handled strictly
 in order, so a multiple-ack never covers another batch; a failed batch goes back to the queue
 whole (a batch handler must be idempotent), and a batch never spans two channels.
@@ -17,15 +18,15 @@ import structlog
 from aio_pika.abc import AbstractIncomingMessage, AbstractRobustConnection
 
 from aftersales_shared.messaging.consumer import Consumers, Settler, delivery_of
-from aftersales_shared.messaging.delivery import Outcome, Received
-from aftersales_shared.messaging.middleware import decode
+from aftersales_shared.messaging.delivery import Outcome, Typed
+from aftersales_shared.messaging.middleware import decode_typed
 from aftersales_shared.metrics import MESSAGES_HANDLED
 
 log = structlog.get_logger(__name__)
 
-BatchHandler = Callable[[list[Received]], Awaitable[None]]
+BatchHandler = Callable[[list[Typed]], Awaitable[None]]
 """Handles validated messages together; it raises to send the whole batch back."""
-_Batch = list[tuple[AbstractIncomingMessage, Received]]
+_Batch = list[tuple[AbstractIncomingMessage, Typed]]
 
 
 class BatchConsumer:
@@ -51,7 +52,7 @@ class BatchConsumer:
         consumers.add(queue, await queue.consume(self._on_message), closer=self.drain)
 
     async def _on_message(self, raw: AbstractIncomingMessage) -> None:
-        decoded = decode(delivery_of(raw))
+        decoded = decode_typed(delivery_of(raw))
         if isinstance(decoded, Outcome):
             with contextlib.suppress(Exception):
                 await self._settler.settle(raw, decoded)
@@ -84,7 +85,7 @@ class BatchConsumer:
     async def _handle(self, batch: _Batch) -> None:
         last = batch[-1][0]
         try:
-            await self._handler([received for _, received in batch])
+            await self._handler([typed for _, typed in batch])
         except Exception as exc:
             log.warning("batch failed; back to the queue", error=str(exc), size=len(batch))
             with contextlib.suppress(Exception):
@@ -95,7 +96,7 @@ class BatchConsumer:
         except Exception:
             log.exception("could not acknowledge a batch; the broker delivers it again")
             return
-        for message_type, n in Counter(r.envelope.type for _, r in batch).items():
+        for message_type, n in Counter(t.meta.type for _, t in batch).items():
             MESSAGES_HANDLED.labels(type=message_type, result="ok").inc(n)
 
     async def drain(self) -> None:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
 
-from aftersales_shared.contracts import Envelope, Frozen
+from aftersales_shared.contracts import Envelope, Frozen, spec_for
 
 Action = Literal["ack", "retry", "dead_letter"]
 
@@ -44,11 +44,14 @@ class MessageMeta:
 
 @dataclass(frozen=True)
 class Received:
-    """A delivery whose envelope and payload validated against the registry."""
+    """A delivery whose envelope validated, of a registered type (its payload not yet checked)."""
 
     envelope: Envelope
-    payload: Frozen
     attempts: int
+
+    def payload(self) -> Frozen:
+        """The payload validated with the registry's model; ValidationError when it is not one."""
+        return spec_for(self.envelope.type).payload.model_validate(self.envelope.payload)
 
     @property
     def meta(self) -> MessageMeta:
@@ -63,6 +66,14 @@ class Received:
             correlation_id=e.correlation_id,
             attempts=self.attempts,
         )
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A validated payload and its meta: what a batch handler receives for each message."""
+
+    payload: Frozen
+    meta: MessageMeta
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ class Router:
         _check_payload_type(message_type, handler)
 
         async def call(received: Received) -> None:
-            await handler(cast(P, received.payload), received.meta)
+            await handler(cast(P, received.payload()), received.meta)
 
         self._route(message_type, call)
 

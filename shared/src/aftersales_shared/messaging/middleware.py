@@ -18,6 +18,7 @@ from aftersales_shared.messaging.delivery import (
     Delivery,
     Outcome,
     Received,
+    Typed,
     acked,
     dead_lettered,
     retry_later,
@@ -34,24 +35,42 @@ Consume = Callable[[Delivery], Awaitable[Outcome]]
 
 
 def decode(delivery: Delivery) -> Received | Outcome:
-    """The envelope and its payload validated with the registry, or a dead-letter outcome."""
+    """The envelope validated and its type registered, or a dead-letter outcome."""
     try:
         message = Envelope.model_validate_json(delivery.body)
-        payload = spec_for(message.type).payload.model_validate(message.payload)
+        spec_for(message.type)
     except (ValidationError, KeyError) as exc:
-        log.error("invalid message dead-lettered", message_id=delivery.message_id)
-        return dead_lettered(f"invalid message: {exc}", result="invalid")
-    return Received(message, payload, delivery.attempts)
+        return _invalid(delivery, exc)
+    return Received(message, delivery.attempts)
+
+
+def decode_typed(delivery: Delivery) -> Typed | Outcome:
+    """As `decode`, and the payload validated with the registry's model too."""
+    decoded = decode(delivery)
+    if isinstance(decoded, Outcome):
+        return decoded
+    try:
+        return Typed(decoded.payload(), decoded.meta)
+    except ValidationError as exc:
+        return _invalid(delivery, exc)
+
+
+def _invalid(delivery: Delivery, exc: Exception) -> Outcome:
+    log.error("invalid message dead-lettered", message_id=delivery.message_id)
+    return dead_lettered(f"invalid message: {exc}", result="invalid")
 
 
 def retrying(handle: Handle, *, max_retries: int) -> Step:
-    """Retry a failure `max_retries` times, then dead-letter; a permanent error at once."""
+    """Retry a failure `max_retries` times, then dead-letter; a permanent error at once.
+
+    A ValidationError is permanent: the same message never validates on a later try (a typed
+    handler's payload is validated this way, before the handler runs)."""
 
     async def step(received: Received) -> Outcome:
         attempts, message_type = received.attempts, received.envelope.type
         try:
             await handle(received)
-        except PermanentMessageError as exc:
+        except (PermanentMessageError, ValidationError) as exc:
             return dead_lettered(f"rejected: {exc}")
         except Exception as exc:
             reason = f"{type(exc).__name__}: {exc}"
@@ -102,7 +121,7 @@ def with_log_context(inner: Step) -> Step:
 
 
 def pipeline(handle: Handle, *, inbox: Inbox | None, max_retries: int) -> Consume:
-    """decode → log context → metrics → inbox → retries → handler."""
+    """decode → log context → metrics → inbox → retries → handler (a typed one validates)."""
     step = retrying(handle, max_retries=max_retries)
     if inbox is not None:
         step = deduplicating(step, inbox)
