@@ -105,8 +105,11 @@ class MemoryBus:
         consume = pipeline(as_handle(handler), inbox=inbox, max_retries=self._max_retries)
         self._loops.append(asyncio.create_task(self._run(consume)))
 
-    async def consume_batches(self, handler: BatchHandler, *, size: int, delay_s: float) -> None:
-        """Consume this service's queue a batch at a time."""
+    async def consume_batches(
+        self, handler: BatchHandler, *, size: int, delay_s: float, in_flight: int = 2
+    ) -> None:
+        """Consume this service's queue a batch at a time (in memory, one batch after another:
+        `in_flight` is accepted for `Bus`'s interface)."""
         queue = self.broker.queue(self.topology.queue(self.service))
         self._loops.append(
             asyncio.create_task(

@@ -98,14 +98,20 @@ class Bus:
             settler=self._settler,
         )
 
-    async def consume_batches(self, handler: BatchHandler, *, size: int, delay_s: float) -> None:
+    async def consume_batches(
+        self, handler: BatchHandler, *, size: int, delay_s: float, in_flight: int = 2
+    ) -> None:
         """Consume this service's queue a batch at a time (see `messaging.batch`)."""
-        batches = BatchConsumer(handler=handler, size=size, delay_s=delay_s, settler=self._settler)
-        await batches.start(
-            self._connected(),
-            queue_name=self.topology.queue(self.service),
-            consumers=self._consumers,
+        batches = BatchConsumer(
+            handler=handler,
+            size=size,
+            delay_s=delay_s,
+            in_flight=in_flight,
+            publisher=self._publisher,
+            dead_letter_queue=self.topology.dead_letter_queue(self.service),
         )
+        await batches.start(self._connected(), queue_name=self.topology.queue(self.service))
+        self._consumers.add_closer(batches.drain)
 
     async def consume_broadcast(self, types: Iterable[str], handler: Handler | Router) -> None:
         """Receive broadcast messages in this process (an exclusive, auto-deleted queue)."""

@@ -88,17 +88,13 @@ class Consumers:
 
         self.add(queue, await queue.consume(on_message))
 
-    def add(
-        self,
-        queue: AbstractQueue,
-        tag: str,
-        *,
-        closer: Callable[[], Awaitable[None]] | None = None,
-    ) -> None:
-        """Cancel this consumer at stop (then await its `closer`, within the grace period)."""
+    def add(self, queue: AbstractQueue, tag: str) -> None:
+        """Cancel this consumer at stop."""
         self._tags.append((queue, tag))
-        if closer is not None:
-            self._closers.append(closer)
+
+    def add_closer(self, closer: Callable[[], Awaitable[None]]) -> None:
+        """Await `closer` at stop, within the grace period (a batch consumer drains itself)."""
+        self._closers.append(closer)
 
     @contextlib.contextmanager
     def tracked(self) -> Iterator[None]:
