@@ -182,11 +182,12 @@ class BatchConsumer:
             with contextlib.suppress(Exception):
                 await underlay.basic_cancel(tag)
         self._cut()
-        await self._batches.join()
-        for worker in self._workers:
-            worker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await worker
+        try:
+            await self._batches.join()
+        finally:  # also when the grace period cuts the wait short
+            for worker in self._workers:
+                worker.cancel()
+            await asyncio.gather(*self._workers, return_exceptions=True)
 
 
 def _delivery(raw: DeliveredMessage) -> Delivery:

@@ -78,7 +78,7 @@ class Consumers:
         queue = await channel.get_queue(queue_name, ensure=True)
 
         async def on_message(raw: AbstractIncomingMessage) -> None:
-            with self.tracked():
+            with self._tracked():
                 try:
                     await settler.settle(raw, await consume(delivery_of(raw)))
                 except Exception:
@@ -97,7 +97,7 @@ class Consumers:
         self._closers.append(closer)
 
     @contextlib.contextmanager
-    def tracked(self) -> Iterator[None]:
+    def _tracked(self) -> Iterator[None]:
         """Count a delivery in flight, so stop waits for it."""
         self._inflight += 1
         self._idle.clear()
