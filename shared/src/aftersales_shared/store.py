@@ -19,12 +19,13 @@ from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from aftersales_shared.background import Periodic
-from aftersales_shared.bus import Bus, stored_form
 from aftersales_shared.contracts import Envelope
+from aftersales_shared.contracts.stored import stored_form
 from aftersales_shared.errors import ConcurrencyConflict, Conflict
 from aftersales_shared.idempotency import IdempotencyStore as IdempotencyStore
 from aftersales_shared.idempotency import StoredResponse as StoredResponse
 from aftersales_shared.metrics import OUTBOX_PENDING, STORE_COMMANDS
+from aftersales_shared.ports import Publisher
 
 log = structlog.get_logger(__name__)
 
@@ -279,7 +280,7 @@ class OutboxRelay:
 
     def __init__(
         self,
-        bus: Bus,
+        bus: Publisher,
         *,
         poll_s: float = 1.0,
         batch: int = 200,

@@ -1,151 +1,27 @@
-"""Helpers for tests and benchmarks: waiting by polling, free ports, tokens, queues."""
+"""Kept so existing tests import as before; the helpers live in `aftersales_testkit`.
 
-from __future__ import annotations
+No runtime module may import this (it pulls in the test kit): see the module-boundary test."""
 
-import asyncio
-import socket
-import subprocess
-import time
-from collections.abc import Awaitable, Callable
-from datetime import UTC, datetime
-from typing import TypeVar
+from aftersales_testkit.helpers import (
+    TEST_SECRET,
+    bearer,
+    close_connections_named,
+    depth,
+    drain,
+    eventually,
+    free_port,
+    token,
+)
+from aftersales_testkit.proxy import TcpProxy
 
-import aio_pika
-from aio_pika.abc import AbstractIncomingMessage
-
-from aftersales_shared.auth import Role, issue_token
-
-T = TypeVar("T")
-TEST_SECRET = "test-secret-0123456789abcdef-0123456789"
-
-
-async def eventually(
-    probe: Callable[[], Awaitable[T]],
-    *,
-    timeout: float = 30.0,  # noqa: ASYNC109 - a polling budget, not a cancellation scope
-    interval: float = 0.05,
-    what: str = "condition",
-) -> T:
-    """Poll `probe` until it returns a truthy value, or fail after `timeout` seconds."""
-    deadline = time.monotonic() + timeout
-    last: T | None = None
-    while True:
-        last = await probe()
-        if last:
-            return last
-        if time.monotonic() > deadline:
-            raise AssertionError(f"{what} not reached within {timeout}s (last: {last!r})")
-        await asyncio.sleep(interval)
-
-
-def free_port() -> int:
-    """A TCP port nobody listens on right now."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def token(
-    role: Role | str,
-    *,
-    sub: str = "tester",
-    seller_id: str | None = None,
-    secret: str = TEST_SECRET,
-) -> str:
-    """A signed bearer token for tests."""
-    return issue_token(
-        secret=secret, sub=sub, role=role, seller_id=seller_id, now=datetime.now(UTC)
-    )
-
-
-def bearer(role: Role | str, **kwargs: str | None) -> dict[str, str]:
-    """An Authorization header for tests."""
-    return {"Authorization": f"Bearer {token(role, **kwargs)}"}  # type: ignore[arg-type]
-
-
-async def drain(amqp_url: str, queue_name: str) -> list[AbstractIncomingMessage]:
-    """Take (and ack) every message now ready in a queue."""
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel()
-        queue = await channel.get_queue(queue_name, ensure=True)
-        taken: list[AbstractIncomingMessage] = []
-        while (message := await queue.get(no_ack=True, fail=False)) is not None:
-            taken.append(message)
-        return taken
-    finally:
-        await connection.close()
-
-
-async def depth(amqp_url: str, queue_name: str) -> int:
-    """Messages ready in a queue (not counting unacknowledged ones)."""
-    connection = await aio_pika.connect(amqp_url)
-    try:
-        channel = await connection.channel()
-        queue = await channel.declare_queue(queue_name, passive=True)
-        return int(queue.declaration_result.message_count or 0)
-    finally:
-        await connection.close()
-
-
-def close_connections_named(name: str) -> int:
-    """Force-close the broker connections whose client named itself `name` (others untouched)."""
-    listing = subprocess.run(
-        ["rabbitmqctl", "list_connections", "pid", "client_properties", "-q", "--no-table-headers"],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout
-    pids = [
-        line.split("\t")[0]
-        for line in listing.splitlines()
-        if f'{{"connection_name","{name}"}}' in line
-    ]
-    for pid in pids:
-        subprocess.run(
-            ["rabbitmqctl", "close_connection", pid, "test"], check=True, capture_output=True
-        )
-    return len(pids)
-
-
-class TcpProxy:
-    """A TCP forwarder to cut and restore a service's link to the broker or the store in tests."""
-
-    def __init__(self, *, target_host: str, target_port: int, port: int | None = None) -> None:
-        self.target = (target_host, target_port)
-        self.port = port or free_port()
-        self._server: asyncio.Server | None = None
-        self._writers: set[asyncio.StreamWriter] = set()
-
-    async def start(self) -> None:
-        self._server = await asyncio.start_server(self._serve, "127.0.0.1", self.port)
-
-    async def stop(self) -> None:
-        """Stop listening and cut every open connection."""
-        if self._server is not None:
-            self._server.close()
-            self._server = None
-        for writer in list(self._writers):
-            writer.transport.abort()
-        self._writers.clear()
-
-    async def _serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            up_reader, up_writer = await asyncio.open_connection(*self.target)
-        except OSError:
-            writer.transport.abort()
-            return
-        self._writers |= {writer, up_writer}
-        await asyncio.gather(
-            self._pipe(reader, up_writer), self._pipe(up_reader, writer), return_exceptions=True
-        )
-
-    async def _pipe(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
-        try:
-            while data := await reader.read(65536):
-                writer.write(data)
-                await writer.drain()
-        finally:
-            self._writers.discard(writer)
-            writer.transport.abort()
+__all__ = [
+    "TEST_SECRET",
+    "TcpProxy",
+    "bearer",
+    "close_connections_named",
+    "depth",
+    "drain",
+    "eventually",
+    "free_port",
+    "token",
+]

@@ -10,6 +10,7 @@ import pytest
 from aftersales_shared.bus import Bus, Unroutable, dispatcher
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import SmsSend, TimerCancel
+from aftersales_shared.messaging import Typed
 from aftersales_shared.metrics import MESSAGES_HANDLED
 from aftersales_shared.store import Doc, MongoInbox
 from aftersales_shared.testing import close_connections_named, depth, drain, eventually
@@ -122,6 +123,30 @@ async def test_an_invalid_message_goes_straight_to_the_dlq(bus: Bus, amqp_url: s
     assert "invalid message" in str((dead.headers or {})["x-failure-reason"])
 
 
+async def test_a_payload_that_does_not_validate_is_dead_lettered_at_once(
+    bus: Bus, amqp_url: str
+) -> None:
+    """A handler validating a payload that is no SmsSend (as order-svc's do): no retry."""
+    calls: list[str] = []
+
+    async def handle(message: Envelope) -> None:
+        calls.append(message.id)
+        SmsSend.model_validate(message.payload)
+
+    await bus.consume(dispatcher({"sms.send": handle}))
+    malformed = sms("k").model_copy(update={"payload": {"recipient": "13800138000"}})
+    await bus.publish(malformed)
+    dlq = bus.topology.dead_letter_queue("sms-svc")
+    await eventually(lambda: depth(amqp_url, dlq), what="malformed payload in the DLQ")
+    [dead] = await drain(amqp_url, dlq)
+    headers = dead.headers or {}
+    assert calls == [malformed.id], "one try, no retry"
+    assert "x-attempts" not in headers, "it went through no retry"
+    assert str(headers["x-failure-reason"]).startswith("rejected: ")
+    assert "idempotency_key" in str(headers["x-failure-reason"])
+    assert dead.message_id == malformed.id
+
+
 async def test_a_message_type_without_handler_is_dead_lettered(bus: Bus, amqp_url: str) -> None:
     await bus.consume(dispatcher({}))
     await bus.publish(sms("nobody-handles-me"))
@@ -198,3 +223,27 @@ async def test_graceful_shutdown_finishes_in_flight_messages(
 async def _async(value: bool) -> bool:
     """Lift a plain value into an awaitable probe for `eventually`."""
     return value
+
+
+async def test_batches_overlap_in_the_handler_and_are_all_acknowledged(
+    bus: Bus, amqp_url: str
+) -> None:
+    """Two batches in the handler at once (in_flight=2); at close nothing is left unacked."""
+    second_started = asyncio.Event()
+    sizes: list[int] = []
+
+    async def write(batch: list[Typed]) -> None:
+        first = not sizes
+        sizes.append(len(batch))
+        if first:
+            await asyncio.wait_for(second_started.wait(), timeout=30)
+        else:
+            second_started.set()
+
+    for i in range(4):
+        await bus.publish(sms(f"b{i}"))
+    await bus.consume_batches(write, size=2, delay_s=0.05, in_flight=2)
+    await eventually(lambda: _async(sum(sizes) >= 4), what="both batches handled")
+    await bus.close()
+    assert sizes == [2, 2]
+    assert await depth(amqp_url, bus.topology.queue("sms-svc")) == 0, "every delivery was acked"

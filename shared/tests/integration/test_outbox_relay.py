@@ -10,6 +10,7 @@ from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import TimerCancel
 from aftersales_shared.errors import ConcurrencyConflict
+from aftersales_shared.messaging.topology import declare
 from aftersales_shared.store import Doc, OutboxRelay, VersionedCollection
 from aftersales_shared.testing import drain, eventually
 from pymongo.asynchronous.database import AsyncDatabase
@@ -77,7 +78,7 @@ async def test_an_unroutable_message_stays_pending_until_it_can_be_routed(
         assert raw["_outbox_pending"]
         assert deadline_ids(raw["_outbox"]) == ["stuck"]
 
-        await bus._declare_topology(channel)
+        await declare(channel, bus.topology, service=bus.service, retry_delay_ms=1000)
         relay.start()
         await eventually(
             lambda: _pending_cleared(db, "o1"), what="the relay publishes once routable"
