@@ -27,7 +27,7 @@ async def start(runtime: Runtime) -> Started:
         clock=runtime.clock,
     )
     runtime.extras["orders"] = service
-    runtime.extras["sellers"] = SellerService(sellers=sellers)
+    runtime.extras["sellers"] = SellerService(sellers=sellers, clock=runtime.clock)
     system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock)
     return Started(handler=message_handler(system))
 

@@ -55,7 +55,10 @@ class Sellers(Protocol):
 
     async def add(self, seller: Seller) -> None: ...
 
-    async def save(self, current: Versioned, seller: Seller) -> None: ...
+    async def save(
+        self, current: Versioned, seller: Seller, *, messages: Sequence[Envelope] = ()
+    ) -> None:
+        """Compare-and-set; `messages` are stored in the same write (the relay sends them)."""
 
 
 class Attachments(Protocol):

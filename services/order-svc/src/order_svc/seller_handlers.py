@@ -6,12 +6,14 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from aftersales_shared.auth import Principal, Role
+from aftersales_shared.clock import Clock
 from aftersales_shared.errors import NotFound, NotPermitted
 from aftersales_shared.phones import Phone
 from pydantic import BaseModel, ConfigDict, Field
 
 from order_svc.domain.seller import Seller, Staff, StaffChange
 from order_svc.ports import Sellers
+from order_svc.staff_messages import staff_envelopes
 
 
 class SellerChange(BaseModel):
@@ -24,6 +26,7 @@ class SellerChange(BaseModel):
 @dataclass
 class SellerService:
     sellers: Sellers
+    clock: Clock
 
     async def create(self, principal: Principal, seller: Seller) -> Seller:
         """Register a seller (platform only); 409 if the id is taken."""
@@ -88,5 +91,8 @@ class SellerService:
             raise NotFound(f"seller {seller_id} not found")
         seller, current = found
         updated = change(seller)
-        await self.sellers.save(current, updated)
+        messages = staff_envelopes(
+            seller, updated, version=current.version + 1, at=self.clock.now()
+        )
+        await self.sellers.save(current, updated, messages=messages)
         return updated

@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from aftersales_shared.bus import dispatcher
+from aftersales_shared.bus import Handler, dispatcher
 from aftersales_shared.service import Runtime, ServiceDefinition, Started
 
 from sms_svc import __doc__ as description
 from sms_svc.adapters.http_provider import HttpProvider, RetryPolicy
 from sms_svc.adapters.log_provider import LogProvider
 from sms_svc.adapters.mongo import MessageLog, RateWindows
+from sms_svc.adapters.staff_scopes import StaffScopes
 from sms_svc.config import Settings
 from sms_svc.domain.ratelimit import RateLimits
 from sms_svc.entrypoints.api import router
 from sms_svc.entrypoints.sweeper import Sweeper
 from sms_svc.handlers import SmsService
 from sms_svc.ports import SmsProvider
+from sms_svc.staff import StaffDirectory
 
 
 def make_provider(settings: Settings, runtime: Runtime) -> SmsProvider:
@@ -37,7 +39,7 @@ def make_provider(settings: Settings, runtime: Runtime) -> SmsProvider:
 
 
 async def start(runtime: Runtime) -> Started:
-    """Create indexes, pick the provider, start the sweeper and hand over the `sms.send` handler."""
+    """Create indexes, pick the provider, start the sweeper, consume sms.send and staff changes."""
     settings = runtime.settings
     assert isinstance(settings, Settings)
     messages = MessageLog(runtime.db["messages"])
@@ -53,7 +55,8 @@ async def start(runtime: Runtime) -> Started:
     )
     sweeper = Sweeper(service, interval_s=settings.sms_sweep_interval_s)
     sweeper.start()
-    runtime.extras |= {"sms": service, "sweeper": sweeper}
+    directory = StaffDirectory(scopes=StaffScopes(runtime.db["staff_scopes"]))
+    runtime.extras |= {"sms": service, "sweeper": sweeper, "staff": directory}
 
     async def stop() -> None:
         await sweeper.stop()
@@ -61,7 +64,12 @@ async def start(runtime: Runtime) -> Started:
 
     # No inbox of envelope ids: the delivery log, keyed by the command's idempotency key, is the
     # de-duplication (stronger, and two store round trips a message cheaper).
-    await runtime.bus.consume(dispatcher({"sms.send": service.on_send}))
+    # Staff changes are ordered by their version, so a repeat is harmless without an inbox too.
+    handlers: dict[str, Handler] = {
+        "sms.send": service.on_send,
+        "seller.staff_changed": directory.on_staff_changed,
+    }
+    await runtime.bus.consume(dispatcher(handlers))
     return Started(stop=stop)
 
 

@@ -75,6 +75,7 @@ class SmsService:
             template=command.template,
             params=dict(command.params),
             order_id=command.order_id,
+            category=command.category,
             now=now,
         )
         if isinstance(verdict, Rejected):
@@ -98,7 +99,7 @@ class SmsService:
 
     async def _reject_malformed(self, message: Envelope, *, reason: str) -> None:
         raw = message.payload
-        order_id = raw.get("order_id")
+        order_id, category = raw.get("order_id"), raw.get("category")
         doc = new_record(
             message,
             provider=self.provider.name,
@@ -107,6 +108,7 @@ class SmsService:
             template=str(raw.get("template", ""))[:64],
             params={},
             order_id=order_id if isinstance(order_id, str) else None,
+            category=category[:100] if isinstance(category, str) and category else None,
             now=self.now_ms(),
         )
         doc |= {

@@ -90,8 +90,15 @@ class MessageStore(Protocol):
         ...
 
     async def search(
-        self, *, filters: dict[str, Any], after: tuple[int, str] | None, limit: int
-    ) -> list[dict[str, Any]]: ...
+        self,
+        *,
+        filters: dict[str, Any],
+        after: tuple[int, str] | None,
+        limit: int,
+        categories: frozenset[str] | None = None,
+    ) -> list[dict[str, Any]]:
+        """Newest first, fields equal to `filters`, the category among `categories` if given."""
+        ...
 
 
 class RateWindowStore(Protocol):

@@ -20,6 +20,7 @@ def new_record(
     template: str,
     params: dict[str, str],
     order_id: str | None,
+    category: str | None = None,
     now: int,
 ) -> Doc:
     """A record with every field the log shows; the caller sets phone, text, status, reason."""
@@ -29,6 +30,7 @@ def new_record(
         "template": template,
         "params": params,
         "order_id": order_id,
+        "category": category,
         "seller_id": message.seller_id,
         "envelope_id": message.id,
         "correlation_id": message.correlation_id,
@@ -54,6 +56,7 @@ def digest_record(digest: Digest, *, first: Doc, provider: str, now: int, lease_
         "template": DIGEST_TEMPLATE,
         "params": {},
         "order_id": None,
+        "category": None,
         "seller_id": first.get("seller_id"),
         "envelope_id": None,
         "correlation_id": first.get("correlation_id"),

@@ -39,6 +39,7 @@ class Sms:
         params: dict[str, str],
         order_id: str | None = "order-1",
         seller_id: str | None = "seller-1",
+        category: str | None = None,
         envelope_id: str | None = None,
     ) -> str:
         """Publish one `sms.send`; the message id it will be logged under."""
@@ -47,6 +48,7 @@ class Sms:
             template=template,
             params=params,
             order_id=order_id,
+            category=category,
             idempotency_key=key,
         )
         await self.runtime.bus.publish(

@@ -65,7 +65,14 @@ class FakeMessages:
             if doc and doc["status"] == Status.HELD:
                 doc.update(status=Status.DIGESTED.value, digest_id=digest_id, updated_at_ms=now_ms)
 
-    async def search(self, *, filters: Doc, after: tuple[int, str] | None, limit: int) -> list[Doc]:
+    async def search(
+        self,
+        *,
+        filters: Doc,
+        after: tuple[int, str] | None,
+        limit: int,
+        categories: frozenset[str] | None = None,
+    ) -> list[Doc]:
         raise NotImplementedError
 
 

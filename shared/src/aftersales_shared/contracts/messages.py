@@ -87,7 +87,24 @@ class SmsSend(Frozen):
     template: str = Field(min_length=1, max_length=64)
     params: dict[str, str] = Field(default_factory=dict)
     order_id: str | None = None
+    category: str | None = Field(default=None, min_length=1, max_length=100)
+    """The order's category when the SMS is about one order: staff see their categories' SMS."""
     idempotency_key: str = Field(min_length=1, max_length=200)
+
+
+class StaffChanged(Frozen):
+    """A sub-account's rights as order-svc now holds them; `version` orders changes of a seller.
+
+    `version` is the seller record's version after the change, so a consumer keeps the highest
+    it has seen and drops an older one that arrives late. `removed` means no rights at all.
+    """
+
+    seller_id: str = Field(min_length=1, max_length=100)
+    staff_id: str = Field(min_length=1, max_length=100)
+    categories: list[str] = Field(default_factory=list)
+    permissions: list[str] = Field(default_factory=list)
+    removed: bool = False
+    version: int = Field(ge=1)
 
 
 class ServiceOrderEvent(Frozen):

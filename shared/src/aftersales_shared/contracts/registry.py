@@ -62,6 +62,7 @@ _SPECS: tuple[MessageSpec, ...] = (
     MessageSpec("clock.advanced", "event", m.ClockAdvanced, (), broadcast=True),
     MessageSpec("clock.sync_requested", "command", m.ClockSyncRequested, ("timer-svc",)),
     MessageSpec("sms.send", "command", m.SmsSend, ("sms-svc",)),
+    MessageSpec("seller.staff_changed", "event", m.StaffChanged, ("sms-svc",)),
     MessageSpec("arbitration.requested", "event", m.ArbitrationRequested, ("arbitration-svc",)),
     MessageSpec("arbitration.ruled", "event", m.ArbitrationRuled, ("order-svc",)),
     *(

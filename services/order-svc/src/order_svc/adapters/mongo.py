@@ -142,8 +142,11 @@ class MongoSellers:
     async def add(self, seller: Seller) -> None:
         await self._v.insert({**seller.model_dump(mode="json"), "_id": seller.seller_id})
 
-    async def save(self, current: Versioned, seller: Seller) -> None:
-        await self._v.save(current, {**seller.model_dump(mode="json"), "_id": seller.seller_id})
+    async def save(
+        self, current: Versioned, seller: Seller, *, messages: Sequence[Envelope] = ()
+    ) -> None:
+        doc = {**seller.model_dump(mode="json"), "_id": seller.seller_id}
+        await self._v.save(current, doc, messages=messages)
 
 
 class MongoAttachments:

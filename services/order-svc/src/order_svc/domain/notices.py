@@ -35,6 +35,7 @@ def sms(
         template=template,
         params=params,
         order_id=order.id,
+        category=order.category,
         idempotency_key=f"{order.id}:{key}",
     )
     return Outgoing(type="sms.send", payload=payload, key=f"sms.{key}")

@@ -128,10 +128,17 @@ class MessageLog:
         )
 
     async def search(
-        self, *, filters: dict[str, Any], after: tuple[int, str] | None, limit: int
+        self,
+        *,
+        filters: dict[str, Any],
+        after: tuple[int, str] | None,
+        limit: int,
+        categories: frozenset[str] | None = None,
     ) -> list[Doc]:
         """Newest first; `after` is the (created_at_ms, id) of the last item of the page before."""
         clauses: list[Doc] = [{k: {"$eq": v}} for k, v in filters.items()]
+        if categories is not None:
+            clauses.append({"category": {"$in": sorted(categories)}})
         if after is not None:
             at, last = after
             clauses.append(

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated
 
 from aftersales_shared.api_description import IdempotencyKey
-from aftersales_shared.auth import CurrentPrincipal, Principal, Role
+from aftersales_shared.auth import CurrentPrincipal, Role
 from aftersales_shared.errors import NotFound, NotPermitted
 from aftersales_shared.ids import Id
 from aftersales_shared.phones import Phone
@@ -24,27 +24,9 @@ from sms_svc.entrypoints.views import (
     message_out,
 )
 from sms_svc.handlers import SmsService
+from sms_svc.staff import StaffDirectory
 
 router = APIRouter(prefix="/v1", tags=["messages"])
-
-
-def _visible_to(principal: Principal) -> dict[str, Any]:
-    """The filter a caller's role imposes: the platform sees all, a main account its seller's.
-
-    A sub-account is refused: its categories live in order-svc's staff records (the token does
-    not carry them) and a copy here would lag a change that must apply at once, so sms-svc
-    cannot scope the log to them. Customers and QC analysts may not read the log either.
-    """
-    if principal.role == Role.PLATFORM_AGENT:
-        return {}
-    if principal.role == Role.SELLER_ADMIN:
-        return {"seller_id": principal.seller_id}
-    if principal.role == Role.SELLER_STAFF:
-        raise NotPermitted(
-            "the SMS delivery log is for the main account: a sub-account's categories are known "
-            "only to order-svc, so sms-svc cannot scope the log to them"
-        )
-    raise NotPermitted("the SMS delivery log is for the platform and sellers")
 
 
 @router.get("/messages", summary="The SMS delivery log, newest first")
@@ -58,8 +40,15 @@ async def list_messages(
     limit: Annotated[int, Query(ge=1, le=200)] = 50,
     cursor: str | None = None,
 ) -> MessagePage:
-    """Platform agents see every message; a seller only its own orders' ones, phones masked."""
-    filters = _visible_to(principal)
+    """Platform agents see every message; a seller its own, staff their categories', masked."""
+    directory: StaffDirectory = runtime.extras["staff"]
+    scope = await directory.scope_of(principal)
+    after = decode_cursor(cursor) if cursor else None
+    if scope.nothing:
+        return MessagePage(items=[], next_cursor=None)
+    filters: dict[str, str] = {}
+    if scope.seller_id is not None:
+        filters["seller_id"] = scope.seller_id
     if order_id is not None:
         filters["order_id"] = order_id
     if phone is not None:
@@ -69,8 +58,9 @@ async def list_messages(
     if status is not None:
         filters["status"] = status.value
     service: SmsService = runtime.extras["sms"]
-    after = decode_cursor(cursor) if cursor else None
-    docs = await service.messages.search(filters=filters, after=after, limit=limit + 1)
+    docs = await service.messages.search(
+        filters=filters, after=after, limit=limit + 1, categories=scope.categories
+    )
     page, more = docs[:limit], len(docs) > limit
     return MessagePage(
         items=[message_out(d, principal) for d in page],
@@ -82,11 +72,12 @@ async def list_messages(
 async def get_message(
     message_id: Id, runtime: RuntimeDep, principal: CurrentPrincipal
 ) -> MessageOut:
-    """404 for a message that does not exist or is another seller's."""
-    scope = _visible_to(principal)
+    """404 for a message that does not exist, is another seller's or outside staff's categories."""
+    directory: StaffDirectory = runtime.extras["staff"]
+    scope = await directory.scope_of(principal)
     service: SmsService = runtime.extras["sms"]
-    doc = await service.messages.get(message_id)
-    if doc is None or any(doc.get(k) != v for k, v in scope.items()):
+    doc = None if scope.nothing else await service.messages.get(message_id)
+    if doc is None or not scope.admits(doc):
         raise NotFound("no such message")
     return message_out(doc, principal)
 

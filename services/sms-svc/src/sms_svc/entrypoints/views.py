@@ -33,6 +33,8 @@ class MessageOut(BaseModel):
     """Masked (138****1234) for sellers; in full for the platform."""
     text: str | None
     order_id: str | None
+    category: str | None = None
+    """The order's category (staff see their categories' messages); none on a digest."""
     seller_id: str | None
     idempotency_key: str | None
     provider: str
@@ -73,6 +75,7 @@ def message_out(doc: Doc, principal: Principal) -> MessageOut:
         phone=mask_phone(doc["phone"]) if masked else doc["phone"],
         text=doc.get("text"),
         order_id=doc.get("order_id"),
+        category=doc.get("category"),
         seller_id=doc.get("seller_id"),
         idempotency_key=doc.get("idempotency_key"),
         provider=doc["provider"],
