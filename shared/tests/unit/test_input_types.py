@@ -62,10 +62,19 @@ def test_the_pattern_the_openapi_shows_is_the_one_enforced() -> None:
     assert schema["anyOf"][0]["maximum"] == 999.99
 
 
-@pytest.mark.parametrize("raw", [True, "1", 1.0, 0, 1000])
+@pytest.mark.parametrize("raw", [True, "1", 1.5, 0, 1000, 0.0, 1000.0, 1e308, "inf"])
 def test_a_count_is_a_json_integer_from_1_to_999(raw: Any) -> None:
     with pytest.raises(ValidationError):
         parse(quantity=raw)
+
+
+@pytest.mark.parametrize(("raw", "count"), [(1, 1), (523.0, 523), (999.0, 999)])
+def test_a_count_with_no_fraction_is_the_integer_json_schema_says_it_is(
+    raw: Any, count: int
+) -> None:
+    parsed = parse(quantity=raw).quantity
+    assert parsed == count
+    assert type(parsed) is int
 
 
 @pytest.mark.parametrize(
