@@ -96,5 +96,5 @@ def integral(raw: object) -> object:
     return raw
 
 
-Count = Annotated[StrictInt, BeforeValidator(integral), Field(ge=1, le=999)]
+Count = Annotated[StrictInt, Field(ge=1, le=999), BeforeValidator(integral)]
 """A quantity: a JSON integer (`2` or `2.0`; not `true`, not "1", not `2.5`), from 1 to 999."""

@@ -128,3 +128,8 @@ def test_the_paid_pattern_takes_what_the_validator_takes(raw: str) -> None:
 @pytest.mark.parametrize("raw", ["0", "0.0", "0.00", "01", "10000000"])
 def test_the_paid_pattern_refuses_what_the_validator_refuses(raw: str) -> None:
     assert not re.fullmatch(money_pattern(Decimal("9999999.99"), positive=True), raw)
+
+
+def test_a_count_is_described_with_its_bounds() -> None:
+    described = Body.model_json_schema()["properties"]["quantity"]["anyOf"][0]
+    assert described == {"type": "integer", "minimum": 1, "maximum": 999}
