@@ -11,6 +11,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, WithJsonSchema
 
+from order_svc.domain.commands import Name
 from order_svc.domain.effects import MAX_ATTACHMENT_BYTES
 
 _B64 = "[A-Za-z0-9+/]"
@@ -64,7 +65,8 @@ WebpData = Annotated[str, _Bound, _matching("image/webp"), _described("image/web
 class _Upload(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    filename: str = Field(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")
+    filename: Name
+    """As the order keeps it: one line of at most 100 characters."""
 
 
 class JpegUpload(_Upload):
