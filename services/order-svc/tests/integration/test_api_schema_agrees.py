@@ -78,3 +78,13 @@ async def test_a_process_outcome_outside_its_enum_is_refused_by_the_schema(
     schema = (await api.client.get("/openapi.json")).json()
     process = schema["components"]["schemas"]["Process"]["properties"]["outcome"]
     assert process["enum"] == ["EXCHANGE", "OFFLINE_EXCHANGE", "REFUND", "RETURN_ORIGINAL"]
+
+
+@pytest.mark.parametrize("sku", ["SKU\u0011", "SKU\n"])
+async def test_a_reship_sku_with_a_control_character_is_422_not_500(api: Api, sku: str) -> None:
+    await api.setup_seller()
+    o = await api.apply()
+    await api.do(o["id"], "claim", api.staff("both"))
+    body = {"result": "RESHIP", "reship_sku": sku}
+    await api.do(o["id"], "audit", api.staff("both"), body, expect=422)
+    assert (await api.get(o["id"]))["status"] == "PENDING_AUDIT"

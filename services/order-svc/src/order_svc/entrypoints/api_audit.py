@@ -34,7 +34,7 @@ class AuditBody(Strict):
     opinion: str | None = Field(default=None, max_length=2000)
     note: str | None = Field(default=None, max_length=2000)
     attachments: list[Upload] = Field(default_factory=list, max_length=MAX_ATTACHMENTS)
-    reship_sku: str | None = Field(default=None, min_length=1, max_length=100)
+    reship_sku: c.Name | None = None
 
 
 class AssignBody(Strict):
