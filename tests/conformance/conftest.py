@@ -15,10 +15,7 @@ from aftersales_shared.devstack import Stack
 from aftersales_shared.testing import TEST_SECRET, free_port
 
 from tests.conformance.descriptions import SERVICES
-from tests.conformance.known_failures import xfail_mark
 from tests.conformance.seed import seed
-
-HERE = Path(__file__).parent
 
 
 @dataclass(frozen=True)
@@ -26,16 +23,6 @@ class ConformanceStack:
     urls: dict[str, str]
     order_id: str
     """The seeded service order."""
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Mark the known failures of this folder's tests xfail."""
-    for item in items:
-        if HERE not in Path(str(item.path)).parents:
-            continue
-        mark = xfail_mark(item.nodeid)
-        if mark is not None:
-            item.add_marker(mark)
 
 
 @pytest.fixture(scope="session")

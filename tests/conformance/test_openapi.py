@@ -18,7 +18,12 @@ from aftersales_shared.auth import Role
 from tests.conformance.conftest import ConformanceStack
 from tests.conformance.descriptions import description_of
 from tests.conformance.seed import headers_of
-from tests.conformance.settings import CONFIG, fresh_idempotency_key, point_at_seeded_order
+from tests.conformance.settings import (
+    CONFIG,
+    fresh_idempotency_key,
+    point_at_seeded_order,
+    point_at_seeded_seller,
+)
 
 pytestmark = pytest.mark.conformance
 
@@ -33,6 +38,7 @@ def _conformance_test(service: str) -> Callable[..., None]:
     def check(case: Any, role: str, conformance_stack: ConformanceStack) -> None:
         fresh_idempotency_key(case)
         point_at_seeded_order(case, conformance_stack.order_id)
+        point_at_seeded_seller(case)
         case.call_and_validate(
             base_url=conformance_stack.urls[service], headers=headers_of(Role(role))
         )

@@ -2,8 +2,7 @@
 
 Each call is made by the party who owns its resource: the platform for sellers, messages and
 cases, the seller's own main account for its staff. The stateful checks run besides the others:
-a resource just created can be read, one just deleted cannot. The operations known to fail
-(known_failures.py) are left out of the sequences until they are fixed.
+a resource just created can be read, one just deleted cannot. Every operation takes part.
 """
 
 from __future__ import annotations
@@ -19,9 +18,13 @@ from aftersales_shared.testing import bearer
 
 from tests.conformance.conftest import ConformanceStack
 from tests.conformance.descriptions import description_of
-from tests.conformance.known_failures import KNOWN
 from tests.conformance.seed import headers_of
-from tests.conformance.settings import CONFIG, fresh_idempotency_key
+from tests.conformance.settings import (
+    CONFIG,
+    fresh_idempotency_key,
+    pin_cursor,
+    point_at_seeded_seller,
+)
 
 pytestmark = pytest.mark.conformance
 
@@ -48,14 +51,13 @@ def owner_headers(case: Any) -> dict[str, str]:
 @pytest.mark.parametrize("service", ["order-svc", "sms-svc", "arbitration-svc"])
 def test_workflows_follow_the_links(service: str, conformance_stack: ConformanceStack) -> None:
     schema = schemathesis.openapi.from_dict(description_of(service), config=CONFIG)
-    known = [operation for (owner, operation) in KNOWN if owner == service]
-    if known:
-        schema = schema.exclude(name=known)
     base_url = conformance_stack.urls[service]
 
     class Workflow(schema.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: Any) -> None:
             fresh_idempotency_key(case)
+            pin_cursor(case)
+            point_at_seeded_seller(case)
 
         def get_call_kwargs(self, case: Any) -> dict[str, Any]:
             return {"base_url": base_url, "headers": owner_headers(case)}

@@ -87,5 +87,14 @@ Freight = Annotated[
     WithJsonSchema(amount_schema(MAX_FREIGHT)),
 ]
 """A freight of one leg in CNY, from 0 to MAX_FREIGHT."""
-Count = Annotated[StrictInt, Field(ge=1, le=999)]
-"""A quantity: a JSON integer (not `true`, not "1"), from 1 to 999."""
+
+
+def integral(raw: object) -> object:
+    """A number with no fraction (`2.0`) as the integer it is: JSON Schema's `integer` takes it."""
+    if isinstance(raw, float) and raw.is_integer():
+        return int(raw)
+    return raw
+
+
+Count = Annotated[StrictInt, Field(ge=1, le=999), BeforeValidator(integral)]
+"""A quantity: a JSON integer (`2` or `2.0`; not `true`, not "1", not `2.5`), from 1 to 999."""

@@ -62,10 +62,19 @@ def test_the_pattern_the_openapi_shows_is_the_one_enforced() -> None:
     assert schema["anyOf"][0]["maximum"] == 999.99
 
 
-@pytest.mark.parametrize("raw", [True, "1", 1.0, 0, 1000])
+@pytest.mark.parametrize("raw", [True, "1", 1.5, 0, 1000, 0.0, 1000.0, 1e308, "inf"])
 def test_a_count_is_a_json_integer_from_1_to_999(raw: Any) -> None:
     with pytest.raises(ValidationError):
         parse(quantity=raw)
+
+
+@pytest.mark.parametrize(("raw", "count"), [(1, 1), (523.0, 523), (999.0, 999)])
+def test_a_count_with_no_fraction_is_the_integer_json_schema_says_it_is(
+    raw: Any, count: int
+) -> None:
+    parsed = parse(quantity=raw).quantity
+    assert parsed == count
+    assert type(parsed) is int
 
 
 @pytest.mark.parametrize(
@@ -119,3 +128,8 @@ def test_the_paid_pattern_takes_what_the_validator_takes(raw: str) -> None:
 @pytest.mark.parametrize("raw", ["0", "0.0", "0.00", "01", "10000000"])
 def test_the_paid_pattern_refuses_what_the_validator_refuses(raw: str) -> None:
     assert not re.fullmatch(money_pattern(Decimal("9999999.99"), positive=True), raw)
+
+
+def test_a_count_is_described_with_its_bounds() -> None:
+    described = Body.model_json_schema()["properties"]["quantity"]["anyOf"][0]
+    assert described == {"type": "integer", "minimum": 1, "maximum": 999}

@@ -1,7 +1,9 @@
-from datetime import UTC, datetime
+import re
+from datetime import UTC, date, datetime
 
 import pytest
 from aftersales_shared.errors import Invalid
+from metrics_svc.domain.week_names import WEEK_PATTERN, has_week_53
 from metrics_svc.domain.weeks import (
     is_closed,
     previous_week,
@@ -81,3 +83,20 @@ def test_weeks_a_calendar_cannot_hold_or_that_are_not_ascii_are_invalid(name: st
 
 def test_the_last_week_allowed_still_has_a_next_week() -> None:
     assert shift_week("9998-W53", 1) == "9999-W01"
+
+
+def test_the_documented_pattern_names_exactly_the_weeks_a_calendar_has() -> None:
+    pattern = re.compile(WEEK_PATTERN, re.ASCII)
+    wrong = []
+    for year in range(1999, 10000):
+        for number in range(0, 55):
+            name = f"{year}-W{number:02d}"
+            try:
+                date.fromisocalendar(year, number, 1)
+                real = 2000 <= year <= 9998
+            except ValueError:
+                real = False
+            if (pattern.fullmatch(name) is not None) != real:
+                wrong.append(name)
+    assert wrong == []
+    assert [y for y in range(2020, 2033) if has_week_53(y)] == [2020, 2026, 2032]

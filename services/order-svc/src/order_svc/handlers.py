@@ -241,7 +241,7 @@ class OrderService:
             raise NotFound(f"seller {principal.seller_id} not found")
         member = found[0].staff.get(staff_id)
         if member is None:
-            raise Invalid(f"staff {staff_id} is not one of your sub-accounts", field="staff_id")
+            raise NotFound(f"staff {staff_id} not found among your sub-accounts")
         return c.AssignTo(
             staff_id=staff_id, permissions=member.permissions, categories=member.categories
         )

@@ -74,3 +74,14 @@ async def test_a_refused_audit_stores_no_image(api: Api, mongo_client: Any, sett
     assert await stored_images(api, mongo_client, settings, o["id"]) == 0
     await api.do(o["id"], "audit", api.staff("both"), body)
     assert await stored_images(api, mongo_client, settings, o["id"]) == 3
+
+
+async def test_a_filename_the_order_cannot_keep_is_422_not_500(api: Api) -> None:
+    await api.setup_seller()
+    o = await api.apply()
+    await api.do(o["id"], "claim", api.staff("both"))
+    too_long = {"result": "APPROVE_RETURN", "attachments": [image(PNG, "image/png", "x" * 101)]}
+    await api.do(o["id"], "audit", api.staff("both"), too_long, expect=422)
+    longest = {"result": "APPROVE_RETURN", "attachments": [image(PNG, "image/png", "x" * 100)]}
+    audited = await api.do(o["id"], "audit", api.staff("both"), longest)
+    assert audited["audit"]["attachments"][0]["filename"] == "x" * 100

@@ -18,6 +18,7 @@ from metrics_svc.adapters.views import line_view, row_view
 from metrics_svc.domain.penalties import fen_str, penalty_lines, total_fen
 from metrics_svc.domain.ranking import Ranked, bottom10
 from metrics_svc.domain.scoring import scorecard
+from metrics_svc.domain.week_names import FIRST_WEEK
 from metrics_svc.domain.weeks import parse_week, shift_week, week_of
 
 
@@ -82,9 +83,10 @@ class Reader:
         return head | {"items": items}
 
     async def scorecard(self, seller_id: str, week: str, *, history: int) -> dict[str, Any]:
-        """The seller's week and the `history` weeks up to it (oldest first)."""
+        """The seller's week and the `history` weeks up to it (oldest first, none before 2000)."""
         parse_week(week)
-        weeks = [shift_week(week, -k) for k in range(history - 1, -1, -1)]
+        back = (shift_week(week, -k) for k in range(history - 1, -1, -1))
+        weeks = [w for w in back if w >= FIRST_WEEK]
         out = [await self._week_of_seller(seller_id, w) for w in weeks]
         return {"seller_id": seller_id, "week": week, "current": out[-1], "history": out}
 

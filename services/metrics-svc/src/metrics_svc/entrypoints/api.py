@@ -15,7 +15,8 @@ from fastapi.responses import Response
 
 from metrics_svc.adapters.queries import Reader
 from metrics_svc.adapters.views import CSV_HEADER, csv_row
-from metrics_svc.domain.weeks import WEEK_PATTERN, parse_week
+from metrics_svc.domain.week_names import WEEK_PATTERN
+from metrics_svc.domain.weeks import parse_week
 
 router = APIRouter(prefix="/v1", tags=["quality"])
 QC = frozenset({Role.QC_ANALYST, Role.PLATFORM_AGENT})
@@ -65,7 +66,16 @@ async def ranking(
     return await reader(runtime).ranking(week, offset=offset, limit=limit)
 
 
-@router.get("/weeks/{week}/ranking.csv", summary="The whole ranking as CSV")
+class CsvResponse(Response):
+    media_type = "text/csv"
+
+
+@router.get(
+    "/weeks/{week}/ranking.csv",
+    summary="The whole ranking as CSV",
+    response_class=CsvResponse,
+    responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
+)
 async def ranking_csv(week: Week, runtime: RuntimeDep, principal: CurrentPrincipal) -> Response:
     require_qc(principal)
     out = io.StringIO()
@@ -73,9 +83,8 @@ async def ranking_csv(week: Week, runtime: RuntimeDep, principal: CurrentPrincip
     writer.writerow(CSV_HEADER)
     for row in await reader(runtime).all_rows(week):
         writer.writerow(csv_row(row))
-    return Response(
+    return CsvResponse(
         out.getvalue(),
-        media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="ranking-{week}.csv"'},
     )
 

@@ -10,6 +10,7 @@ from aftersales_shared.money import Count, Freight, Money, Paid
 from aftersales_shared.phones import Phone
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
+from order_svc.domain.choices import ProcessOutcome
 from order_svc.domain.model import AuditResult, Outcome, Permission, Rating, Tier
 
 Text = Annotated[str, Field(min_length=1, max_length=2000, pattern=TEXT_PATTERN)]
@@ -85,7 +86,7 @@ class ReturnFreight(Payload):
 
 
 class Process(Payload):
-    outcome: Outcome
+    outcome: ProcessOutcome
     amount: Money | None = None
     reason: str | None = Field(default=None, max_length=200)
     remark: str | None = Field(default=None, max_length=2000)

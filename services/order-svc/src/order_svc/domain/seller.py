@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from order_svc.domain.actors import Actor
 from order_svc.domain.model import CooperationMode, Permission
+from order_svc.domain.unique import Distinct
 
 MAX_STAFF = 10
 Category = Annotated[str, Field(min_length=1, max_length=100)]
@@ -21,16 +22,16 @@ class Staff(BaseModel):
 
     staff_id: KeyId
     name: str = Field(min_length=1, max_length=100)
-    permissions: frozenset[Permission] = frozenset()
-    categories: frozenset[Category] = Field(default=frozenset(), max_length=100)
+    permissions: Distinct[Permission] = frozenset()
+    categories: Distinct[Category] = Field(default=frozenset(), max_length=100)
 
 
 class StaffChange(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     name: str | None = Field(default=None, min_length=1, max_length=100)
-    permissions: frozenset[Permission] | None = None
-    categories: frozenset[Category] | None = Field(default=None, max_length=100)
+    permissions: Distinct[Permission] | None = None
+    categories: Distinct[Category] | None = Field(default=None, max_length=100)
 
 
 class Seller(BaseModel):

@@ -4,7 +4,6 @@ from collections.abc import Callable
 from typing import Annotated, Any
 
 from aftersales_shared.auth import CurrentPrincipal
-from aftersales_shared.errors import Invalid
 from aftersales_shared.ids import Id
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import JSONResponse
@@ -20,10 +19,7 @@ Picker = Callable[[Actor, Any], tuple[Cmd, c.Payload | None]]
 
 
 def _process(_: Actor, body: c.Process) -> tuple[Cmd, c.Payload | None]:
-    cmd = PROCESS_COMMANDS.get(body.outcome)
-    if cmd is None:
-        raise Invalid(f"{body.outcome} is not a processing outcome", field="outcome")
-    return cmd, body
+    return PROCESS_COMMANDS[body.outcome], body
 
 
 def _message(actor: Actor, body: c.Message) -> tuple[Cmd, c.Payload | None]:

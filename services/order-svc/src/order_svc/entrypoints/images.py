@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import quote
 
 RASTER_TYPES = ("image/jpeg", "image/png", "image/gif", "image/webp")
-CONTENT_TYPE_PATTERN = r"^image/(jpeg|png|gif|webp)$"
 SERVED_CSP = "default-src 'none'; img-src 'self'; sandbox"
 
 
