@@ -59,7 +59,7 @@ async def test_a_500_is_json_with_the_correlation_id_and_keeps_the_connection(
 ) -> None:
     url, ports = server
     limits = httpx.Limits(max_connections=1, max_keepalive_connections=1)
-    async with httpx.AsyncClient(base_url=url, limits=limits) as client:
+    async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
         failed = await client.get("/boom", headers={"X-Correlation-Id": "corr-500"})
         assert failed.status_code == 500
         assert failed.json() == {
