@@ -136,7 +136,7 @@ class Steps:
         assert r.status_code == 200, r.text
         return r.json()  # type: ignore[no-any-return]
 
-    async def settled(self, order_id: str, *, status: str, within: float = 20) -> dict[str, Any]:
+    async def settled(self, order_id: str, *, status: str, within: float = 120) -> dict[str, Any]:
         """Wait until the order reaches `status`."""
 
         async def probe() -> dict[str, Any] | None:

@@ -125,7 +125,7 @@ class Flows:
             return found if done and sorted(m["template"] for m in found) == want else None
 
         what = f"{want} for {order['order_no']}"
-        found = await eventually(arrived, timeout=30, what=what)
+        found = await eventually(arrived, timeout=120, what=what)
         for m in found:
             check_text(m, order)
         return found

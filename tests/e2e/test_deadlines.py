@@ -103,7 +103,7 @@ async def test_pre_compensation_and_audit_overdue(steps: Steps) -> None:
         ok = ok and "UNAUDITED_12H" in text
         return text if ok else None
 
-    text = await eventually(fined, what="metrics-svc charges the seller", timeout=30)
+    text = await eventually(fined, what="metrics-svc charges the seller", timeout=120)
     assert text is not None
     assert audited not in text
 
@@ -168,7 +168,7 @@ async def test_repeated_and_stale_firings_change_nothing(
     async def moved_settled() -> bool:  # its 48-hour processing deadline fired meanwhile
         return bool((await steps.get(moved))["process_overdue"])
 
-    await eventually(moved_settled, timeout=60, what="the received order's own deadline applied")
+    await eventually(moved_settled, timeout=120, what="the received order's own deadline applied")
     before = {oid: await steps.get(oid) for oid in (done, moved)}
     now = await steps.now()
     bus = Bus(
@@ -183,7 +183,7 @@ async def test_repeated_and_stale_firings_change_nothing(
         async def marked() -> bool:
             return bool((await steps.get(marker))["audit_overdue"])
 
-        await eventually(marked, timeout=60, what="the marker firing applied")
+        await eventually(marked, timeout=120, what="the marker firing applied")
     finally:
         await bus.close()
     for oid, old in before.items():
@@ -266,7 +266,7 @@ async def test_a_repeated_return_warning_sends_one_sms(
         async def marked() -> bool:
             return bool((await steps.get(marker))["audit_overdue"])
 
-        await eventually(marked, timeout=60, what="the marker firing applied")
+        await eventually(marked, timeout=120, what="the marker firing applied")
     finally:
         await bus.close()
     after = await steps.get(oid)

@@ -86,7 +86,7 @@ async def seed_and_close(url: str, amqp_url: str, namespace: str, unique: str) -
                 res = await client.get(f"/v1/weeks/{week}/ranking")
                 return bool(res.json()["total"] == 12)
 
-            await eventually(ingested, timeout=30, what="seeded week ingested")
+            await eventually(ingested, timeout=120, what="seeded week ingested")
             offset = (week_end(week) - now).total_seconds() + 60
             await bus.publish(
                 envelope(type="clock.advanced", payload=ClockAdvanced(offset_seconds=offset),
@@ -97,7 +97,7 @@ async def seed_and_close(url: str, amqp_url: str, namespace: str, unique: str) -
                 res = await client.get(f"/v1/weeks/{week}/ranking")
                 return bool(res.json()["status"] == "closed")
 
-            await eventually(closed, timeout=30, what="week closed after the clock moved")
+            await eventually(closed, timeout=120, what="week closed after the clock moved")
     finally:
         await bus.close()
     return week

@@ -119,7 +119,7 @@ async def test_arbitration_ruling_reaches_the_customer(
         r = await flows.http.get(arbitration, headers=AGENT, params={"seller_id": flows.seller})
         return next((c for c in r.json()["items"] if c["order_id"] == order["id"]), None)
 
-    found = await eventually(case, timeout=30, what="the arbitration case")
+    found = await eventually(case, timeout=120, what="the arbitration case")
     r = await flows.http.post(f"{arbitration}/{found['id']}/take", headers=AGENT)
     assert r.status_code == 200, r.text
     r = await flows.http.post(f"{arbitration}/{found['id']}/ruling", headers=AGENT, json=ruling)

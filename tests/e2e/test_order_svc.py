@@ -79,4 +79,4 @@ async def test_order_svc_process_serves_a_lifecycle(order_svc: str, unique: str)
             rows = (await client.get("/metrics")).text
             return "serviceorder.claimed" in rows
 
-        await eventually(relayed, timeout=60, what="the relay published the events (confirmed)")
+        await eventually(relayed, timeout=120, what="the relay published the events (confirmed)")

@@ -56,15 +56,15 @@ async def test_readiness_follows_the_store_and_the_broker(
                 return body
 
             stores.stop()
-            await eventually(lambda: _is(checks, store=False), timeout=30, what="store down")
+            await eventually(lambda: _is(checks, store=False), timeout=120, what="store down")
             stores.start_dev_store(port=store_port, data_dir=data / "db")
-            await eventually(lambda: _is(checks, store=True), timeout=30, what="store back")
+            await eventually(lambda: _is(checks, store=True), timeout=120, what="store back")
 
             await broker_proxy.stop()
-            await eventually(lambda: _is(checks, broker=False), timeout=30, what="broker down")
+            await eventually(lambda: _is(checks, broker=False), timeout=120, what="broker down")
             await broker_proxy.start()
             await eventually(
-                lambda: _is(checks, store=True, broker=True), timeout=60, what="broker back"
+                lambda: _is(checks, store=True, broker=True), timeout=120, what="broker back"
             )
     finally:
         services.stop()

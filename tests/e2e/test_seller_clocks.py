@@ -44,7 +44,7 @@ async def test_feedback_and_reopen_arm_the_sellers_deadline_again(steps: Steps) 
     async def fined() -> bool:
         return bool((await steps.get(reopened))["process_overdue"])
 
-    await eventually(fined, what="the reopened order's processing fine", timeout=30)
+    await eventually(fined, what="the reopened order's processing fine", timeout=120)
     await steps.advance(5 * DAY + HOUR)
     o = await steps.settled(answered, status="PROVISIONALLY_DONE", within=30)
     assert o["outcome"] == "PRE_COMPENSATION"

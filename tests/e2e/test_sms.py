@@ -92,7 +92,7 @@ async def test_killed_mid_send_then_restarted_sends_once(
                 body: dict[str, object] = response.json()
                 return body if response.status_code == 200 and body["status"] == "SENT" else None
 
-            found = await eventually(sent, timeout=30, what="the message SENT after the restart")
+            found = await eventually(sent, timeout=120, what="the message SENT after the restart")
     assert found["provider_ref"] == "gw-1"
     assert [r["key"] for r in gateway.requests] == [key, key]
     assert len(gateway.delivered) == 1

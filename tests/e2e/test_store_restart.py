@@ -140,7 +140,7 @@ async def test_timer_svc_recovers_after_a_store_restart_and_stops_on_sigterm(
             async def ready() -> bool:
                 return (await readyz(http, process))[0] == 200
 
-            await eventually(ready, timeout=60, what="timer-svc ready again")
+            await eventually(ready, timeout=120, what="timer-svc ready again")
             log.info("timer-svc ready %.1f s after the store restarted", time.monotonic() - back)
             await publishing
             await bus.publish(schedule("after-restart", datetime.now(UTC)))
@@ -150,7 +150,7 @@ async def test_timer_svc_recovers_after_a_store_restart_and_stops_on_sigterm(
                 return "after-restart" in await fired_ids(queue, seen)
 
             await eventually(
-                consumed, timeout=60, what="a deadline scheduled after the restart fired"
+                consumed, timeout=120, what="a deadline scheduled after the restart fired"
             )
         store.kill()
         began = time.monotonic()
@@ -197,7 +197,7 @@ async def test_readiness_answers_within_a_second_while_the_store_is_down(
                 async def ready(process: Process = process) -> bool:
                     return (await readyz(http, process))[0] == 200
 
-                await eventually(ready, timeout=60, what=f"{process.name} ready again")
+                await eventually(ready, timeout=120, what=f"{process.name} ready again")
     finally:
         await asyncio.to_thread(services.stop, timeout=15)
         await delete_namespace(amqp_url, namespace)

@@ -170,7 +170,7 @@ async def test_advance_fires_in_due_order_and_answers_once_confirmed(
         return await timer.db["deadlines"].count_documents({}) == 31
 
     await eventually(stored, what="all 31 deadlines stored")
-    async with httpx.AsyncClient(base_url=process.url or "", timeout=60) as client:
+    async with httpx.AsyncClient(base_url=process.url or "", timeout=120) as client:
         answer = await client.post(
             "/admin/clock/advance", json={"seconds": 30.5 * 3600}, headers=AGENT
         )
@@ -247,7 +247,7 @@ async def test_sigkill_mid_batch_then_restart_fires_everything_none_twice_in_eff
     async def some_fired() -> bool:
         return len(collector.messages) >= 600
 
-    await eventually(some_fired, timeout=60, what="the first batches fired")
+    await eventually(some_fired, timeout=120, what="the first batches fired")
     victim.popen.kill()
     await asyncio.to_thread(victim.popen.wait)
     timer.stack.processes.remove(victim)
