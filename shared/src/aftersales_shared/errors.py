@@ -1,12 +1,12 @@
-"""Errors every layer raises and every entrypoint maps the same way (pure: no I/O)."""
+"""Errors every layer raises (pure: no I/O); the web layer maps them to HTTP statuses in one
+table, `aftersales_shared.error_status`."""
 
 from __future__ import annotations
 
 
 class AppError(Exception):
-    """Base of the errors a caller can see; `status` is the HTTP status an API answers with."""
+    """Base of the errors a caller can see; `code` names it in the error body."""
 
-    status = 500
     code = "internal_error"
 
     def __init__(self, message: str, **details: object) -> None:
@@ -16,24 +16,20 @@ class AppError(Exception):
 
 
 class Unauthorized(AppError):
-    status = 401
     code = "unauthorized"
 
 
 class NotPermitted(AppError):
-    status = 403
     code = "forbidden"
 
 
 class NotFound(AppError):
-    status = 404
     code = "not_found"
 
 
 class Conflict(AppError):
     """Not allowed in the current state, locked, or lost a concurrent race."""
 
-    status = 409
     code = "conflict"
 
 
@@ -50,8 +46,13 @@ class ConcurrencyConflict(Conflict):
 
 
 class Invalid(AppError):
-    status = 422
     code = "invalid"
+
+
+class Unavailable(AppError):
+    """Something the request needs did not answer in time; the caller may try again."""
+
+    code = "unavailable"
 
 
 class PermanentMessageError(Exception):

@@ -14,6 +14,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from aftersales_shared.error_status import http_status
 from aftersales_shared.errors import AppError
 
 log = structlog.get_logger(__name__)
@@ -123,7 +124,8 @@ def install_error_handlers(app: FastAPI) -> None:
 
     async def app_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, AppError)
-        return error_response(request.scope, exc.status, exc.code, exc.message, details=exc.details)
+        status = http_status(exc)
+        return error_response(request.scope, status, exc.code, exc.message, details=exc.details)
 
     async def validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)

@@ -22,6 +22,7 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError, PyMongoError
 
 from aftersales_shared.auth import Principal
+from aftersales_shared.error_status import http_status
 from aftersales_shared.errors import AppError, Conflict, Invalid
 
 Doc = dict[str, Any]
@@ -100,7 +101,7 @@ class IdempotencyStore:
             response = await action(slot)
         except AppError as exc:
             response = StoredResponse(
-                status=exc.status,
+                status=http_status(exc),
                 body={"error": {"code": exc.code, "message": exc.message, **exc.details}},
             )
         except BaseException:

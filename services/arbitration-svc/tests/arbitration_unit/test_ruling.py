@@ -6,6 +6,7 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
+from aftersales_shared.error_status import http_status
 from aftersales_shared.errors import Invalid
 from arbitration_svc.domain.case import open_case, rule, take
 from arbitration_svc.domain.ruling import Outcome, decide, money, parse_money
@@ -57,7 +58,7 @@ def test_invalid_rulings(outcome: Outcome, kwargs: dict[str, Any], field: str) -
     with pytest.raises(Invalid) as refused:
         decide(outcome=outcome, note="n", paid_amount=PAID, **kwargs)
     assert refused.value.details["field"] == field
-    assert refused.value.status == 422
+    assert http_status(refused.value) == 422
 
 
 @pytest.mark.parametrize("outcome", list(Outcome))

@@ -7,6 +7,7 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from aftersales_shared.error_status import http_status
 from aftersales_shared.errors import Conflict, InvalidTransition, NotPermitted
 from arbitration_svc.domain.case import (
     TRANSITIONS,
@@ -45,7 +46,7 @@ def test_every_pair_moves_or_is_refused(status: Status, command: Command) -> Non
     else:
         with pytest.raises(InvalidTransition) as refused:
             transition(status, command)
-        assert refused.value.status == 409
+        assert http_status(refused.value) == 409
 
 
 def in_status(status: Status) -> Case:

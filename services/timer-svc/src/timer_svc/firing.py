@@ -17,7 +17,7 @@ import structlog
 from aftersales_shared.background import Periodic
 from aftersales_shared.bus import Bus
 from aftersales_shared.clock import Clock
-from aftersales_shared.errors import AppError
+from aftersales_shared.errors import Unavailable
 
 from timer_svc.domain.deadlines import lateness_s, to_ms
 from timer_svc.domain.firing import fired
@@ -27,8 +27,7 @@ from timer_svc.ports import Claim, DeadlineStore
 log = structlog.get_logger(__name__)
 
 
-class NotAllFired(AppError):
-    status = 503
+class NotAllFired(Unavailable):
     code = "deadlines_not_fired"
 
 
