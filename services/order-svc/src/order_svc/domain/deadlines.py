@@ -28,6 +28,18 @@ from order_svc.domain.order import ArmedDeadline, ServiceOrder
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 SHIP_REMINDERS = (5 * DAY, 10 * DAY, 25 * DAY)
 """After the approval; only the next one is armed, and sending it arms the one after."""
+PRE_COMPENSATION_AFTER = 7 * DAY
+"""From the application, or from the customer's feedback: no seller decision, the platform pays."""
+AUDIT_OVERDUE_AFTER = 12 * HOUR
+"""From the application: unaudited beyond this counts toward the unaudited fine."""
+FEEDBACK_TIMEOUT_AFTER = 15 * DAY
+"""From the request for feedback: no answer, the order is closed."""
+RETURN_WARNING_AFTER = 10 * DAY
+"""From the shipment: the seller is told that the auto-refund comes in 5 days."""
+AUTO_REFUND_AFTER = 15 * DAY
+"""From the shipment: no receipt registered, the customer is refunded in full."""
+PROCESS_OVERDUE_AFTER = 48 * HOUR
+"""From the receipt, or from a reopen: not processed, a fine for this order."""
 
 
 def deadline_id(order_id: str, kind: str, n: int | None = None) -> str:
@@ -48,13 +60,13 @@ def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
         out[deadline_id(o.id, kind, n)] = ArmedDeadline(kind=kind, due_at=due)
 
     if o.status in (Status.PENDING_CLAIM, Status.PENDING_AUDIT) and o.audited_at is None:
-        arm("PRE_COMPENSATION", o.applied_at + 7 * DAY)
-        arm("AUDIT_OVERDUE", o.applied_at + 12 * HOUR)
+        arm("PRE_COMPENSATION", o.applied_at + PRE_COMPENSATION_AFTER)
+        arm("AUDIT_OVERDUE", o.applied_at + AUDIT_OVERDUE_AFTER)
     elif o.status is Status.PENDING_AUDIT and o.audited_at is not None:
         back = o.feedback[-1].at if o.feedback else o.audited_at  # the customer's feedback
-        arm("PRE_COMPENSATION", back + 7 * DAY)
+        arm("PRE_COMPENSATION", back + PRE_COMPENSATION_AFTER)
     elif o.status is Status.AWAITING_FEEDBACK and o.audit is not None:
-        arm("FEEDBACK_TIMEOUT", o.audit.at + 15 * DAY)
+        arm("FEEDBACK_TIMEOUT", o.audit.at + FEEDBACK_TIMEOUT_AFTER)
     elif o.status is Status.AWAITING_RETURN and o.audit is not None:
         if o.shipment is None:
             if o.reminders_sent < len(SHIP_REMINDERS):
@@ -62,10 +74,10 @@ def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
                 arm("SHIP_REMINDER", o.audit.at + SHIP_REMINDERS[n - 1], n)
         else:
             started = max(o.shipment.at, o.audit.at)
-            arm("SELLER_RETURN_WARNING", started + 10 * DAY)
-            arm("AUTO_REFUND", started + 15 * DAY)
+            arm("SELLER_RETURN_WARNING", started + RETURN_WARNING_AFTER)
+            arm("AUTO_REFUND", started + AUTO_REFUND_AFTER)
     elif o.status is Status.PENDING_PROCESS and (since := o.reopened_at or o.received_at):
-        arm("PROCESS_OVERDUE", since + 48 * HOUR)
+        arm("PROCESS_OVERDUE", since + PROCESS_OVERDUE_AFTER)
     return out
 
 
