@@ -7,11 +7,11 @@ from collections.abc import Callable
 from aftersales_shared.errors import Invalid, InvalidTransition
 
 from order_svc.domain import commands as c
-from order_svc.domain import effects_late, effects_system
+from order_svc.domain import effects_processing, effects_system
 from order_svc.domain.decide import Ctx
+from order_svc.domain.effect_steps import add_exchange, consent_note, need, note, require
 from order_svc.domain.model import AUDIT_COMMANDS, AuditResult, Cmd, Outcome, Permission
 from order_svc.domain.order import AuditRecord, Shipment
-from order_svc.domain.tools import add_exchange, consent_note, need, note, require
 
 MAX_ATTACHMENTS = 3
 MAX_ATTACHMENT_BYTES = 800 * 1024
@@ -124,6 +124,6 @@ EFFECTS: dict[Cmd, Callable[[Ctx], None]] = {
     Cmd.REMIND_SHIP: remind_ship,
     Cmd.LEAVE_MESSAGE: message,
     Cmd.REPLY: message,
-    **effects_late.EFFECTS,
+    **effects_processing.EFFECTS,
     **effects_system.EFFECTS,
 }

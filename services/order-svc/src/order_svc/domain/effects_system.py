@@ -9,13 +9,13 @@ from aftersales_shared.errors import Invalid, InvalidTransition, NotFound
 
 from order_svc.domain import commands as c
 from order_svc.domain.decide import Ctx
+from order_svc.domain.effect_steps import add_exchange, issue_refund, need, require
 from order_svc.domain.events import Outgoing
 from order_svc.domain.evidence import snapshot
 from order_svc.domain.model import Cmd, Outcome
 from order_svc.domain.money import show
 from order_svc.domain.notices import sms
 from order_svc.domain.order import ArbitrationInfo, Refund
-from order_svc.domain.tools import add_exchange, issue_refund, need, require
 
 
 def request_arbitration(ctx: Ctx) -> None:

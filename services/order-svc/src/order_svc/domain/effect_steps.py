@@ -1,4 +1,5 @@
-"""Small helpers the effects share."""
+"""The steps the effects share: payload and field guards, the consent note, notes, refunds and
+exchange orders."""
 
 from __future__ import annotations
 

@@ -8,11 +8,7 @@ from aftersales_shared.errors import Invalid, InvalidTransition, Locked
 
 from order_svc.domain import commands as c
 from order_svc.domain.decide import UNDER_ARBITRATION, Ctx
-from order_svc.domain.freight import set_return_freight, settle_return_freight
-from order_svc.domain.model import PROCESS_COMMANDS, REOPENABLE, Cmd, Outcome
-from order_svc.domain.money import show
-from order_svc.domain.order import Processing
-from order_svc.domain.tools import (
+from order_svc.domain.effect_steps import (
     add_exchange,
     check_refund_amount,
     consent_note,
@@ -20,6 +16,10 @@ from order_svc.domain.tools import (
     need,
     require,
 )
+from order_svc.domain.freight import set_return_freight, settle_return_freight
+from order_svc.domain.model import PROCESS_COMMANDS, REOPENABLE, Cmd, Outcome
+from order_svc.domain.money import show
+from order_svc.domain.order import Processing
 
 
 def receipt(ctx: Ctx) -> None:
