@@ -64,7 +64,8 @@ class Gateway:
     log: Path
 
     def entries(self) -> list[dict[str, Any]]:
-        lines = self.log.read_text().splitlines() if self.log.exists() else []
+        text = self.log.read_text() if self.log.exists() else ""
+        lines = text.split("\n")[:-1]  # the last piece may be a line nginx is still writing
         return [json.loads(line) for line in lines if line.startswith("{")]
 
     async def served(self, correlation_id: str) -> dict[str, Any]:
