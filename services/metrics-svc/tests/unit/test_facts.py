@@ -3,7 +3,8 @@ from typing import Any
 
 import pytest
 from aftersales_shared.contracts.messages import ServiceOrderEvent
-from metrics_svc.domain.facts import Fact, FactKind, deltas, facts_of, to_fen
+from metrics_svc.domain.facts import Fact, FactKind, deltas
+from metrics_svc.handlers.wire import facts_of, to_fen
 
 APPLIED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 Shanghai, 2026-W48
 

@@ -13,10 +13,10 @@ from aftersales_shared.service import RuntimeDep
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from metrics_svc.adapters.queries import Reader
-from metrics_svc.adapters.views import CSV_HEADER, csv_row
 from metrics_svc.domain.week_names import WEEK_PATTERN
 from metrics_svc.domain.weeks import parse_week
+from metrics_svc.handlers.queries import Reader
+from metrics_svc.handlers.views import CSV_HEADER, csv_row
 
 router = APIRouter(prefix="/v1", tags=["quality"])
 QC = frozenset({Role.QC_ANALYST, Role.PLATFORM_AGENT})
