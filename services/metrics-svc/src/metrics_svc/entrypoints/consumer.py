@@ -11,10 +11,12 @@ puts the whole batch back on the queue, after a pause (facts are idempotent: it 
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Iterable
+from typing import Protocol
 
 import structlog
 from aftersales_shared.contracts import consumed_by
-from aftersales_shared.messaging import BatchHandler, Bus, Typed
+from aftersales_shared.messaging import BatchHandler, Typed
 
 from metrics_svc.handlers.ingest import Ingestor
 from metrics_svc.handlers.wire import facts_of_batch
@@ -26,6 +28,20 @@ IN_STORE = 2
 """Batches being written at once; with one more arriving, the prefetch is this + 1 batches."""
 FAILED_PAUSE_S = 1.0
 """How long a batch whose write failed waits before it goes back to the queue."""
+
+
+class BatchBus(Protocol):
+    """The bus's batch mode (`Bus` on RabbitMQ, `MemoryBus` in tests)."""
+
+    async def consume_batches(
+        self,
+        handler: BatchHandler,
+        *,
+        size: int,
+        delay_s: float,
+        in_flight: int = 2,
+        types: Iterable[str] | None = None,
+    ) -> Consumption: ...
 
 
 def on_batch(ingestor: Ingestor) -> BatchHandler:
@@ -42,7 +58,7 @@ def on_batch(ingestor: Ingestor) -> BatchHandler:
     return handle
 
 
-async def consume(bus: Bus, ingestor: Ingestor, *, size: int, delay_s: float) -> Consumption:
+async def consume(bus: BatchBus, ingestor: Ingestor, *, size: int, delay_s: float) -> Consumption:
     """Start consuming metrics-svc's queue into `ingestor`; `stop` it to step down."""
     return await bus.consume_batches(
         on_batch(ingestor),
