@@ -61,7 +61,7 @@ async def test_redelivered_events_count_once_and_a_closed_week_stays_frozen(
     channel = await connection.channel()
     watch = await channel.declare_queue(exclusive=True)
     await watch.bind(svc.runtime.bus.topology.exchange, "event.metrics.week_closed")
-    closer = svc.runtime.extras["closer"]
+    closer = svc.active.closer
     assert WEEK in await closer.tick()
     frozen = await svc.client.get(f"/v1/weeks/{WEEK}/ranking", headers=QC)
     assert frozen.json()["status"] == "closed"
@@ -162,7 +162,7 @@ async def test_a_receipt_carried_by_two_events_counts_once_and_is_stored_once(
     svc: Running, unique: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seller, order = f"r-{unique}", f"{unique}-r"
-    store = svc.runtime.extras["store"]
+    store = svc.container.store
     insert = store.insert_new
     sent: list[str] = []
 
