@@ -104,6 +104,13 @@ class OrderEvent:
     charged_to_seller_fen: int = 0
 
 
+KINDS_WITH_FACTS = frozenset(
+    {"audited", "received", "processed", "locked", "rated", "exchange_shipped"}
+    | {"audit_overdue", "process_overdue", "pre_compensated"}
+)
+"""The only transitions `facts_of` finds facts in (the others are not looked at)."""
+
+
 def facts_of(event: OrderEvent) -> list[Fact]:
     """The facts an order event carries (none for events the indicators do not use)."""
     kind, seller, order, occurred_at = (

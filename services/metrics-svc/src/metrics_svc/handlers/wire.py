@@ -11,7 +11,7 @@ from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import SellerEscalated, ServiceOrderEvent, WeekClosed
 from aftersales_shared.messaging import Typed
 
-from metrics_svc.domain.facts import Fact, OrderEvent
+from metrics_svc.domain.facts import KINDS_WITH_FACTS, Fact, OrderEvent
 from metrics_svc.domain.facts import facts_of as facts_of_event
 from metrics_svc.domain.ranking import Ranked
 from metrics_svc.domain.scoring import pct
@@ -53,6 +53,8 @@ def order_event(message_type: str, event: ServiceOrderEvent, occurred_at: dateti
 
 def facts_of(message_type: str, event: ServiceOrderEvent, occurred_at: datetime) -> list[Fact]:
     """The facts a `serviceorder.<kind>` event carries (`domain.facts.facts_of`)."""
+    if message_type.removeprefix(ORDER_EVENTS) not in KINDS_WITH_FACTS:
+        return []  # 40 % of the events: not mapped at all
     return facts_of_event(order_event(message_type, event, occurred_at))
 
 
