@@ -37,6 +37,7 @@ log = structlog.get_logger(__name__)
 
 S = TypeVar("S", bound=ServiceSettings)
 C = TypeVar("C", bound="Container")
+T = TypeVar("T")
 
 
 @dataclass
@@ -85,15 +86,21 @@ class ServiceDefinition(Generic[S, C]):
     admin_routers: Sequence[APIRouter] = ()
 
 
-def container_dependency(kind: type[C]) -> Callable[[Request], Awaitable[C]]:
-    """A FastAPI dependency giving the process's container, typed as the service's `kind`."""
+def wired(kind: type[C], part: Callable[[C], T]) -> Callable[[Request], Awaitable[T]]:
+    """A FastAPI dependency giving `part` of the process's container (of the service's `kind`):
+    `Annotated[Cases, Depends(wired(ArbitrationContainer, lambda c: c.cases))]`."""
 
-    async def dependency(request: Request) -> C:  # a coroutine: a `def` would run in a thread
+    async def dependency(request: Request) -> T:  # a coroutine: a `def` would run in a thread
         container: C = request.app.state.container
-        return container
+        return part(container)
 
-    dependency.__name__ = f"{kind.__name__.lower()}_dependency"
+    dependency.__name__ = f"{kind.__name__.lower()}_part"
     return dependency
+
+
+def container_dependency(kind: type[C]) -> Callable[[Request], Awaitable[C]]:
+    """A FastAPI dependency giving the process's whole container, typed as the service's `kind`."""
+    return wired(kind, lambda container: container)
 
 
 def idempotency_of(request: Request) -> IdempotencyStore:
