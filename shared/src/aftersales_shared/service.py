@@ -20,9 +20,7 @@ from aftersales_shared.clock import Clock, SystemClock, VirtualClock
 from aftersales_shared.clock_sync import clock_router, follow_virtual_clock
 from aftersales_shared.logs import configure_logging
 from aftersales_shared.messaging import Bus, Handler, Router
-from aftersales_shared.settings import ServiceSettings
-from aftersales_shared.shutdown import STEP_BUDGET_S, WATCHDOG_MARGIN_S, GracefulServer, stop_all
-from aftersales_shared.store import (
+from aftersales_shared.persistence import (
     Doc,
     IdempotencyStore,
     MongoInbox,
@@ -31,6 +29,8 @@ from aftersales_shared.store import (
     connect_mongo,
     ping,
 )
+from aftersales_shared.settings import ServiceSettings
+from aftersales_shared.shutdown import STEP_BUDGET_S, WATCHDOG_MARGIN_S, GracefulServer, stop_all
 from aftersales_shared.web import install_http_layer, ops_router
 
 log = structlog.get_logger(__name__)

@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import structlog
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 
 from sms_svc.domain.digest import Held, compose, digest_id
 from sms_svc.domain.phone import mask_phone

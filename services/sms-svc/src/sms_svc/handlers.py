@@ -11,7 +11,7 @@ from aftersales_shared.clock import Clock
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.contracts.messages import SmsSend
 from aftersales_shared.errors import Conflict, NotFound
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 from prometheus_client import Counter
 from pydantic import ValidationError
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from aftersales_shared.contracts import Envelope
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 from pydantic import ValidationError
 
 from sms_svc.domain.digest import DIGEST_TEMPLATE, Digest

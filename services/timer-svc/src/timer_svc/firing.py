@@ -15,9 +15,9 @@ from dataclasses import dataclass
 
 import structlog
 from aftersales_shared.background import Periodic
-from aftersales_shared.bus import Bus
 from aftersales_shared.clock import Clock
 from aftersales_shared.errors import Unavailable
+from aftersales_shared.messaging import Bus
 
 from timer_svc.domain.deadlines import lateness_s, to_ms
 from timer_svc.domain.firing import fired

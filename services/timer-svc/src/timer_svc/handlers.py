@@ -6,7 +6,6 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import structlog
-from aftersales_shared.bus import Handler, dispatcher
 from aftersales_shared.clock import Clock
 from aftersales_shared.contracts import Envelope, decode
 from aftersales_shared.contracts.envelope import Frozen
@@ -17,6 +16,7 @@ from aftersales_shared.contracts.messages import (
     TimerSuspend,
 )
 from aftersales_shared.errors import PermanentMessageError
+from aftersales_shared.messaging import Handler, dispatcher
 from pydantic import ValidationError
 
 from timer_svc.domain.deadlines import to_ms

@@ -23,7 +23,7 @@ from aftersales_shared.contracts.messages import (
     TimerSchedule,
     TimerSuspend,
 )
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 from pymongo.asynchronous.database import AsyncDatabase
 from timer_svc.adapters.deadline_store import MongoDeadlineStore
 from timer_svc.domain.deadlines import to_ms

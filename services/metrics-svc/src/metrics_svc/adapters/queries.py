@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales_shared.clock import Clock
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 
 from metrics_svc.adapters.closer import from_ms, rank_week
 from metrics_svc.adapters.ingest import Ingestor

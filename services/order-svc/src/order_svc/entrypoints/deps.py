@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import Principal
+from aftersales_shared.persistence import StoredResponse
 from aftersales_shared.service import Container, idempotency_of, wired
-from aftersales_shared.store import StoredResponse
 from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse

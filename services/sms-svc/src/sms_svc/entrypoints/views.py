@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 
 from aftersales_shared.auth import Principal, Role
 from aftersales_shared.errors import Invalid
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 from pydantic import BaseModel
 
 from sms_svc.domain.message import Status

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 
 from timer_svc.domain.deadlines import State
 from timer_svc.domain.firing import Deadline

@@ -13,7 +13,7 @@ import contextlib
 import uuid
 from collections.abc import Sequence
 
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
