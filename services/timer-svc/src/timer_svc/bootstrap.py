@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-from aftersales_shared.bus import dispatcher
 from aftersales_shared.clock import SystemClock, VirtualClock
-from aftersales_shared.contracts import Envelope
 from aftersales_shared.service import Runtime, ServiceDefinition, Started, broadcast_clock
 
 from timer_svc import __doc__ as description
@@ -12,8 +10,9 @@ from timer_svc.adapters.clock_store import MongoClockStore
 from timer_svc.adapters.deadline_store import MongoDeadlineStore
 from timer_svc.config import Settings
 from timer_svc.entrypoints.admin import admin_router
-from timer_svc.firing import Firer, FiringSettings
-from timer_svc.handlers import command_handlers
+from timer_svc.entrypoints.consumer import consumer
+from timer_svc.handlers.commands import DeadlineCommands
+from timer_svc.handlers.firing_loop import Firer, FiringSettings
 
 
 async def start(runtime: Runtime) -> Started:
@@ -36,7 +35,7 @@ async def start(runtime: Runtime) -> Started:
         runtime.extras["clock_store"] = clock_store
         await broadcast_clock(runtime.bus, clock)
 
-    async def on_sync_requested(_: Envelope) -> None:
+    async def on_sync_requested() -> None:
         if isinstance(clock, VirtualClock):
             await broadcast_clock(runtime.bus, clock)
 
@@ -45,9 +44,9 @@ async def start(runtime: Runtime) -> Started:
         return {"firer": firer.running}
 
     firer.start()
-    handlers = command_handlers(store=store, clock=clock, on_armed=firer.wake)
+    commands = DeadlineCommands(store=store, clock=clock, on_armed=firer.wake)
     return Started(
-        handler=dispatcher({**handlers, "clock.sync_requested": on_sync_requested}),
+        handler=consumer(commands, on_sync_requested=on_sync_requested),
         stop=firer.stop,
         checks=checks,
     )

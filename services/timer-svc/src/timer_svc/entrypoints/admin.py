@@ -14,8 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from timer_svc.adapters.clock_store import MongoClockStore
 from timer_svc.config import Settings
-from timer_svc.domain.deadlines import to_ms
-from timer_svc.firing import Firer
+from timer_svc.handlers.firing_loop import Firer
 
 MAX_ADVANCE = 366 * 24 * 3600
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
@@ -64,11 +63,11 @@ def admin_router() -> APIRouter:
 
         moved: list[datetime] = []
 
-        async def move() -> int:
+        async def move() -> datetime:
             clock.sync(await store.advance(body.seconds))
             await broadcast_clock(runtime.bus, clock)
             moved.append(clock.now())
-            return to_ms(moved[0])
+            return moved[0]
 
         fired = await firer.advance(move=move, timeout_s=timeout)
         now = moved[0]
