@@ -23,8 +23,9 @@ from sms_svc.entrypoints.views import (
     encode_cursor,
     message_out,
 )
-from sms_svc.handlers import SmsService
-from sms_svc.staff import StaffDirectory
+from sms_svc.handlers.sending import SmsService
+from sms_svc.handlers.staff import StaffDirectory
+from sms_svc.ports import MessageQuery
 
 router = APIRouter(prefix="/v1", tags=["messages"])
 
@@ -58,10 +59,9 @@ async def list_messages(
     if status is not None:
         filters["status"] = status.value
     service: SmsService = runtime.extras["sms"]
-    docs = await service.messages.search(
-        filters=filters, after=after, limit=limit + 1, categories=scope.categories
-    )
-    page, more = docs[:limit], len(docs) > limit
+    query = MessageQuery(filters=filters, after=after, limit=limit + 1, categories=scope.categories)
+    found = await service.messages.search(query)
+    page, more = found[:limit], len(found) > limit
     return MessagePage(
         items=[message_out(d, principal) for d in page],
         next_cursor=encode_cursor(page[-1]) if more and page else None,
@@ -76,10 +76,10 @@ async def get_message(
     directory: StaffDirectory = runtime.extras["staff"]
     scope = await directory.scope_of(principal)
     service: SmsService = runtime.extras["sms"]
-    doc = None if scope.nothing else await service.messages.get(message_id)
-    if doc is None or not scope.admits(doc):
+    message = None if scope.nothing else await service.messages.get(message_id)
+    if message is None or not scope.admits(message):
         raise NotFound("no such message")
-    return message_out(doc, principal)
+    return message_out(message, principal)
 
 
 @router.post(
@@ -101,9 +101,10 @@ async def retry_message(
     sweeper: Sweeper = runtime.extras["sweeper"]
 
     async def action(_request: str | None) -> StoredResponse:
-        doc = await service.retry(message_id)
+        message = await service.retry(message_id)
         sweeper.wake()
-        return StoredResponse(status=202, body=message_out(doc, principal).model_dump(mode="json"))
+        body = message_out(message, principal).model_dump(mode="json")
+        return StoredResponse(status=202, body=body)
 
     answer = await runtime.idempotency.run(
         principal=principal,

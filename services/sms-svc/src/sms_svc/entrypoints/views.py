@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aftersales_shared.auth import Principal, Role
 from aftersales_shared.errors import Invalid
-from aftersales_shared.store import Doc
 from pydantic import BaseModel
 
-from sms_svc.domain.message import Status
+from sms_svc.domain.message import SmsMessage, Status
 from sms_svc.domain.phone import mask_phone
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DIGITS = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 
@@ -55,12 +55,7 @@ class MessagePage(BaseModel):
     """Pass as `cursor` for the next (older) page; null on the last page."""
 
 
-def instant(ms: int) -> datetime:
-    """Epoch milliseconds as an aware UTC datetime."""
-    return datetime.fromtimestamp(ms / 1000, UTC)
-
-
-def message_out(doc: Doc, principal: Principal) -> MessageOut:
+def message_out(message: SmsMessage, principal: Principal) -> MessageOut:
     """The message as `principal` may see it: sellers get every phone number masked."""
     masked = principal.role != Role.PLATFORM_AGENT
 
@@ -68,44 +63,42 @@ def message_out(doc: Doc, principal: Principal) -> MessageOut:
         return _DIGITS.sub(r"\1****\3", text) if masked else text
 
     return MessageOut(
-        id=doc["_id"],
-        status=Status(doc["status"]),
-        reason=scrub(doc["reason"]) if doc.get("reason") else None,
-        template=doc["template"],
-        phone=mask_phone(doc["phone"]) if masked else doc["phone"],
-        text=doc.get("text"),
-        order_id=doc.get("order_id"),
-        category=doc.get("category"),
-        seller_id=doc.get("seller_id"),
-        idempotency_key=doc.get("idempotency_key"),
-        provider=doc["provider"],
-        provider_ref=doc.get("provider_ref"),
+        id=message.id,
+        status=message.status,
+        reason=scrub(message.reason) if message.reason else None,
+        template=message.template,
+        phone=mask_phone(message.phone) if masked else message.phone,
+        text=message.text,
+        order_id=message.order_id,
+        category=message.category,
+        seller_id=message.seller_id,
+        idempotency_key=message.idempotency_key,
+        provider=message.provider,
+        provider_ref=message.provider_ref,
         attempts=[
             AttemptOut(
-                at=instant(a["at_ms"]),
-                duration_ms=a["duration_ms"],
-                outcome=a["outcome"],
-                answer=scrub(a["answer"]),
+                at=a.at, duration_ms=a.duration_ms, outcome=a.outcome, answer=scrub(a.answer)
             )
-            for a in doc.get("attempts", [])
+            for a in message.attempts
         ],
-        operator_retries=int(doc.get("operator_retries", 0)),
-        digest_id=doc.get("digest_id"),
-        members=[str(m) for m in doc.get("members", [])],
-        created_at=instant(doc["created_at_ms"]),
-        updated_at=instant(doc["updated_at_ms"]),
+        operator_retries=message.operator_retries,
+        digest_id=message.digest_id,
+        members=list(message.members),
+        created_at=message.created_at,
+        updated_at=message.updated_at,
     )
 
 
-def decode_cursor(cursor: str) -> tuple[int, str]:
-    """The (created_at_ms, id) a cursor stands for; 422 for one this API did not issue."""
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The (created_at, id) a cursor stands for; 422 for one this API did not issue."""
     try:
         at, last = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return int(at), last
-    except ValueError:
+        return _EPOCH + timedelta(milliseconds=int(at)), last
+    except (ValueError, OverflowError):
         raise Invalid("cursor is not one this API handed out") from None
 
 
-def encode_cursor(doc: Doc) -> str:
-    """An opaque cursor pointing just after `doc`."""
-    return base64.urlsafe_b64encode(f"{doc['created_at_ms']}|{doc['_id']}".encode()).decode()
+def encode_cursor(message: SmsMessage) -> str:
+    """An opaque cursor pointing just after `message` (its creation in epoch ms, its id)."""
+    at = (message.created_at - _EPOCH) // timedelta(milliseconds=1)
+    return base64.urlsafe_b64encode(f"{at}|{message.id}".encode()).decode()

@@ -46,12 +46,15 @@ class Deadline:
 
     deadline_id: str
     kind: DeadlineKind
+    """What the order does when it fires (order-svc decides; timer-svc keeps time)."""
     order_id: str
     due: datetime
+    """When it fires, to the millisecond (`whole_ms`)."""
+    generation: int = 0
+    """Suspensions so far: a firing repeated after a resume is a new `timer.fired`."""
+    data: dict[str, Any] = field(default_factory=dict)
     seller_id: str | None = None
     correlation_id: str | None = None
-    generation: int = 0
-    data: dict[str, Any] = field(default_factory=dict)
 
 
 def next_state(state: State, command: Command) -> State | None:
