@@ -15,7 +15,7 @@ from sms_svc.adapters.message_docs import (
     to_ms,
 )
 from sms_svc.domain.message import SmsMessage, Status
-from sms_svc.domain.ratelimit import Admission, RateLimits, admit
+from sms_svc.domain.ratelimit import Admission, Entry, RateLimits, admit
 from sms_svc.ports import Attempt, Delivery, MessageQuery, OutgoingSms
 
 Doc = dict[str, Any]
@@ -84,12 +84,10 @@ class FakeMessages:
 @dataclass
 class FakeWindows:
     limits: RateLimits = field(default_factory=RateLimits)
-    entries: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    entries: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
 
     async def admit(self, phone: str, *, key: str, now: datetime) -> Admission:
-        verdict = admit(
-            entries=self.entries.get(phone, ()), key=key, now_ms=to_ms(now), limits=self.limits
-        )
+        verdict = admit(entries=self.entries.get(phone, ()), key=key, now=now, limits=self.limits)
         self.entries[phone] = verdict.entries
         return verdict
 

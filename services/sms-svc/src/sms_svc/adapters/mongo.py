@@ -10,7 +10,14 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from sms_svc.adapters.batching import Batcher
-from sms_svc.adapters.message_docs import delivery_fields, from_doc, requeue_fields, to_doc, to_ms
+from sms_svc.adapters.message_docs import (
+    delivery_fields,
+    from_doc,
+    from_ms,
+    requeue_fields,
+    to_doc,
+    to_ms,
+)
 from sms_svc.domain.message import SmsMessage, Status
 from sms_svc.domain.ratelimit import Admission, RateLimits, admit
 from sms_svc.ports import MessageQuery
@@ -156,18 +163,18 @@ class RateWindows:
 
     async def admit(self, phone: str, *, key: str, now: datetime) -> Admission:
         """Apply the rate limit for one message; concurrent admissions retry on a lost race."""
-        now_ms = to_ms(now)
         for _ in range(50):
             doc = await self._gets.submit(phone)
             version = int(doc["_v"]) if doc else 0
-            entries = tuple((int(e["t"]), str(e["k"])) for e in (doc or {}).get("entries", []))
-            verdict = admit(entries=entries, key=key, now_ms=now_ms, limits=self._limits)
+            stored = (doc or {}).get("entries", [])
+            entries = tuple((from_ms(int(e["t"])), str(e["k"])) for e in stored)
+            verdict = admit(entries=entries, key=key, now=now, limits=self._limits)
             if verdict.entries == entries:
                 return verdict
             new = {
                 "_id": phone,
                 "_v": version + 1,
-                "entries": [{"t": t, "k": k} for t, k in verdict.entries],
+                "entries": [{"t": to_ms(t), "k": k} for t, k in verdict.entries],
             }
             if doc is None:
                 if await self._inserts.submit(new):
