@@ -21,13 +21,18 @@ async def test_a_malformed_staff_change_is_dead_lettered_after_one_delivery(
 ) -> None:
     async with start_sms(bus_max_retries=3) as sms:
         topology = sms.runtime.bus.topology
-        bad = Envelope(
-            id=f"{unique}-bad",
-            type="seller.staff_changed",
-            occurred_at=datetime.now(UTC),
-            seller_id="seller-1",
-            correlation_id=unique,
-            payload={"seller_id": "seller-1", "staff_id": "ann"},  # no categories, no version
+        bad = Envelope.model_validate(
+            {
+                "id": f"{unique}-bad",
+                "type": "seller.staff_changed",
+                "occurred_at": datetime.now(UTC),
+                "seller_id": "seller-1",
+                "correlation_id": unique,
+                "payload": {
+                    "seller_id": "seller-1",
+                    "staff_id": "ann",
+                },  # no categories, no version
+            }
         )
         before = staff_changes_handled()
         await sms.runtime.bus.publish(bad)

@@ -14,6 +14,12 @@ from sms_svc.domain.message import SmsMessage, Status
 from sms_svc.domain.phone import mask_phone
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_AS_STORED = (
+    *("id", "status", "template", "text", "order_id", "category", "seller_id"),
+    *("idempotency_key", "provider", "provider_ref", "operator_retries", "digest_id"),
+    *("created_at", "updated_at"),
+)
+"""The fields every caller sees as the message has them (the others are masked for sellers)."""
 _DIGITS = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 
@@ -62,30 +68,18 @@ def message_out(message: SmsMessage, principal: Principal) -> MessageOut:
     def scrub(text: str) -> str:
         return _DIGITS.sub(r"\1****\3", text) if masked else text
 
+    shown = {name: getattr(message, name) for name in _AS_STORED}
     return MessageOut(
-        id=message.id,
-        status=message.status,
+        **shown,
         reason=scrub(message.reason) if message.reason else None,
-        template=message.template,
         phone=mask_phone(message.phone) if masked else message.phone,
-        text=message.text,
-        order_id=message.order_id,
-        category=message.category,
-        seller_id=message.seller_id,
-        idempotency_key=message.idempotency_key,
-        provider=message.provider,
-        provider_ref=message.provider_ref,
         attempts=[
             AttemptOut(
                 at=a.at, duration_ms=a.duration_ms, outcome=a.outcome, answer=scrub(a.answer)
             )
             for a in message.attempts
         ],
-        operator_retries=message.operator_retries,
-        digest_id=message.digest_id,
         members=list(message.members),
-        created_at=message.created_at,
-        updated_at=message.updated_at,
     )
 
 
