@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 
 from aftersales_shared.auth import Principal, Role
 from aftersales_shared.errors import Invalid
 from pydantic import BaseModel
 
+from sms_svc.adapters.message_docs import from_ms, to_ms
 from sms_svc.domain.message import SmsMessage, Status
 from sms_svc.domain.phone import mask_phone
 
-_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _AS_STORED = (
     *("id", "status", "template", "text", "order_id", "category", "seller_id"),
     *("idempotency_key", "provider", "provider_ref", "operator_retries", "digest_id"),
@@ -87,12 +87,12 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
     """The (created_at, id) a cursor stands for; 422 for one this API did not issue."""
     try:
         at, last = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return _EPOCH + timedelta(milliseconds=int(at)), last
+        return from_ms(int(at)), last
     except (ValueError, OverflowError):
         raise Invalid("cursor is not one this API handed out") from None
 
 
 def encode_cursor(message: SmsMessage) -> str:
-    """An opaque cursor pointing just after `message` (its creation in epoch ms, its id)."""
-    at = (message.created_at - _EPOCH) // timedelta(milliseconds=1)
+    """An opaque cursor pointing just after `message` (its creation as stored, its id)."""
+    at = to_ms(message.created_at)
     return base64.urlsafe_b64encode(f"{at}|{message.id}".encode()).decode()
