@@ -16,8 +16,8 @@ from aftersales_shared.devstack import Stack
 from aftersales_shared.messaging import Bus
 from aftersales_shared.persistence import connect_mongo
 from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
+from sms_svc.adapters.fake_gateway import FakeGateway, running
 from sms_svc.domain.message import message_id
-from sms_svc.fake_gateway import FakeGateway, running
 
 pytestmark = pytest.mark.e2e
 PHONE = "13712345678"
