@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 from aftersales_testkit.order_events import order_event
 from metrics_svc.config import Settings
 from prometheus_client import REGISTRY

@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 import pytest
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import WeekClosed
-from aftersales_shared.store import VersionedCollection, connect_mongo
+from aftersales_shared.persistence import VersionedCollection, connect_mongo
 from metrics_svc.adapters.results import MongoResults
 from metrics_svc.adapters.store import MetricsStore
 from metrics_svc.domain.counters import COUNTERS, Page

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from aftersales_shared.bus import Handler, dispatcher
 from aftersales_shared.contracts import Envelope, decode
 from aftersales_shared.contracts.messages import ArbitrationRequested
 from aftersales_shared.errors import PermanentMessageError
+from aftersales_shared.messaging import Handler, dispatcher
 from pydantic import ValidationError
 
 from arbitration_svc.handlers import Cases

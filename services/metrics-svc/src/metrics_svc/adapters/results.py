@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.errors import Conflict
-from aftersales_shared.store import Doc, VersionedCollection
+from aftersales_shared.persistence import Doc, VersionedCollection
 from pymongo import ASCENDING
 from pymongo.asynchronous.database import AsyncDatabase
 

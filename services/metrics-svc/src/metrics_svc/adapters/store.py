@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator, Iterable
 from collections.abc import Set as AbstractSet
 
 import structlog
-from aftersales_shared.store import Doc, VersionedCollection
+from aftersales_shared.persistence import Doc, VersionedCollection
 from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.database import AsyncDatabase
