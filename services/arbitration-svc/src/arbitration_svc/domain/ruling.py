@@ -20,10 +20,14 @@ class Outcome(StrEnum):
     CLAIM_REJECTED = "CLAIM_REJECTED"
 
 
-class Ruling(BaseModel):
-    """A valid, final decision; build it with `decide`, never directly."""
+class Value(BaseModel):
+    """Base of the domain's records: immutable once built."""
 
     model_config = ConfigDict(frozen=True)
+
+
+class Ruling(Value):
+    """A valid, final decision; build it with `decide`, never directly."""
 
     outcome: Outcome
     amount: Decimal | None = None
