@@ -51,7 +51,11 @@ NARROWER_IMPORTS = {
     "arbitration_svc": (
         {"__future__", "collections", "dataclasses", "datetime", "decimal", "enum", "typing"}
         | {"pydantic"},
-        ("aftersales_shared.errors", "aftersales_shared.contracts.messages"),
+        (
+            "aftersales_shared.errors",
+            "aftersales_shared.contracts.messages",
+            "aftersales_shared.money",
+        ),
     ),
     "timer_svc": (
         {"__future__", "dataclasses", "datetime", "enum", "typing", "uuid", "pydantic"},

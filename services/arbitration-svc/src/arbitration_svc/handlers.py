@@ -15,12 +15,13 @@ from aftersales_shared.contracts import Envelope, envelope, new_id
 from aftersales_shared.contracts.messages import ArbitrationRequested, ArbitrationRuled
 from aftersales_shared.errors import ConcurrencyConflict, NotFound
 from aftersales_shared.messaging import MessageMeta
+from aftersales_shared.money import show_yuan
 
 from arbitration_svc.domain import case as domain
 from arbitration_svc.domain.backlog import BacklogCount, count_backlog
 from arbitration_svc.domain.case import Case, CaseRequest
 from arbitration_svc.domain.events import CaseRuled, case_ruled
-from arbitration_svc.domain.ruling import Outcome, money
+from arbitration_svc.domain.ruling import Outcome
 from arbitration_svc.ports import BacklogGauges, CasePage, CaseQuery, CaseRepository
 
 log = structlog.get_logger(__name__)
@@ -52,7 +53,7 @@ def ruled_message(event: CaseRuled) -> Envelope:
         case_id=event.case_id,
         order_id=event.order_id,
         outcome=event.outcome.value,
-        amount=None if event.amount is None else money(event.amount),
+        amount=None if event.amount is None else show_yuan(event.amount),
         sku=event.sku,
         note=event.note,
         ruled_by=event.ruled_by,

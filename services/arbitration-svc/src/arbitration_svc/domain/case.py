@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import Any
 
 from aftersales_shared.errors import Conflict, Invalid, NotPermitted
+from aftersales_shared.money import show_yuan
 from pydantic import AwareDatetime, field_serializer
 
 from arbitration_svc.domain.ruling import (
@@ -17,7 +18,6 @@ from arbitration_svc.domain.ruling import (
     Ruling,
     Value,
     decide,
-    money,
     parse_money,
 )
 from arbitration_svc.domain.states import OPEN_STATUSES, TRANSITIONS, Command, Status, transition
@@ -92,7 +92,7 @@ class Case(Value):
 
     @field_serializer("paid_amount", "refunded_amount", when_used="always")
     def _money(self, amount: Decimal | None) -> str | None:
-        return None if amount is None else money(amount)
+        return None if amount is None else show_yuan(amount)
 
     @property
     def refundable_amount(self) -> Decimal | None:
