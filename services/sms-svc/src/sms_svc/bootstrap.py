@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from aftersales_shared.bus import Handler, dispatcher
-from aftersales_shared.service import Runtime, ServiceDefinition, Started
+from aftersales_shared.messaging import Handler, dispatcher
+from aftersales_shared.service import Runtime, ServiceDefinition
 
 from sms_svc import __doc__ as description
 from sms_svc.adapters.http_provider import HttpProvider, RetryPolicy
@@ -13,13 +13,14 @@ from sms_svc.adapters.staff_scopes import StaffScopes
 from sms_svc.config import Settings
 from sms_svc.domain.ratelimit import RateLimits
 from sms_svc.entrypoints.api import router
+from sms_svc.entrypoints.deps import SmsContainer
 from sms_svc.entrypoints.sweeper import Sweeper
 from sms_svc.handlers import SmsService
 from sms_svc.ports import SmsProvider
 from sms_svc.staff import StaffDirectory
 
 
-def make_provider(settings: Settings, runtime: Runtime) -> SmsProvider:
+def make_provider(settings: Settings, runtime: Runtime[Settings]) -> SmsProvider:
     """The adapter SMS_PROVIDER names."""
     if settings.sms_provider == "http":
         return HttpProvider(
@@ -38,10 +39,9 @@ def make_provider(settings: Settings, runtime: Runtime) -> SmsProvider:
     return LogProvider(clock=runtime.clock.now)
 
 
-async def start(runtime: Runtime) -> Started:
+async def bootstrap(runtime: Runtime[Settings]) -> SmsContainer:
     """Create indexes, pick the provider, start the sweeper, consume sms.send and staff changes."""
     settings = runtime.settings
-    assert isinstance(settings, Settings)
     messages = MessageLog(runtime.db["messages"])
     await messages.ensure_indexes()
     limits = RateLimits(per_hour=settings.sms_rate_per_hour, per_day=settings.sms_rate_per_day)
@@ -56,7 +56,6 @@ async def start(runtime: Runtime) -> Started:
     sweeper = Sweeper(service, interval_s=settings.sms_sweep_interval_s)
     sweeper.start()
     directory = StaffDirectory(scopes=StaffScopes(runtime.db["staff_scopes"]))
-    runtime.extras |= {"sms": service, "sweeper": sweeper, "staff": directory}
 
     async def stop() -> None:
         await sweeper.stop()
@@ -70,14 +69,14 @@ async def start(runtime: Runtime) -> Started:
         "seller.staff_changed": directory.on_staff_changed,
     }
     await runtime.bus.consume(dispatcher(handlers))
-    return Started(stop=stop)
+    return SmsContainer(sms=service, sweeper=sweeper, staff=directory, stop=stop)
 
 
-def definition() -> ServiceDefinition:
+def definition() -> ServiceDefinition[Settings, SmsContainer]:
     return ServiceDefinition(
         name="sms-svc",
         title="sms-svc: SMS delivery",
         description=description or "",
         routers=[router],
-        start=start,
+        bootstrap=bootstrap,
     )

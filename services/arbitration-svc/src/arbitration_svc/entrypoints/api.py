@@ -11,12 +11,13 @@ from typing import Annotated, Any, Protocol
 from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import Principal, Role, require_roles
 from aftersales_shared.ids import Id
-from aftersales_shared.service import Runtime, RuntimeDep
+from aftersales_shared.service import IdempotencyDep
 from aftersales_shared.store import IdempotencyStore, StoredResponse
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from arbitration_svc.domain.case import Case, Status
+from arbitration_svc.entrypoints.deps import CasesDep
 from arbitration_svc.entrypoints.schemas import (
     CaseDetail,
     CasePageOut,
@@ -33,18 +34,6 @@ MAX_AGE_HOURS = 10 * 366 * 24
 """Ten years: an age filter beyond it means nothing and overflows the date arithmetic."""
 
 Agent = Annotated[Principal, require_roles(Role.PLATFORM_AGENT)]
-
-
-def cases_of(runtime: Runtime) -> Cases:
-    cases: Cases = runtime.extras["cases"]
-    return cases
-
-
-async def _cases_dependency(runtime: RuntimeDep) -> Cases:
-    return cases_of(runtime)
-
-
-CasesDep = Annotated[Cases, Depends(_cases_dependency)]
 
 
 @router.get("", response_model=CasePageOut, summary="The agents' work list, oldest first")
@@ -111,9 +100,12 @@ class Once:
 
 
 async def _once_dependency(
-    agent: Agent, cases: CasesDep, runtime: RuntimeDep, idempotency_key: IdempotencyKey = None
+    agent: Agent,
+    cases: CasesDep,
+    idempotency: IdempotencyDep,
+    idempotency_key: IdempotencyKey = None,
 ) -> Once:
-    return Once(cases=cases, idempotency=runtime.idempotency, agent=agent, key=idempotency_key)
+    return Once(cases=cases, idempotency=idempotency, agent=agent, key=idempotency_key)
 
 
 OnceDep = Annotated[Once, Depends(_once_dependency)]

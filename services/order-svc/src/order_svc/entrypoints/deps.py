@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import Annotated, Any
 
 from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import Principal
-from aftersales_shared.service import Runtime, runtime_of
+from aftersales_shared.service import Container, container_dependency, idempotency_of
 from aftersales_shared.store import StoredResponse
 from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
@@ -16,17 +17,33 @@ from fastapi.responses import JSONResponse
 from order_svc.handlers import OrderService
 from order_svc.seller_handlers import SellerService
 
-__all__ = ["CorrelationDep", "IdempotencyKey", "OrdersDep", "SellersDep", "idempotent"]
+__all__ = [
+    "CorrelationDep",
+    "IdempotencyKey",
+    "OrderContainer",
+    "OrdersDep",
+    "SellersDep",
+    "idempotent",
+]
 
 
-async def order_service(request: Request) -> OrderService:
-    service: OrderService = runtime_of(request).extras["orders"]
-    return service
+@dataclass(frozen=True, kw_only=True)
+class OrderContainer(Container):
+    """What `bootstrap` builds: the use cases the routes are given, and the frame's parts."""
+
+    orders: OrderService
+    sellers: SellerService
 
 
-async def seller_service(request: Request) -> SellerService:
-    service: SellerService = runtime_of(request).extras["sellers"]
-    return service
+ContainerDep = Annotated[OrderContainer, Depends(container_dependency(OrderContainer))]
+
+
+async def order_service(container: ContainerDep) -> OrderService:
+    return container.orders
+
+
+async def seller_service(container: ContainerDep) -> SellerService:
+    return container.sellers
 
 
 async def correlation_id(request: Request) -> str | None:
@@ -52,7 +69,6 @@ async def idempotent(
     `action` gets the key's slot id (None without a key) to record on the change it makes, so
     that a retry after a crash finds the change instead of making it again.
     """
-    runtime: Runtime = runtime_of(request)
     if key is None:
         status, payload = await action(None)
         return JSONResponse(payload, status)
@@ -61,7 +77,7 @@ async def idempotent(
         status, payload = await action(request_id)
         return StoredResponse(status=status, body=jsonable_encoder(payload))
 
-    stored = await runtime.idempotency.run(
+    stored = await idempotency_of(request).run(
         principal=principal,
         route=f"{request.method} {request.url.path}",
         key=key,
