@@ -10,8 +10,8 @@ from datetime import UTC, datetime
 
 import pytest
 from aftersales_shared.ports import Inbox
-from aftersales_shared.store import MongoInbox, connect_mongo
-from aftersales_testkit import MemoryInbox
+from aftersales_shared.store import MongoInbox
+from aftersales_testkit import MemoryInbox, scratch_db
 
 
 @pytest.fixture(params=["memory", pytest.param("mongo", marks=pytest.mark.integration)])
@@ -19,14 +19,9 @@ async def inbox(request: pytest.FixtureRequest) -> AsyncIterator[Inbox]:
     if request.param == "memory":
         yield MemoryInbox()
         return
-    # Sync fixtures only: an async one cannot be asked for from inside this one.
-    client = connect_mongo(request.getfixturevalue("mongo_url"))
-    name = f"test_{request.getfixturevalue('unique')}"
-    try:
-        yield MongoInbox(client[name]["inbox"], clock=lambda: datetime.now(UTC))
-    finally:
-        await client.drop_database(name)
-        await client.close()
+    url, unique = request.getfixturevalue("mongo_url"), request.getfixturevalue("unique")
+    async with scratch_db(url, f"test_{unique}") as db:
+        yield MongoInbox(db["inbox"], clock=lambda: datetime.now(UTC))
 
 
 async def test_a_message_is_seen_once_it_is_recorded(inbox: Inbox) -> None:

@@ -12,7 +12,8 @@ from decimal import Decimal
 
 import pytest
 from aftersales_shared.errors import ConcurrencyConflict, Invalid
-from aftersales_shared.store import VersionedCollection, connect_mongo
+from aftersales_shared.store import VersionedCollection
+from aftersales_testkit import scratch_db
 from arbitration_svc.adapters.mongo import MongoCases
 from arbitration_svc.domain.case import Case, Status, open_case, rule, take
 from arbitration_svc.domain.events import case_ruled
@@ -41,22 +42,17 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
 
         yield Subject(repo=fake, stored_messages=fake_messages)
         return
-    # Sync fixtures only: an async one cannot be asked for from inside this one.
-    client = connect_mongo(request.getfixturevalue("mongo_url"))
-    name = f"test_{request.getfixturevalue('unique')}"
-    versioned = VersionedCollection(client[name]["cases"])
-    mongo = MongoCases(versioned)
-    await mongo.ensure_indexes()
+    url, unique = request.getfixturevalue("mongo_url"), request.getfixturevalue("unique")
+    async with scratch_db(url, f"test_{unique}") as db:
+        versioned = VersionedCollection(db["cases"])
+        mongo = MongoCases(versioned)
+        await mongo.ensure_indexes()
 
-    async def mongo_messages(case_id: str) -> list[str]:
-        stored = await versioned.get(case_id)
-        return [] if stored is None else [m["id"] for m in stored.outbox]
+        async def mongo_messages(case_id: str) -> list[str]:
+            stored = await versioned.get(case_id)
+            return [] if stored is None else [m["id"] for m in stored.outbox]
 
-    try:
         yield Subject(repo=mongo, stored_messages=mongo_messages)
-    finally:
-        await client.drop_database(name)
-        await client.close()
 
 
 def case(
