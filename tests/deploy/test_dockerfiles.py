@@ -88,6 +88,45 @@ def test_the_service_command_is_what_python_m_runs(name: str) -> None:
     assert dunder_main.read_text() == f"from {package}.entrypoints.main import main\n\nmain()\n"
 
 
+@pytest.mark.parametrize(("name", "port"), SERVICES.items())
+def test_dockerfile_invariants(name: str, port: int) -> None:
+    all_stages = stages(dockerfile(name))
+    froms = [stage[0][1].split()[0] for stage in all_stages]
+    assert len(all_stages) >= 2, "multi-stage"
+    for image in froms:
+        assert "latest" not in image
+        assert PINNED_FROM.match(image), f"base image not pinned: {image}"
+    builder, runtime = all_stages[-2], all_stages[-1]
+    # The runtime stage starts from the same Python as the builder (the venv links to it).
+    assert froms[-1] == froms[-2]
+    assert "@sha256:" in froms[-1]
+    runs = [rest for keyword, rest in builder if keyword == "RUN"]
+    syncs = [run for run in runs if "uv sync" in run]
+    assert len(syncs) == 2, "dependencies first, then the workspace packages"
+    for sync in syncs:
+        assert "--mount=type=cache,target=/root/.cache/uv" in sync
+        for flag in ("--frozen", "--no-dev", "--no-editable", f"--package {name}"):
+            assert flag in sync, f"{flag} missing from: {sync}"
+    assert "--no-install-workspace" in syncs[0]
+    env = " ".join(rest for keyword, rest in builder if keyword == "ENV")
+    assert "UV_COMPILE_BYTECODE=1" in env
+    assert "UV_LINK_MODE=copy" in env
+    copies = [rest for keyword, rest in runtime if keyword == "COPY"]
+    assert copies == ["--from=builder /app/.venv /app/.venv"], "only the venv reaches the image"
+    users = [rest for keyword, rest in runtime if keyword == "USER"]
+    assert users, "no USER in the final stage"
+    assert users[-1].split(":")[0] not in {"root", "0"}
+    health = [rest for keyword, rest in runtime if keyword == "HEALTHCHECK"]
+    assert len(health) == 1
+    assert "urllib.request" in health[0]
+    assert "/readyz" in health[0]
+    assert ("EXPOSE", str(port)) in runtime
+    assert f"HTTP_PORT={port}" in " ".join(rest for keyword, rest in runtime if keyword == "ENV")
+    runs = [rest for keyword, rest in runtime if keyword == "RUN"]
+    assert f'test -x "/app/.venv/bin/{name}" && ln -s {name} /app/.venv/bin/service' in runs
+    assert runtime[-1] == ("CMD", '["service"]')
+
+
 def dockerignored(path: str, patterns: list[str]) -> bool:
     """Docker's .dockerignore rule: the last pattern matching the path (or a parent) decides."""
     ignored = False
