@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from aftersales_shared.messaging import Handler, dispatcher
+from datetime import timedelta
+
 from aftersales_shared.service import Runtime, ServiceDefinition
 
 from sms_svc import __doc__ as description
@@ -13,11 +14,12 @@ from sms_svc.adapters.staff_scopes import StaffScopes
 from sms_svc.config import Settings
 from sms_svc.domain.ratelimit import RateLimits
 from sms_svc.entrypoints.api import router
+from sms_svc.entrypoints.consumer import consumer
 from sms_svc.entrypoints.deps import SmsContainer
 from sms_svc.entrypoints.sweeper import Sweeper
-from sms_svc.handlers import SmsService
+from sms_svc.handlers.sending import SmsService
+from sms_svc.handlers.staff import StaffDirectory
 from sms_svc.ports import SmsProvider
-from sms_svc.staff import StaffDirectory
 
 
 def make_provider(settings: Settings, runtime: Runtime[Settings]) -> SmsProvider:
@@ -51,7 +53,7 @@ async def bootstrap(runtime: Runtime[Settings]) -> SmsContainer:
         windows=RateWindows(runtime.db["rate_windows"], limits=limits),
         provider=provider,
         clock=runtime.clock,
-        lease_ms=int(settings.sms_lease_s * 1000),
+        lease=timedelta(seconds=settings.sms_lease_s),
     )
     sweeper = Sweeper(service, interval_s=settings.sms_sweep_interval_s)
     sweeper.start()
@@ -61,14 +63,7 @@ async def bootstrap(runtime: Runtime[Settings]) -> SmsContainer:
         await sweeper.stop()
         await provider.close()
 
-    # No inbox of envelope ids: the delivery log, keyed by the command's idempotency key, is the
-    # de-duplication (stronger, and two store round trips a message cheaper).
-    # Staff changes are ordered by their version, so a repeat is harmless without an inbox too.
-    handlers: dict[str, Handler] = {
-        "sms.send": service.on_send,
-        "seller.staff_changed": directory.on_staff_changed,
-    }
-    await runtime.bus.consume(dispatcher(handlers))
+    await runtime.bus.consume(consumer(service, directory))  # no inbox: see entrypoints.consumer
     return SmsContainer(sms=service, sweeper=sweeper, staff=directory, stop=stop)
 
 

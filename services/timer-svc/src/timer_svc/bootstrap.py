@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 from aftersales_shared.clock import SystemClock, VirtualClock
-from aftersales_shared.contracts import Envelope
-from aftersales_shared.messaging import dispatcher
 from aftersales_shared.service import Runtime, ServiceDefinition
 
 from timer_svc import __doc__ as description
@@ -12,9 +10,10 @@ from timer_svc.adapters.clock_store import MongoClockStore
 from timer_svc.adapters.deadline_store import MongoDeadlineStore
 from timer_svc.config import Settings
 from timer_svc.entrypoints.admin import admin_router
+from timer_svc.entrypoints.consumer import consumer
 from timer_svc.entrypoints.deps import TimerContainer, VirtualTime
-from timer_svc.firing import Firer
-from timer_svc.handlers import command_handlers
+from timer_svc.handlers.commands import DeadlineCommands
+from timer_svc.handlers.firing_loop import Firer
 
 
 async def bootstrap(runtime: Runtime[Settings]) -> TimerContainer:
@@ -36,7 +35,7 @@ async def bootstrap(runtime: Runtime[Settings]) -> TimerContainer:
         clock.sync(await virtual.store.load())
         await virtual.broadcast()
 
-    async def on_sync_requested(_: Envelope) -> None:
+    async def on_sync_requested() -> None:
         if virtual is not None:
             await virtual.broadcast()
 
@@ -45,12 +44,12 @@ async def bootstrap(runtime: Runtime[Settings]) -> TimerContainer:
         return {"firer": firer.running}
 
     firer.start()
-    handlers = command_handlers(store=store, clock=clock, on_armed=firer.wake)
+    commands = DeadlineCommands(store=store, clock=clock, on_armed=firer.wake)
     return TimerContainer(
         firer=firer,
         virtual=virtual,
         advance_timeout_s=runtime.settings.timer_advance_timeout_s,
-        handler=dispatcher({**handlers, "clock.sync_requested": on_sync_requested}),
+        handler=consumer(commands, on_sync_requested=on_sync_requested),
         stop=firer.stop,
         checks=checks,
     )

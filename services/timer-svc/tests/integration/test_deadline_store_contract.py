@@ -7,17 +7,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from datetime import timedelta
 
 import pytest
 from aftersales_testkit import scratch_db
 from timer_svc.adapters.deadline_store import MongoDeadlineStore
-from timer_svc.domain.deadlines import to_ms
-from timer_svc.domain.firing import Deadline
+from timer_svc.domain.deadlines import Deadline
 
 from ..unit.test_firer import T0, MemoryStore
 
-NOW = to_ms(T0)
-LEASE = 10_000
+NOW = T0
+LEASE = timedelta(seconds=10)
+MS = timedelta(milliseconds=1)
+SECOND = timedelta(seconds=1)
 
 
 @dataclass
@@ -43,7 +45,7 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
 
         async def schedule(deadlines: Iterable[Deadline]) -> None:
             for deadline in deadlines:
-                assert await mongo.schedule(deadline, now_ms=NOW)
+                assert await mongo.schedule(deadline, now=NOW)
 
         yield Subject(store=mongo, seed=schedule)
 
@@ -51,7 +53,7 @@ async def subject(request: pytest.FixtureRequest) -> AsyncIterator[Subject]:
 def due(*offsets_s: int) -> list[Deadline]:
     """Deadlines d0, d1, ... due `offset` seconds after T0 each."""
     return [
-        Deadline(deadline_id=f"d{i}", kind="AUTO_REFUND", order_id="o", due_ms=NOW + 1000 * s)
+        Deadline(deadline_id=f"d{i}", kind="AUTO_REFUND", order_id="o", due=NOW + s * SECOND)
         for i, s in enumerate(offsets_s)
     ]
 
@@ -59,57 +61,57 @@ def due(*offsets_s: int) -> list[Deadline]:
 async def test_a_claim_takes_the_due_ones_in_due_order_up_to_its_limit(subject: Subject) -> None:
     await subject.seed(due(3, -5, 0, 60, -1))
     store = subject.store
-    claim = await store.claim(due_by_ms=NOW + 3000, wall_ms=NOW, lease_ms=LEASE, limit=3)
+    claim = await store.claim(due_by=NOW + 3 * SECOND, wall=NOW, lease=LEASE, limit=3)
     assert claim is not None
     assert [d.deadline_id for d in claim.deadlines] == ["d1", "d4", "d2"]
-    assert claim.lease_until_ms == NOW + LEASE
-    again = await store.claim(due_by_ms=NOW + 3000, wall_ms=NOW, lease_ms=LEASE, limit=3)
+    assert claim.lease_until == NOW + LEASE
+    again = await store.claim(due_by=NOW + 3 * SECOND, wall=NOW, lease=LEASE, limit=3)
     assert again is not None
     assert [d.deadline_id for d in again.deadlines] == ["d0"]  # the others are held
-    assert await store.claim(due_by_ms=NOW + 3000, wall_ms=NOW, lease_ms=LEASE, limit=3) is None
+    assert await store.claim(due_by=NOW + 3 * SECOND, wall=NOW, lease=LEASE, limit=3) is None
     assert await store.pending_count() == 5
 
 
 async def test_a_lease_ends_at_its_wall_clock_time(subject: Subject) -> None:
     await subject.seed(due(0))
     store = subject.store
-    first = await store.claim(due_by_ms=NOW, wall_ms=NOW, lease_ms=LEASE, limit=10)
+    first = await store.claim(due_by=NOW, wall=NOW, lease=LEASE, limit=10)
     assert first is not None
-    held = await store.claim(due_by_ms=NOW, wall_ms=NOW + LEASE - 1, lease_ms=LEASE, limit=10)
+    held = await store.claim(due_by=NOW, wall=NOW + LEASE - MS, lease=LEASE, limit=10)
     assert held is None
-    assert await store.claim(due_by_ms=NOW, wall_ms=NOW + LEASE, lease_ms=LEASE, limit=10) is None
-    later = await store.claim(due_by_ms=NOW, wall_ms=NOW + LEASE + 1, lease_ms=LEASE, limit=10)
+    assert await store.claim(due_by=NOW, wall=NOW + LEASE, lease=LEASE, limit=10) is None
+    later = await store.claim(due_by=NOW, wall=NOW + LEASE + MS, lease=LEASE, limit=10)
     assert later is not None
     assert [d.deadline_id for d in later.deadlines] == ["d0"]
-    assert await store.mark_fired(first, ["d0"], fired_ms=NOW) == 0  # the lease moved on
-    assert await store.mark_fired(later, ["d0"], fired_ms=NOW) == 1
+    assert await store.mark_fired(first, ["d0"], fired_at=NOW) == 0  # the lease moved on
+    assert await store.mark_fired(later, ["d0"], fired_at=NOW) == 1
 
 
 async def test_marking_fired_counts_only_what_the_claim_holds(subject: Subject) -> None:
     await subject.seed(due(-2, -1, 0))
     store = subject.store
-    claim = await store.claim(due_by_ms=NOW, wall_ms=NOW, lease_ms=LEASE, limit=2)
+    claim = await store.claim(due_by=NOW, wall=NOW, lease=LEASE, limit=2)
     assert claim is not None
-    assert await store.mark_fired(claim, ["d0", "d2", "nope"], fired_ms=NOW) == 1
-    assert await store.mark_fired(claim, ["d0", "d1"], fired_ms=NOW) == 1  # d0 is fired already
-    assert await store.mark_fired(claim, [], fired_ms=NOW) == 0
+    assert await store.mark_fired(claim, ["d0", "d2", "nope"], fired_at=NOW) == 1
+    assert await store.mark_fired(claim, ["d0", "d1"], fired_at=NOW) == 1  # d0 is fired already
+    assert await store.mark_fired(claim, [], fired_at=NOW) == 0
     assert await store.pending_count() == 1
-    rest = await store.claim(due_by_ms=NOW, wall_ms=NOW + 2 * LEASE, lease_ms=LEASE, limit=10)
+    rest = await store.claim(due_by=NOW, wall=NOW + 2 * LEASE, lease=LEASE, limit=10)
     assert rest is not None
     assert [d.deadline_id for d in rest.deadlines] == ["d2"]
 
 
 async def test_any_due_sees_held_deadlines_but_not_fired_ones(subject: Subject) -> None:
     store = subject.store
-    assert not await store.any_due(due_by_ms=NOW)
+    assert not await store.any_due(due_by=NOW)
     assert await store.pending_count() == 0
     await subject.seed(due(0, 30))
-    assert await store.any_due(due_by_ms=NOW)
-    assert not await store.any_due(due_by_ms=NOW - 1)
-    claim = await store.claim(due_by_ms=NOW, wall_ms=NOW, lease_ms=LEASE, limit=10)
+    assert await store.any_due(due_by=NOW)
+    assert not await store.any_due(due_by=NOW - MS)
+    claim = await store.claim(due_by=NOW, wall=NOW, lease=LEASE, limit=10)
     assert claim is not None
-    assert await store.any_due(due_by_ms=NOW)  # held, not fired
-    await store.mark_fired(claim, ["d0"], fired_ms=NOW)
-    assert not await store.any_due(due_by_ms=NOW)
-    assert await store.any_due(due_by_ms=NOW + 30_000)
+    assert await store.any_due(due_by=NOW)  # held, not fired
+    await store.mark_fired(claim, ["d0"], fired_at=NOW)
+    assert not await store.any_due(due_by=NOW)
+    assert await store.any_due(due_by=NOW + 30 * SECOND)
     assert await store.pending_count() == 1

@@ -23,6 +23,7 @@ from sms_svc.entrypoints.views import (
     encode_cursor,
     message_out,
 )
+from sms_svc.ports import MessageQuery
 
 router = APIRouter(prefix="/v1", tags=["messages"])
 
@@ -55,10 +56,9 @@ async def list_messages(
         filters["template"] = template
     if status is not None:
         filters["status"] = status.value
-    docs = await service.messages.search(
-        filters=filters, after=after, limit=limit + 1, categories=scope.categories
-    )
-    page, more = docs[:limit], len(docs) > limit
+    query = MessageQuery(filters=filters, after=after, limit=limit + 1, categories=scope.categories)
+    found = await service.messages.search(query)
+    page, more = found[:limit], len(found) > limit
     return MessagePage(
         items=[message_out(d, principal) for d in page],
         next_cursor=encode_cursor(page[-1]) if more and page else None,
@@ -71,10 +71,10 @@ async def get_message(
 ) -> MessageOut:
     """404 for a message that does not exist, is another seller's or outside staff's categories."""
     scope = await directory.scope_of(principal)
-    doc = None if scope.nothing else await service.messages.get(message_id)
-    if doc is None or not scope.admits(doc):
+    message = None if scope.nothing else await service.messages.get(message_id)
+    if message is None or not scope.admits(message):
         raise NotFound("no such message")
-    return message_out(doc, principal)
+    return message_out(message, principal)
 
 
 @router.post(
@@ -96,9 +96,10 @@ async def retry_message(
         raise NotPermitted("only platform agents re-send messages")
 
     async def action(_request: str | None) -> StoredResponse:
-        doc = await service.retry(message_id)
+        message = await service.retry(message_id)
         sweeper.wake()
-        return StoredResponse(status=202, body=message_out(doc, principal).model_dump(mode="json"))
+        body = message_out(message, principal).model_dump(mode="json")
+        return StoredResponse(status=202, body=body)
 
     answer = await idempotency.run(
         principal=principal,

@@ -9,8 +9,8 @@ from aftersales_shared.service import Container, container_dependency
 from fastapi import Depends
 
 from sms_svc.entrypoints.sweeper import Sweeper
-from sms_svc.handlers import SmsService
-from sms_svc.staff import StaffDirectory
+from sms_svc.handlers.sending import SmsService
+from sms_svc.handlers.staff import StaffDirectory
 
 
 @dataclass(frozen=True, kw_only=True)

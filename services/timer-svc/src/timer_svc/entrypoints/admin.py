@@ -10,7 +10,6 @@ from aftersales_shared.errors import Invalid
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from timer_svc.domain.deadlines import to_ms
 from timer_svc.entrypoints.deps import ContainerDep, VirtualTimeDep
 
 MAX_ADVANCE = 366 * 24 * 3600
@@ -56,11 +55,11 @@ def admin_router() -> APIRouter:
             )
         moved: list[datetime] = []
 
-        async def move() -> int:
+        async def move() -> datetime:
             clock.sync(await store.advance(body.seconds))
             await virtual.broadcast()
             moved.append(clock.now())
-            return to_ms(moved[0])
+            return moved[0]
 
         fired = await timer.firer.advance(move=move, timeout_s=timer.advance_timeout_s)
         now = moved[0]

@@ -13,7 +13,7 @@ from aftersales_shared.service import Container, container_dependency
 from fastapi import Depends
 
 from timer_svc.adapters.clock_store import MongoClockStore
-from timer_svc.firing import Firer
+from timer_svc.handlers.firing_loop import Firer
 
 
 @dataclass(frozen=True)
