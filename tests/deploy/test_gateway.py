@@ -17,9 +17,9 @@ from typing import Any
 
 import httpx
 import pytest
-from aftersales_shared.bus import delete_namespace
 from aftersales_shared.devstack import Stack, wait_tcp
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
+from aftersales_shared.messaging import delete_namespace
+from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 
 pytestmark = pytest.mark.e2e
 

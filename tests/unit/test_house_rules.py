@@ -1,4 +1,5 @@
-"""House rules: the domain is pure (conventions.md, point 2); test folders are named alike."""
+"""House rules: the domain stays pure (conventions.md, point 2), the size limits hold,
+persistence never reaches messaging, and the test folders are named alike."""
 
 import ast
 from pathlib import Path
@@ -36,6 +37,102 @@ def test_domain_module_is_pure(path: Path) -> None:
             and (node.func.value.id, node.func.attr) in FORBIDDEN_CALLS
         ):
             pytest.fail(f"{path}:{node.lineno}: reads the wall clock")
+
+
+# House limits (README and issue 15): tests and bench/ are excepted.
+MAX_FILE_LINES = 250
+MAX_FUNCTION_LINES = 60
+SOURCE_FILES = sorted([*ROOT.glob("shared/src/**/*.py"), *ROOT.glob("services/*/src/**/*.py")])
+LONG_FILES_BEING_SPLIT = {
+    # issue 15: being split on redesign/order
+    "services/order-svc/src/order_svc/handlers.py",
+}
+LONG_FUNCTIONS_BEING_SPLIT = {
+    # issue 15: being split on redesign/order
+    "services/order-svc/src/order_svc/entrypoints/api_commands.py:command_route",
+}
+SHARED = ROOT / "shared/src/aftersales_shared"
+MESSAGING = ("aftersales_shared.messaging", "aftersales_shared.bus", "aio_pika", "aiormq")
+
+
+def _relative(path: Path) -> str:
+    return str(path.relative_to(ROOT))
+
+
+def _functions(path: Path) -> dict[str, int]:
+    """Each function (methods and nested ones too) with its length in lines, decorators out."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    return {
+        f"{_relative(path)}:{node.name}": (node.end_lineno or node.lineno) - node.lineno + 1
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+    }
+
+
+def test_there_are_source_files_to_measure() -> None:
+    assert len(SOURCE_FILES) > 100
+
+
+def test_no_source_file_is_over_the_line_limit() -> None:
+    long = {
+        _relative(p): n
+        for p in SOURCE_FILES
+        if (n := len(p.read_text().splitlines())) > MAX_FILE_LINES
+    }
+    assert set(long) - LONG_FILES_BEING_SPLIT == set(), long
+
+
+def test_no_function_is_over_the_line_limit() -> None:
+    long = {
+        name: n for p in SOURCE_FILES for name, n in _functions(p).items() if n > MAX_FUNCTION_LINES
+    }
+    assert set(long) - LONG_FUNCTIONS_BEING_SPLIT == set(), long
+
+
+def test_the_allowed_offenders_still_exist() -> None:
+    """An entry left in the allow-lists after its split would hide the next offender there."""
+    for entry in LONG_FILES_BEING_SPLIT | LONG_FUNCTIONS_BEING_SPLIT:
+        assert (ROOT / entry.split(":")[0]).exists(), f"{entry}: gone, take it off the list"
+
+
+def _shared_imports(path: Path) -> set[str]:
+    """The modules a file imports, by absolute name."""
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def _file_of(module: str) -> Path | None:
+    """The source file of an `aftersales_shared` module (None for any other)."""
+    if not module.startswith("aftersales_shared"):
+        return None
+    base = SHARED.parent / module.replace(".", "/")
+    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
+        if candidate.exists():
+            return candidate
+    return None
+
+
+def test_persistence_imports_nothing_from_messaging_even_indirectly() -> None:
+    """The relay publishes through the `Publisher` protocol (ports.py), never through the bus."""
+    todo = sorted((SHARED / "persistence").glob("*.py"))
+    assert len(todo) >= 5
+    seen: set[Path] = set()
+    reached: set[str] = set()
+    while todo:
+        path = todo.pop()
+        if path in seen:
+            continue
+        seen.add(path)
+        for name in _shared_imports(path):
+            reached.add(name)
+            if (found := _file_of(name)) is not None:
+                todo.append(found)
+    assert {n for n in reached if n.startswith(MESSAGING)} == set()
 
 
 PURE_STDLIB = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from aftersales_shared.store import Doc, connect_mongo
+from aftersales_shared.persistence import Doc, connect_mongo
 from pymongo.asynchronous.database import AsyncDatabase
 
 

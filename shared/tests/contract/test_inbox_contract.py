@@ -9,8 +9,8 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
+from aftersales_shared.persistence import MongoInbox
 from aftersales_shared.ports import Inbox
-from aftersales_shared.store import MongoInbox
 from aftersales_testkit import MemoryInbox, scratch_db
 
 

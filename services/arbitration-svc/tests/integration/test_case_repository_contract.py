@@ -12,7 +12,7 @@ from decimal import Decimal
 
 import pytest
 from aftersales_shared.errors import ConcurrencyConflict, Invalid
-from aftersales_shared.store import VersionedCollection
+from aftersales_shared.persistence import VersionedCollection
 from aftersales_testkit import scratch_db
 from arbitration_svc.adapters.mongo import MongoCases
 from arbitration_svc.domain.case import Case, Status, open_case, rule, take

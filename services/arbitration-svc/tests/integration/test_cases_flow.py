@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from aftersales_shared.metrics import MESSAGES_HANDLED
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 
 from .harness import AGENT, Harness, open_case
 

@@ -11,8 +11,8 @@ from typing import Annotated, Any, Protocol
 from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import Principal, Role, require_roles
 from aftersales_shared.ids import Id
+from aftersales_shared.persistence import IdempotencyStore, StoredResponse
 from aftersales_shared.service import IdempotencyDep
-from aftersales_shared.store import IdempotencyStore, StoredResponse
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 

@@ -10,7 +10,7 @@ from typing import Any
 
 from aftersales_shared.clock import Clock
 from aftersales_shared.money import show_fen
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 
 from metrics_svc.adapters.closer import from_ms, rank_week
 from metrics_svc.adapters.ingest import Ingestor

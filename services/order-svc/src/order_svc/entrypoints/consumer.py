@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from aftersales_shared.bus import Handler, dispatcher
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.contracts.messages import ArbitrationRuled, TimerFired
 from aftersales_shared.errors import ConcurrencyConflict, Invalid, NotFound, PermanentMessageError
+from aftersales_shared.messaging import Handler, dispatcher
 
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
