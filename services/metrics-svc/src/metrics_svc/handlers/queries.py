@@ -9,8 +9,9 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales_shared.clock import Clock
+from aftersales_shared.money import show_fen
 
-from metrics_svc.domain.penalties import fen_str, penalty_lines, total_fen
+from metrics_svc.domain.penalties import penalty_lines, total_fen
 from metrics_svc.domain.ranking import Ranked, bottom10
 from metrics_svc.domain.scoring import scorecard
 from metrics_svc.domain.week_names import FIRST_WEEK
@@ -114,7 +115,7 @@ class Reader:
                     "seller_id": seller,
                     "week": week,
                     "lines": [line_view(x, late_orders=late) for x in lines],
-                    "total": fen_str(total_fen(lines)),
+                    "total": show_fen(total_fen(lines)),
                 }
             )
         return {"week": week, "items": items}

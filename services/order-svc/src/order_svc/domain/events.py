@@ -7,9 +7,9 @@ from typing import Any
 
 from aftersales_shared.contracts import Frozen
 from aftersales_shared.contracts.messages import ServiceOrderEvent
+from aftersales_shared.money import show_fen
 
 from order_svc.domain.actors import Actor
-from order_svc.domain.money import show
 from order_svc.domain.order import ServiceOrder
 
 
@@ -50,8 +50,8 @@ def order_event(
         actor_id=actor.id,
         actor_role=actor.role,
         outcome=order.outcome.value if order.outcome else None,
-        paid_amount=show(order.paid_fen),
-        refund_amount=show(order.refunded_fen) if order.refund else None,
+        paid_amount=show_fen(order.paid_fen),
+        refund_amount=show_fen(order.refunded_fen) if order.refund else None,
         applied_at=order.applied_at,
         claimed_at=order.claimed_at,
         audited_at=order.audited_at,
@@ -63,7 +63,9 @@ def order_event(
         exchange_order_id=exchange.id if exchange else None,
         exchange_decided_at=exchange.decided_at if exchange else None,
         exchange_shipped_at=exchange.shipped_at if exchange else None,
-        charged_to_seller=None if charged_to_seller_fen is None else show(charged_to_seller_fen),
+        charged_to_seller=None
+        if charged_to_seller_fen is None
+        else show_fen(charged_to_seller_fen),
         locked=order.locked,
         data=data or {},
     )
