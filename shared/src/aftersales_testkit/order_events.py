@@ -20,6 +20,7 @@ def order_event(
     **fields: Any,
 ) -> Envelope:
     """A `serviceorder.<kind>` envelope; `fields` fill ServiceOrderEvent (audited_at, rating...)."""
+    fields.setdefault("order_version", 1)
     payload = ServiceOrderEvent(
         order_id=order_id,
         order_no=f"N-{order_id}",
@@ -33,7 +34,6 @@ def order_event(
         actor_role="seller_staff",
         paid_amount="100.00",
         applied_at=applied_at,
-        order_version=1,
         **fields,
     )
     return envelope(

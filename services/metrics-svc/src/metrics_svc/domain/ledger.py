@@ -88,7 +88,7 @@ def fine_entries(seller_id: str, week: str, lines: Iterable[PenaltyLine]) -> lis
             for unit in range(line.units):
                 orders = line.order_ids[unit * UNAUDITED_UNIT : (unit + 1) * UNAUDITED_UNIT]
                 fines.append(
-                    Entry(f"FINE:UNAUDITED_12H:{seller_id}:{week}#{unit + 1}", "FINE", seller_id,
+                    Entry(f"FINE:UNAUDITED_12H:{seller_id}:{week}:u{unit + 1}", "FINE", seller_id,
                           None, FINE_FEN, "SELLER", "PLATFORM", due, month, orders, line.rule,
                           week)
                 )  # fmt: skip

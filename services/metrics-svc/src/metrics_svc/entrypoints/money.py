@@ -27,7 +27,7 @@ Month = Annotated[str, Path(pattern=MONTH_PATTERN, description=MONTH_DOC)]
 Kind = Literal[
     "REFUND", "AUTO_REFUND", "FREIGHT_REFUND", "PRE_COMPENSATION", "OUTBOUND_FREIGHT", "FINE"
 ]
-CURSOR = r"^[0-9]{13}\|[A-Za-z0-9_.:@#|-]{1,200}$"
+CURSOR = r"^[0-9]{13}\|[^\x00-\x1f\x7f]{1,200}$"
 
 
 def statement_seller(principal: Principal, seller_id: str | None) -> str:
