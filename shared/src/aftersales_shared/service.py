@@ -18,7 +18,7 @@ from pymongo.asynchronous.database import AsyncDatabase
 
 from aftersales_shared.api_description import describe_errors
 from aftersales_shared.auth import CurrentPrincipal
-from aftersales_shared.bus import Bus, Handler
+from aftersales_shared.bus import Bus, Handler, Router
 from aftersales_shared.clock import Clock, SystemClock, VirtualClock
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import ClockAdvanced, ClockSyncRequested
@@ -67,7 +67,7 @@ class Runtime:
 class Started:
     """What a service's start-up hands back to the frame."""
 
-    handler: Handler | None = None
+    handler: Handler | Router | None = None
     stop: Callable[[], Awaitable[None]] | None = None
     checks: Callable[[], Awaitable[dict[str, bool]]] | None = None
 

@@ -8,10 +8,8 @@ from order_svc import __doc__ as description
 from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
 from order_svc.config import Settings
 from order_svc.entrypoints.api import routers
-from order_svc.entrypoints.consumer import message_handler
-from order_svc.handlers import OrderService
-from order_svc.seller_handlers import SellerService
-from order_svc.system_handlers import SystemService
+from order_svc.entrypoints.consumer import message_router
+from order_svc.handlers import OrderService, SellerService, SystemService
 
 
 async def start(runtime: Runtime) -> Started:
@@ -29,7 +27,7 @@ async def start(runtime: Runtime) -> Started:
     runtime.extras["orders"] = service
     runtime.extras["sellers"] = SellerService(sellers=sellers, clock=runtime.clock)
     system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock)
-    return Started(handler=message_handler(system))
+    return Started(handler=message_router(system))
 
 
 def definition() -> ServiceDefinition:

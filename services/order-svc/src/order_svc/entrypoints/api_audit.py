@@ -146,12 +146,8 @@ async def batch_audit(
 ) -> JSONResponse:
     async def action(request_id: str | None) -> tuple[int, Any]:
         payload = c.Audit(result=body.result, opinion=body.opinion, note=body.note)
-        results = await orders.batch(
-            principal,
-            body.ids,
-            lambda _a: (AUDIT_COMMANDS[body.result], payload),
-            correlation_id=cid,
-            request=request_id,
+        results = await orders.batch_audit(
+            principal, body.ids, payload, correlation_id=cid, request=request_id
         )
         return 200, {"results": results}
 

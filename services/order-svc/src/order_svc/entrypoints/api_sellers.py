@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse
 
 from order_svc.domain.seller import Seller, Staff, StaffChange
 from order_svc.entrypoints.deps import IdempotencyKey, SellersDep, idempotent
-from order_svc.seller_handlers import SellerChange
+from order_svc.handlers.sellers import SellerChange
 
 router = APIRouter(prefix="/v1/sellers", tags=["sellers and staff"])
 

@@ -13,8 +13,7 @@ from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from order_svc.handlers import OrderService
-from order_svc.seller_handlers import SellerService
+from order_svc.handlers import OrderService, SellerService
 
 __all__ = ["CorrelationDep", "IdempotencyKey", "OrdersDep", "SellersDep", "idempotent"]
 
