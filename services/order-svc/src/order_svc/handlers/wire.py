@@ -4,8 +4,10 @@ the envelopes stored with the write that made them, with ids a retry of that wri
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import Any
 
 from aftersales_shared.contracts import Envelope, Frozen, envelope
 from aftersales_shared.contracts.messages import (
@@ -44,39 +46,28 @@ class Outgoing:
     key: str
 
 
+SAME_FIELDS: dict[type[Any], tuple[str, type[Frozen], Callable[[Any], str]]] = {
+    DeadlineArmed: ("timer.schedule", TimerSchedule, lambda e: f"schedule.{e.deadline_id}"),
+    DeadlineCancelled: ("timer.cancel", TimerCancel, lambda e: f"cancel.{e.deadline_id}"),
+    DeadlinesSuspended: ("timer.suspend", TimerSuspend, lambda _: "timer.suspend"),
+    DeadlinesResumed: ("timer.resume", TimerResume, lambda _: "timer.resume"),
+    ArbitrationOpened: ("arbitration.requested", ArbitrationRequested, lambda _: "arbitration"),
+}
+"""Events whose contract has the same fields: (message type, contract, key of the message id)."""
+
+
 def outgoing(event: OrderEvent) -> Outgoing:
     """The wire message of one domain event."""
-    match event:
-        case OrderChanged():
-            return Outgoing(f"serviceorder.{event.name}", order_event(event), event.name)
-        case SmsRequested():
-            return Outgoing("sms.send", sms_send(event), f"sms.{event.key}")
-        case DeadlineArmed():
-            payload = TimerSchedule(
-                deadline_id=event.deadline_id,
-                kind=event.kind,
-                order_id=event.order_id,
-                due_at=event.due_at,
-                data=event.data,
-            )
-            return Outgoing("timer.schedule", payload, f"schedule.{event.deadline_id}")
-        case DeadlineCancelled():
-            payload_c = TimerCancel(deadline_id=event.deadline_id)
-            return Outgoing("timer.cancel", payload_c, f"cancel.{event.deadline_id}")
-        case DeadlinesSuspended():
-            return Outgoing("timer.suspend", TimerSuspend(order_id=event.order_id), "timer.suspend")
-        case DeadlinesResumed():
-            return Outgoing("timer.resume", TimerResume(order_id=event.order_id), "timer.resume")
-        case ArbitrationOpened():
-            payload_a = ArbitrationRequested(
-                order_id=event.order_id,
-                seller_id=event.seller_id,
-                reason=event.reason,
-                requested_by=event.requested_by,
-                snapshot=event.snapshot,
-            )
-            return Outgoing("arbitration.requested", payload_a, "arbitration")
-    raise TypeError(f"no wire message for {event!r}")
+    if isinstance(event, OrderChanged):
+        return Outgoing(f"serviceorder.{event.name}", order_event(event), event.name)
+    if isinstance(event, SmsRequested):
+        return Outgoing("sms.send", sms_send(event), f"sms.{event.key}")
+    message_type, contract, key = SAME_FIELDS[type(event)]
+    return Outgoing(message_type, contract.model_validate(_fields(event)), key(event))
+
+
+def _fields(event: Any) -> dict[str, Any]:
+    return {f.name: getattr(event, f.name) for f in fields(event)}
 
 
 def messages(decision: Decision) -> list[Outgoing]:
@@ -156,14 +147,7 @@ def staff_envelopes(before: Seller, after: Seller, *, version: int, at: datetime
     return [
         envelope(
             type="seller.staff_changed",
-            payload=StaffChanged(
-                seller_id=change.seller_id,
-                staff_id=change.staff_id,
-                categories=change.categories,
-                permissions=change.permissions,
-                removed=change.removed,
-                version=change.version,
-            ),
+            payload=StaffChanged.model_validate(_fields(change)),
             occurred_at=at,
             seller_id=after.seller_id,
             id=f"staff.{_member_key(after.seller_id, change.staff_id)}.v{version}",
