@@ -137,7 +137,7 @@ async def run(mongo_url: str, cases: int, rulings: int) -> None:
             print(f"all {got} arbitration.ruled messages in order-svc's queue after {elapsed:.1f}s")
             await connection.close()
 
-        backlog = app.state.runtime.extras["backlog"]
+        backlog = app.state.container.backlog
         t = time.perf_counter()
         await backlog.refresh()
         print(

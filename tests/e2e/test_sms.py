@@ -16,8 +16,8 @@ from aftersales_shared.contracts.messages import SmsSend
 from aftersales_shared.devstack import Stack
 from aftersales_shared.store import connect_mongo
 from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
+from sms_svc.adapters.fake_gateway import FakeGateway, running
 from sms_svc.domain.message import message_id
-from sms_svc.fake_gateway import FakeGateway, running
 
 pytestmark = pytest.mark.e2e
 PHONE = "13712345678"

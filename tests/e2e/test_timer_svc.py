@@ -23,9 +23,8 @@ from aftersales_shared.store import Doc
 from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
-from timer_svc.adapters.deadline_docs import to_doc
-from timer_svc.domain.deadlines import to_ms
-from timer_svc.domain.firing import Deadline
+from timer_svc.adapters.deadline_docs import from_ms, to_doc
+from timer_svc.domain.deadlines import Deadline
 
 pytestmark = [pytest.mark.e2e, pytest.mark.integration]
 AGENT = bearer(Role.PLATFORM_AGENT)
@@ -57,8 +56,8 @@ class Timer:
         ids = [f"{prefix}-{i:05}" for i in range(count)]
         docs = [
             to_doc(
-                Deadline(deadline_id=i, kind="AUTO_REFUND", order_id=f"o-{i}", due_ms=to_ms(due)),
-                now_ms=0,
+                Deadline(deadline_id=i, kind="AUTO_REFUND", order_id=f"o-{i}", due=due),
+                now=from_ms(0),
             )
             for i in ids
         ]

@@ -6,9 +6,8 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass, field
-from datetime import timedelta
-from typing import Annotated, Any
+from dataclasses import dataclass
+from typing import Annotated, Generic, TypeVar
 
 import structlog
 import uvicorn
@@ -17,12 +16,10 @@ from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 
 from aftersales_shared.api_description import describe_errors
-from aftersales_shared.auth import CurrentPrincipal
-from aftersales_shared.bus import Bus, Handler, Router
 from aftersales_shared.clock import Clock, SystemClock, VirtualClock
-from aftersales_shared.contracts import Envelope, envelope
-from aftersales_shared.contracts.messages import ClockAdvanced, ClockSyncRequested
+from aftersales_shared.clock_sync import clock_router, follow_virtual_clock
 from aftersales_shared.logs import configure_logging
+from aftersales_shared.messaging import Bus, Handler, Router
 from aftersales_shared.settings import ServiceSettings
 from aftersales_shared.shutdown import STEP_BUDGET_S, WATCHDOG_MARGIN_S, GracefulServer, stop_all
 from aftersales_shared.store import (
@@ -38,20 +35,21 @@ from aftersales_shared.web import install_http_layer, ops_router
 
 log = structlog.get_logger(__name__)
 
+S = TypeVar("S", bound=ServiceSettings)
+C = TypeVar("C", bound="Container")
+
 
 @dataclass
-class Runtime:
+class Runtime(Generic[S]):
     """Everything a service's handlers are built from, made once per process."""
 
-    settings: ServiceSettings
+    settings: S
     clock: Clock
     client: AsyncMongoClient[Doc]
     db: AsyncDatabase[Doc]
     bus: Bus
     relay: OutboxRelay
     idempotency: IdempotencyStore
-    extras: dict[str, Any] = field(default_factory=dict)
-    """Service-specific objects the routes reach through the runtime."""
 
     def versioned(self, name: str, *, cache_size: int = 0) -> VersionedCollection:
         """A collection whose writes carry their messages; the relay publishes them.
@@ -63,98 +61,136 @@ class Runtime:
         return VersionedCollection(collection, on_write=self.relay.written, cache_size=cache_size)
 
 
-@dataclass
-class Started:
-    """What a service's start-up hands back to the frame."""
+@dataclass(frozen=True, kw_only=True)
+class Container:
+    """What a service's bootstrap hands back: each service subclasses it with its own parts
+    (its use cases, for the routes) and fills in what the frame needs of it."""
 
     handler: Handler | Router | None = None
+    """The consumer of the service's queue, run with the inbox; None: it consumes nothing."""
     stop: Callable[[], Awaitable[None]] | None = None
     checks: Callable[[], Awaitable[dict[str, bool]]] | None = None
+    """Readiness checks beyond the store and the broker."""
 
 
 @dataclass(frozen=True)
-class ServiceDefinition:
+class ServiceDefinition(Generic[S, C]):
+    """A service as the frame runs it: its routers and the bootstrap that builds its container."""
+
     name: str
     title: str
     description: str
     routers: Sequence[APIRouter]
-    start: Callable[[Runtime], Awaitable[Started]]
+    bootstrap: Callable[[Runtime[S]], Awaitable[C]]
     admin_routers: Sequence[APIRouter] = ()
 
 
-def runtime_of(request: Request) -> Runtime:
-    """FastAPI dependency: the process's runtime."""
-    runtime: Runtime = request.app.state.runtime
-    return runtime
+def container_dependency(kind: type[C]) -> Callable[[Request], Awaitable[C]]:
+    """A FastAPI dependency giving the process's container, typed as the service's `kind`."""
+
+    async def dependency(request: Request) -> C:  # a coroutine: a `def` would run in a thread
+        container: C = request.app.state.container
+        return container
+
+    dependency.__name__ = f"{kind.__name__.lower()}_dependency"
+    return dependency
 
 
-async def _runtime_dependency(request: Request) -> Runtime:
-    return runtime_of(request)
+def idempotency_of(request: Request) -> IdempotencyStore:
+    """The process's store of answers to Idempotency-Key requests (the frame makes it)."""
+    store: IdempotencyStore = request.app.state.runtime.idempotency
+    return store
 
 
-# Dependencies are coroutines: FastAPI runs a plain `def` dependency in a worker thread.
-RuntimeDep = Annotated[Runtime, Depends(_runtime_dependency)]
+async def _idempotency(request: Request) -> IdempotencyStore:
+    return idempotency_of(request)
+
+
+IdempotencyDep = Annotated[IdempotencyStore, Depends(_idempotency)]
+"""The process's store of answers to Idempotency-Key requests."""
 
 
 def make_clock(settings: ServiceSettings) -> Clock:
     return VirtualClock() if settings.clock == "virtual" else SystemClock()
 
 
-def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> FastAPI:
+async def open_runtime(*, name: str, settings: S, clock: Clock) -> Runtime[S]:
+    """Connect to the broker (the store connects on first use) and build the runtime."""
+    client = connect_mongo(settings.mongo_url)
+    db = client[settings.mongo_db]
+    bus = Bus(
+        url=settings.amqp_url,
+        namespace=settings.bus_namespace,
+        service=name,
+        prefetch=settings.bus_prefetch,
+        max_retries=settings.bus_max_retries,
+        retry_delay_ms=settings.bus_retry_delay_ms,
+        publish_timeout_s=settings.bus_publish_timeout_s,
+        connect_timeout_s=settings.bus_connect_timeout_s,
+        shutdown_grace_s=settings.bus_shutdown_grace_s,
+    )
+    await bus.connect()
+    return Runtime(
+        settings=settings,
+        clock=clock,
+        client=client,
+        db=db,
+        bus=bus,
+        relay=OutboxRelay(bus, poll_s=settings.outbox_poll_s),
+        idempotency=IdempotencyStore(db["idempotency"], clock=clock.now),
+    )
+
+
+async def start_service(runtime: Runtime[S], *, name: str, container: Container) -> None:
+    """What follows the bootstrap: the relay, the virtual clock, the service's consumer."""
+    await runtime.relay.ensure_indexes()
+    runtime.relay.start()
+    if isinstance(runtime.clock, VirtualClock):
+        await follow_virtual_clock(runtime.bus, runtime.clock, name)
+    if container.handler is not None:
+        inbox = MongoInbox(runtime.db["inbox"], clock=runtime.clock.now)
+        await runtime.bus.consume(container.handler, inbox=inbox)
+
+
+def readiness(
+    runtime: Runtime[S], container: Container
+) -> Callable[[], Awaitable[dict[str, bool]]]:
+    """The checks /readyz runs: the store, the broker and the service's own."""
+
+    async def ready() -> dict[str, bool]:
+        extra = container.checks() if container.checks is not None else _no_checks()
+        store, more = await asyncio.gather(ping(runtime.db), extra)  # each bounded: within 1 s
+        return {"store": store, "broker": runtime.bus.ready} | more
+
+    return ready
+
+
+async def stop_service(runtime: Runtime[S], container: Container) -> None:
+    """Stop consuming (bounded by the grace period), then the service, relay, bus and store."""
+    await runtime.bus.stop_consuming()
+    steps = [container.stop, runtime.relay.stop, runtime.bus.close, runtime.client.close]
+    names = ("service", "relay", "bus", "store")
+    await stop_all(list(zip(names, steps, strict=True)), budget_s=STEP_BUDGET_S)
+
+
+def create_app(definition: ServiceDefinition[S, C], settings: S) -> FastAPI:
     """The service's ASGI app; connections are made in its lifespan, never at import."""
+    clock = make_clock(settings)
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         configure_logging(service=definition.name, level=settings.log_level)
-        clock = make_clock(settings)
-        client = connect_mongo(settings.mongo_url)
-        db = client[settings.mongo_db]
-        bus = Bus(
-            url=settings.amqp_url,
-            namespace=settings.bus_namespace,
-            service=definition.name,
-            prefetch=settings.bus_prefetch,
-            max_retries=settings.bus_max_retries,
-            retry_delay_ms=settings.bus_retry_delay_ms,
-            publish_timeout_s=settings.bus_publish_timeout_s,
-            connect_timeout_s=settings.bus_connect_timeout_s,
-            shutdown_grace_s=settings.bus_shutdown_grace_s,
-        )
-        await bus.connect()
-        runtime = Runtime(
-            settings=settings,
-            clock=clock,
-            client=client,
-            db=db,
-            bus=bus,
-            relay=OutboxRelay(bus, poll_s=settings.outbox_poll_s),
-            idempotency=IdempotencyStore(db["idempotency"], clock=clock.now),
-        )
+        runtime = await open_runtime(name=definition.name, settings=settings, clock=clock)
         app.state.runtime = runtime
-        app.state.auth_secret = settings.auth_secret.get_secret_value()
-        started = await definition.start(runtime)
-        await runtime.relay.ensure_indexes()
-        runtime.relay.start()
-        if isinstance(clock, VirtualClock):
-            await _follow_virtual_clock(bus, clock, definition.name)
-        if started.handler is not None:
-            inbox = MongoInbox(db["inbox"], clock=clock.now)
-            await bus.consume(started.handler, inbox=inbox)
-
-        async def ready() -> dict[str, bool]:
-            extra = started.checks() if started.checks is not None else _no_checks()
-            store, more = await asyncio.gather(ping(db), extra)  # each bounded: within 1 s
-            return {"store": store, "broker": bus.ready} | more
-
-        app.state.ready = ready
+        container = await definition.bootstrap(runtime)
+        app.state.container = container
+        await start_service(runtime, name=definition.name, container=container)
+        app.state.ready = readiness(runtime, container)
         log.info("service started", port=settings.http_port, clock=settings.clock)
         try:
             yield
         finally:
-            await bus.stop_consuming()  # bounded by the grace period
-            steps = [started.stop, runtime.relay.stop, bus.close, client.close]
-            names = ("service", "relay", "bus", "store")
-            await stop_all(list(zip(names, steps, strict=True)), budget_s=STEP_BUDGET_S)
+            await stop_service(runtime, container)
             log.info("service stopped")
 
     app = FastAPI(
@@ -166,6 +202,12 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     describe_errors(app)
     app.state.auth_secret = settings.auth_secret.get_secret_value()
     install_http_layer(app)
+    include_routers(app, definition, clock)
+    return app
+
+
+def include_routers(app: FastAPI, definition: ServiceDefinition[S, C], clock: Clock) -> None:
+    """The probes, the service's routers, and with a virtual clock the admin routers."""
 
     async def ready() -> dict[str, bool]:
         checker: Callable[[], Awaitable[dict[str, bool]]] | None = getattr(app.state, "ready", None)
@@ -174,58 +216,14 @@ def create_app(definition: ServiceDefinition, settings: ServiceSettings) -> Fast
     app.include_router(ops_router(ready=ready))
     for router in definition.routers:
         app.include_router(router)
-    if settings.clock == "virtual":
-        app.include_router(clock_router())
+    if isinstance(clock, VirtualClock):
+        app.include_router(clock_router(clock))
         for router in definition.admin_routers:
             app.include_router(router)
-    return app
 
 
 async def _no_checks() -> dict[str, bool]:
     return {}
-
-
-async def _follow_virtual_clock(bus: Bus, clock: VirtualClock, service: str) -> None:
-    """Adopt every offset timer-svc broadcasts, and ask for the current one now."""
-
-    async def on_advanced(message: Envelope) -> None:
-        offset = float(message.payload["offset_seconds"])
-        clock.sync(timedelta(seconds=offset))
-
-    await bus.consume_broadcast(["clock.advanced"], on_advanced)
-    await bus.publish(
-        envelope(
-            type="clock.sync_requested",
-            payload=ClockSyncRequested(service=service),
-            occurred_at=clock.now(),
-            seller_id=None,
-        )
-    )
-
-
-async def broadcast_clock(bus: Bus, clock: VirtualClock) -> None:
-    """Tell every process the virtual clock's offset (timer-svc owns the clock)."""
-    await bus.publish(
-        envelope(
-            type="clock.advanced",
-            payload=ClockAdvanced(offset_seconds=clock.offset.total_seconds()),
-            occurred_at=clock.now(),
-            seller_id=None,
-        )
-    )
-
-
-def clock_router() -> APIRouter:
-    """GET /admin/clock: this process's view of the shared virtual clock (CLOCK=virtual only)."""
-    router = APIRouter(prefix="/admin", tags=["virtual clock"])
-
-    @router.get("/clock", summary="The current virtual time as this service sees it")
-    async def get_clock(runtime: RuntimeDep, _: CurrentPrincipal) -> dict[str, Any]:
-        clock = runtime.clock
-        assert isinstance(clock, VirtualClock)
-        return {"now": clock.now().isoformat(), "offset_seconds": clock.offset.total_seconds()}
-
-    return router
 
 
 def serve(app: FastAPI, settings: ServiceSettings) -> None:

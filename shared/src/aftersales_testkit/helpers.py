@@ -21,7 +21,7 @@ TEST_SECRET = "test-secret-0123456789abcdef-0123456789"
 async def eventually(
     probe: Callable[[], Awaitable[T]],
     *,
-    timeout: float = 60.0,  # noqa: ASYNC109 - a polling budget, not a cancellation scope
+    timeout: float = 120.0,  # noqa: ASYNC109 - a polling budget, not a cancellation scope
     interval: float = 0.05,
     what: str = "condition",
 ) -> T:

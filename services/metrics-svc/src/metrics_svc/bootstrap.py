@@ -8,7 +8,7 @@ import uuid
 
 import structlog
 from aftersales_shared.background import Periodic
-from aftersales_shared.service import Runtime, ServiceDefinition, Started
+from aftersales_shared.service import Runtime, ServiceDefinition
 
 from metrics_svc import __doc__ as description
 from metrics_svc.adapters.activity import Activity, Stop
@@ -21,16 +21,21 @@ from metrics_svc.adapters.store import MetricsStore
 from metrics_svc.config import Settings
 from metrics_svc.entrypoints.api import router
 from metrics_svc.entrypoints.dashboard import router as dashboard_router
+from metrics_svc.entrypoints.deps import Activation, Activations, MetricsContainer
 
 log = structlog.get_logger(__name__)
 
 
 async def start_active(
-    runtime: Runtime, *, store: MetricsStore, reader: Reader, lease: Lease
+    runtime: Runtime[Settings],
+    *,
+    store: MetricsStore,
+    reader: Reader,
+    lease: Lease,
+    activations: Activations,
 ) -> Stop:
     """The active part: counters rebuilt from the store, the batch consumer, checkpoints, closer."""
     settings = runtime.settings
-    assert isinstance(settings, Settings)
     ingestor = Ingestor(store, fence=lease.check)
     await ingestor.load()
     every = settings.counters_checkpoint_s
@@ -44,7 +49,7 @@ async def start_active(
         delay_s=settings.ingest_max_delay_s,
     )
     reader.ingestor = ingestor
-    runtime.extras.update(ingestor=ingestor, closer=closer, consumer=consumer)
+    activations.last = Activation(ingestor=ingestor, closer=closer, consumer=consumer)
     await consumer.start()
     checkpoints.start()
     closer.start()
@@ -63,20 +68,19 @@ async def start_active(
     return stop
 
 
-async def start(runtime: Runtime) -> Started:
+async def bootstrap(runtime: Runtime[Settings]) -> MetricsContainer:
     """Indexes, then active or standby (a lease in the store): only the active process ingests.
 
     Redeliveries are absorbed by the facts' unique keys (stronger than message ids: the same
     fact from two different events also counts once), so no per-message inbox is needed.
     """
     settings = runtime.settings
-    assert isinstance(settings, Settings)
     store = MetricsStore(runtime.db, closed=runtime.versioned("closed_weeks"))
     await store.ensure_indexes()
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     lease = Lease(runtime.db["lease"], owner=owner, ttl_s=settings.active_lease_s)
     reader = Reader(store, Ingestor(store), runtime.clock)
-    runtime.extras.update(store=store, reader=reader, lease=lease)
+    activations = Activations()
 
     async def refresh() -> None:
         """A standby's read-only copy of the counters, rebuilt from the store."""
@@ -86,7 +90,9 @@ async def start(runtime: Runtime) -> Started:
 
     activity = Activity(
         lease=lease,
-        activate=lambda: start_active(runtime, store=store, reader=reader, lease=lease),
+        activate=lambda: start_active(
+            runtime, store=store, reader=reader, lease=lease, activations=activations
+        ),
         refresh=refresh,
         interval_s=settings.active_lease_s / 5,
         refresh_s=settings.counters_checkpoint_s,
@@ -96,17 +102,25 @@ async def start(runtime: Runtime) -> Started:
         await refresh()
 
     async def checks() -> dict[str, bool]:
-        consumer = runtime.extras.get("consumer")
-        return {"ingest_consumer": not activity.active or (consumer is not None and consumer.ready)}
+        last = activations.last
+        ready = last is not None and last.consumer.ready
+        return {"ingest_consumer": not activity.active or ready}
 
-    return Started(handler=None, stop=activity.stop, checks=checks)
+    return MetricsContainer(
+        store=store,
+        reader=reader,
+        lease=lease,
+        activations=activations,
+        stop=activity.stop,
+        checks=checks,
+    )
 
 
-def definition() -> ServiceDefinition:
+def definition() -> ServiceDefinition[Settings, MetricsContainer]:
     return ServiceDefinition(
         name="metrics-svc",
         title="metrics-svc: service quality",
         description=description or "",
         routers=[router, dashboard_router],
-        start=start,
+        bootstrap=bootstrap,
     )

@@ -14,6 +14,7 @@ from aftersales_shared.testing import TEST_SECRET
 from fastapi import FastAPI
 from metrics_svc.bootstrap import definition
 from metrics_svc.config import Settings
+from metrics_svc.entrypoints.deps import Activation, MetricsContainer
 from pymongo import AsyncMongoClient
 
 
@@ -24,9 +25,21 @@ class Running:
     publisher: Bus
 
     @property
-    def runtime(self) -> Runtime:
-        runtime: Runtime = self.app.state.runtime
+    def runtime(self) -> Runtime[Settings]:
+        runtime: Runtime[Settings] = self.app.state.runtime
         return runtime
+
+    @property
+    def container(self) -> MetricsContainer:
+        container: MetricsContainer = self.app.state.container
+        return container
+
+    @property
+    def active(self) -> Activation:
+        """The parts of this process's last activation (it must have been active once)."""
+        last = self.container.activations.last
+        assert last is not None, "metrics-svc was never active"
+        return last
 
 
 @pytest.fixture

@@ -32,7 +32,7 @@ async def seed_three_weeks(svc: Running, unique: str) -> list[str]:
         return bool(res.json()["total"] == 11)
 
     await eventually(all_in, what="three weeks ingested")
-    assert await svc.runtime.extras["closer"].tick() == ["2026-W41", "2026-W42", "2026-W43"]
+    assert await svc.active.closer.tick() == ["2026-W41", "2026-W42", "2026-W43"]
     return sellers
 
 

@@ -61,7 +61,7 @@ async def test_redelivered_events_count_once_and_a_closed_week_stays_frozen(
     channel = await connection.channel()
     watch = await channel.declare_queue(exclusive=True)
     await watch.bind(svc.runtime.bus.topology.exchange, "event.metrics.week_closed")
-    closer = svc.runtime.extras["closer"]
+    closer = svc.active.closer
     assert WEEK in await closer.tick()
     frozen = await svc.client.get(f"/v1/weeks/{WEEK}/ranking", headers=QC)
     assert frozen.json()["status"] == "closed"
@@ -160,7 +160,7 @@ async def test_a_receipt_carried_by_two_events_counts_once_and_is_stored_once(
     svc: Running, unique: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     seller, order = f"r-{unique}", f"{unique}-r"
-    store = svc.runtime.extras["store"]
+    store = svc.container.store
     insert = store.insert_new
     sent: list[str] = []
 
@@ -207,7 +207,7 @@ async def test_after_a_reconnect_the_consumer_takes_deliveries_again(
                         audited_at=APPLIED + timedelta(hours=1))  # fmt: skip
     await svc.publisher.publish(first)
     await eventually(lambda: audits(1), what="the first audit counted")
-    consumer = svc.runtime.extras["consumer"]
+    consumer = svc.active.consumer
     await consumer._connection.reconnect()  # the connection is lost and made again
     second = order_event("audited", seller_id=seller, order_id=f"{unique}-2", applied_at=APPLIED,
                          audited_at=APPLIED + timedelta(hours=1))  # fmt: skip

@@ -44,7 +44,7 @@ def audit(seller: str, order: str, *, hours: int = 1) -> Envelope:
 
 
 def parts(svc: Running) -> tuple[Ingestor, MetricsStore]:
-    return svc.runtime.extras["ingestor"], svc.runtime.extras["store"]
+    return svc.active.ingestor, svc.container.store
 
 
 async def audits_of(svc: Running, seller: str) -> tuple[int, int]:
@@ -126,7 +126,7 @@ async def test_facts_written_after_the_last_checkpoint_are_replayed_once_after_a
         clock = svc.runtime.clock
         assert isinstance(clock, VirtualClock)
         clock.advance((week_end(WEEK) - clock.now()).total_seconds() + 60)
-        assert WEEK in await svc.runtime.extras["closer"].tick()
+        assert WEEK in await svc.active.closer.tick()
         ranking = (await svc.client.get(f"/v1/weeks/{WEEK}/ranking", headers=QC)).json()
         ours = next(r for r in ranking["items"] if r["seller_id"] == seller)
         assert (ours["indicators"][1]["numerator"], ours["indicators"][1]["denominator"]) == (4, 6)
@@ -235,7 +235,7 @@ async def test_a_week_closes_only_after_the_batch_in_the_store_is_counted(
     clock = svc.runtime.clock
     assert isinstance(clock, VirtualClock)
     clock.advance((week_end(WEEK) - clock.now()).total_seconds() + 60)
-    closing = asyncio.create_task(svc.runtime.extras["closer"].tick())
+    closing = asyncio.create_task(svc.active.closer.tick())
     release.set()
     assert WEEK in await closing
     ranking = (await svc.client.get(f"/v1/weeks/{WEEK}/ranking", headers=QC)).json()
@@ -272,7 +272,7 @@ async def test_late_facts_written_after_the_last_checkpoint_are_counted_once_aft
         clock = svc.runtime.clock
         assert isinstance(clock, VirtualClock)
         clock.advance((week_end(WEEK) - clock.now()).total_seconds() + 60)
-        assert WEEK in await svc.runtime.extras["closer"].tick()
+        assert WEEK in await svc.active.closer.tick()
         for message in late[:2]:
             await svc.publisher.publish(message)
         assert await wait_late(svc, 2) == 2

@@ -34,12 +34,12 @@ async def test_a_taken_lease_stops_ingestion_until_it_is_ours_again(
 ) -> None:
     lease = svc.runtime.db["lease"]
     assert active() == 1
-    assert svc.runtime.extras["consumer"].ready
+    assert svc.active.consumer.ready
     far = int(time.time() * 1000) + 3_600_000
     await lease.update_one({"_id": "active"}, {"$set": {"owner": "another", "until_ms": far}})
 
     async def stepped_down() -> bool:
-        return active() == 0 and not svc.runtime.extras["consumer"].ready
+        return active() == 0 and not svc.active.consumer.ready
 
     await eventually(stepped_down, timeout=30, what="the process stepped down")
     seller = f"{unique}-s"

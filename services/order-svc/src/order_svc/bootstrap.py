@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
-from aftersales_shared.service import Runtime, ServiceDefinition, Started
+from aftersales_shared.service import Runtime, ServiceDefinition
 
 from order_svc import __doc__ as description
 from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
 from order_svc.config import Settings
 from order_svc.entrypoints.api import routers
 from order_svc.entrypoints.consumer import message_router
+from order_svc.entrypoints.deps import OrderContainer
 from order_svc.handlers import OrderService, SellerService, SystemService
 
 
-async def start(runtime: Runtime) -> Started:
+async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
     """Create indexes, build the use cases, and hand the frame this service's message handler."""
-    cache_size = runtime.settings.order_cache_size if isinstance(runtime.settings, Settings) else 0
+    cache_size = runtime.settings.order_cache_size
     orders = MongoOrders(runtime.versioned("service_orders", cache_size=cache_size))
     await orders.ensure_indexes()
     sellers = MongoSellers(runtime.versioned("sellers", cache_size=1_000))
@@ -24,17 +25,19 @@ async def start(runtime: Runtime) -> Started:
         attachments=MongoAttachments(runtime.db["attachments"]),
         clock=runtime.clock,
     )
-    runtime.extras["orders"] = service
-    runtime.extras["sellers"] = SellerService(sellers=sellers, clock=runtime.clock)
     system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock)
-    return Started(handler=message_router(system))
+    return OrderContainer(
+        orders=service,
+        sellers=SellerService(sellers=sellers, clock=runtime.clock),
+        handler=message_router(system),
+    )
 
 
-def definition() -> ServiceDefinition:
+def definition() -> ServiceDefinition[Settings, OrderContainer]:
     return ServiceDefinition(
         name="order-svc",
         title="order-svc: service orders",
         description=description or "",
         routers=routers(),
-        start=start,
+        bootstrap=bootstrap,
     )

@@ -97,7 +97,7 @@ async def test_a_batch_that_died_halfway_is_finished_once(
                 "lease_ms": int(time.time() * 1000) - 1,
             }
         )
-        orders: OrderService = running.state.runtime.extras["orders"]
+        orders: OrderService = running.state.container.orders
         payload = c.Audit(result=body.result, opinion=body.opinion)
         pick = (AUDIT_COMMANDS[body.result], payload)
         # What the attempt that died had done: the first order of the batch, with its slot.

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from aftersales_shared.bus import Handler, dispatcher
-from aftersales_shared.service import Runtime, ServiceDefinition, Started
+from datetime import timedelta
+
+from aftersales_shared.service import Runtime, ServiceDefinition
 
 from sms_svc import __doc__ as description
 from sms_svc.adapters.http_provider import HttpProvider, RetryPolicy
@@ -13,13 +14,15 @@ from sms_svc.adapters.staff_scopes import StaffScopes
 from sms_svc.config import Settings
 from sms_svc.domain.ratelimit import RateLimits
 from sms_svc.entrypoints.api import router
+from sms_svc.entrypoints.consumer import consumer
+from sms_svc.entrypoints.deps import SmsContainer
 from sms_svc.entrypoints.sweeper import Sweeper
-from sms_svc.handlers import SmsService
+from sms_svc.handlers.sending import SmsService
+from sms_svc.handlers.staff import StaffDirectory
 from sms_svc.ports import SmsProvider
-from sms_svc.staff import StaffDirectory
 
 
-def make_provider(settings: Settings, runtime: Runtime) -> SmsProvider:
+def make_provider(settings: Settings, runtime: Runtime[Settings]) -> SmsProvider:
     """The adapter SMS_PROVIDER names."""
     if settings.sms_provider == "http":
         return HttpProvider(
@@ -38,10 +41,9 @@ def make_provider(settings: Settings, runtime: Runtime) -> SmsProvider:
     return LogProvider(clock=runtime.clock.now)
 
 
-async def start(runtime: Runtime) -> Started:
+async def bootstrap(runtime: Runtime[Settings]) -> SmsContainer:
     """Create indexes, pick the provider, start the sweeper, consume sms.send and staff changes."""
     settings = runtime.settings
-    assert isinstance(settings, Settings)
     messages = MessageLog(runtime.db["messages"])
     await messages.ensure_indexes()
     limits = RateLimits(per_hour=settings.sms_rate_per_hour, per_day=settings.sms_rate_per_day)
@@ -51,33 +53,25 @@ async def start(runtime: Runtime) -> Started:
         windows=RateWindows(runtime.db["rate_windows"], limits=limits),
         provider=provider,
         clock=runtime.clock,
-        lease_ms=int(settings.sms_lease_s * 1000),
+        lease=timedelta(seconds=settings.sms_lease_s),
     )
     sweeper = Sweeper(service, interval_s=settings.sms_sweep_interval_s)
     sweeper.start()
     directory = StaffDirectory(scopes=StaffScopes(runtime.db["staff_scopes"]))
-    runtime.extras |= {"sms": service, "sweeper": sweeper, "staff": directory}
 
     async def stop() -> None:
         await sweeper.stop()
         await provider.close()
 
-    # No inbox of envelope ids: the delivery log, keyed by the command's idempotency key, is the
-    # de-duplication (stronger, and two store round trips a message cheaper).
-    # Staff changes are ordered by their version, so a repeat is harmless without an inbox too.
-    handlers: dict[str, Handler] = {
-        "sms.send": service.on_send,
-        "seller.staff_changed": directory.on_staff_changed,
-    }
-    await runtime.bus.consume(dispatcher(handlers))
-    return Started(stop=stop)
+    await runtime.bus.consume(consumer(service, directory))  # no inbox: see entrypoints.consumer
+    return SmsContainer(sms=service, sweeper=sweeper, staff=directory, stop=stop)
 
 
-def definition() -> ServiceDefinition:
+def definition() -> ServiceDefinition[Settings, SmsContainer]:
     return ServiceDefinition(
         name="sms-svc",
         title="sms-svc: SMS delivery",
         description=description or "",
         routers=[router],
-        start=start,
+        bootstrap=bootstrap,
     )

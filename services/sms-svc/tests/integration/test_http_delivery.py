@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from aftersales_shared.auth import Role
 from aftersales_shared.testing import bearer
+from sms_svc.adapters.fake_gateway import FakeGateway, running
 from sms_svc.domain.message import message_id
-from sms_svc.fake_gateway import FakeGateway, running
 
 from .conftest import PLATFORM, StartSms
 

@@ -6,8 +6,8 @@ import random
 from datetime import UTC, datetime
 
 import pytest
+from sms_svc.adapters.fake_gateway import FakeGateway, running
 from sms_svc.adapters.http_provider import HttpProvider, RetryPolicy
-from sms_svc.fake_gateway import FakeGateway, running
 from sms_svc.ports import OutgoingSms
 
 pytestmark = pytest.mark.integration

@@ -4,87 +4,90 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from sms_svc.domain.message import Status
-from sms_svc.domain.ratelimit import Admission, RateLimits, admit
-from sms_svc.ports import Attempt, Delivery, OutgoingSms
+from sms_svc.adapters.message_docs import (
+    delivery_fields,
+    from_doc,
+    requeue_fields,
+    to_doc,
+    to_ms,
+)
+from sms_svc.domain.message import SmsMessage, Status
+from sms_svc.domain.ratelimit import Admission, Entry, RateLimits, admit
+from sms_svc.ports import Attempt, Delivery, MessageQuery, OutgoingSms
 
 Doc = dict[str, Any]
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 @dataclass
 class FakeMessages:
+    """The delivery log in a dict of documents, mapped as `adapters.mongo.MessageLog` maps."""
+
     docs: dict[str, Doc] = field(default_factory=dict)
 
-    async def insert(self, doc: Doc) -> bool:
-        if doc["_id"] in self.docs:
+    async def insert(self, message: SmsMessage) -> bool:
+        if message.id in self.docs:
             return False
-        self.docs[doc["_id"]] = dict(doc)
+        self.docs[message.id] = to_doc(message)
         return True
 
-    async def get(self, message_id: str) -> Doc | None:
+    async def get(self, message_id: str) -> SmsMessage | None:
         doc = self.docs.get(message_id)
-        return dict(doc) if doc else None
+        return from_doc(doc) if doc else None
 
-    async def claim(self, message_id: str, *, now_ms: int, lease_ms: int) -> Doc | None:
+    async def claim(self, message_id: str, *, now: datetime, lease: timedelta) -> SmsMessage | None:
         doc = self.docs.get(message_id)
-        if not doc or doc["status"] != Status.QUEUED or doc["lease_until_ms"] >= now_ms:
+        if not doc or doc["status"] != Status.QUEUED or doc["lease_until_ms"] >= to_ms(now):
             return None
-        doc["lease_until_ms"] = now_ms + lease_ms
-        return dict(doc)
+        doc["lease_until_ms"] = to_ms(now + lease)
+        return from_doc(doc)
 
-    async def finish(self, message_id: str, *, changes: Doc) -> None:
-        doc = self.docs[message_id]
+    async def finish(self, message: SmsMessage) -> None:
+        doc = self.docs[message.id]
         if doc["status"] == Status.QUEUED:
-            doc.update(changes)
+            doc.update(delivery_fields(message))
 
-    async def requeue(self, message_id: str, *, now_ms: int) -> bool:
-        doc = self.docs.get(message_id)
+    async def requeue(self, message: SmsMessage) -> bool:
+        doc = self.docs.get(message.id)
         if not doc or doc["status"] != Status.FAILED:
             return False
-        doc.update(status=Status.QUEUED.value, lease_until_ms=0, updated_at_ms=now_ms)
-        doc["operator_retries"] += 1
+        doc.update(requeue_fields(message))
         return True
 
-    async def stale(self, *, now_ms: int, limit: int) -> list[str]:
+    async def stale(self, *, now: datetime, limit: int) -> list[str]:
         return [
             d["_id"]
             for d in self.docs.values()
-            if d["status"] == Status.QUEUED and d["lease_until_ms"] < now_ms
+            if d["status"] == Status.QUEUED and d["lease_until_ms"] < to_ms(now)
         ][:limit]
 
-    async def held(self, *, limit: int) -> list[Doc]:
+    async def held(self, *, limit: int) -> list[SmsMessage]:
         docs = [d for d in self.docs.values() if d["status"] == Status.HELD]
         docs.sort(key=lambda d: (d["created_at_ms"], d["_id"]))
-        return [dict(d) for d in docs[:limit]]
+        return [from_doc(d) for d in docs[:limit]]
 
-    async def mark_digested(self, ids: list[str], *, digest_id: str, now_ms: int) -> None:
+    async def mark_digested(self, ids: list[str], *, digest_id: str, now: datetime) -> None:
         for mid in ids:
             doc = self.docs.get(mid)
             if doc and doc["status"] == Status.HELD:
-                doc.update(status=Status.DIGESTED.value, digest_id=digest_id, updated_at_ms=now_ms)
+                doc.update(
+                    status=Status.DIGESTED.value, digest_id=digest_id, updated_at_ms=to_ms(now)
+                )
 
-    async def search(
-        self,
-        *,
-        filters: Doc,
-        after: tuple[int, str] | None,
-        limit: int,
-        categories: frozenset[str] | None = None,
-    ) -> list[Doc]:
+    async def search(self, query: MessageQuery) -> list[SmsMessage]:
         raise NotImplementedError
 
 
 @dataclass
 class FakeWindows:
     limits: RateLimits = field(default_factory=RateLimits)
-    entries: dict[str, tuple[tuple[int, str], ...]] = field(default_factory=dict)
+    entries: dict[str, tuple[Entry, ...]] = field(default_factory=dict)
 
-    async def admit(self, phone: str, *, key: str, now_ms: int) -> Admission:
-        verdict = admit(
-            entries=self.entries.get(phone, ()), key=key, now_ms=now_ms, limits=self.limits
-        )
+    async def admit(self, phone: str, *, key: str, now: datetime) -> Admission:
+        verdict = admit(entries=self.entries.get(phone, ()), key=key, now=now, limits=self.limits)
         self.entries[phone] = verdict.entries
         return verdict
 
@@ -100,7 +103,7 @@ class ScriptedProvider:
     async def send(self, sms: OutgoingSms) -> Delivery:
         self.sent.append(sms)
         ok = self.outcomes.pop(0) if self.outcomes else True
-        attempt = Attempt(at_ms=0, duration_ms=1, outcome="ok" if ok else "http_500", answer="")
+        attempt = Attempt(at=EPOCH, duration_ms=1, outcome="ok" if ok else "http_500", answer="")
         return Delivery(ok=ok, attempts=(attempt,), provider_ref="p1" if ok else None)
 
     async def close(self) -> None:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 from aftersales_shared.clock import FixedClock
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import SmsSend
-from sms_svc.digests import Digester
 from sms_svc.domain.message import message_id
-from sms_svc.handlers import SmsService
+from sms_svc.handlers.digests import Digester
+from sms_svc.handlers.sending import SmsService
 from sms_svc.ports import Delivery, OutgoingSms
 
 from .fakes import FakeMessages, FakeWindows, ScriptedProvider
@@ -24,7 +24,7 @@ def service(provider: ScriptedProvider) -> SmsService:
         windows=FakeWindows(),
         provider=provider,
         clock=FixedClock(T0),
-        lease_ms=60_000,
+        lease=timedelta(seconds=60),
     )
 
 
@@ -133,7 +133,7 @@ async def test_a_round_that_died_before_marking_is_finished_under_the_same_id() 
     sms.clock.advance(3600)
     real_mark = sms.messages.mark_digested
 
-    async def dies(ids: list[str], *, digest_id: str, now_ms: int) -> None:
+    async def dies(ids: list[str], *, digest_id: str, now: datetime) -> None:
         raise RuntimeError("killed before marking")
 
     sms.messages.mark_digested = dies  # type: ignore[method-assign]
@@ -158,9 +158,9 @@ class Interleaved(FakeMessages):
 
     other: Digester | None = None
 
-    async def mark_digested(self, ids: list[str], *, digest_id: str, now_ms: int) -> None:
+    async def mark_digested(self, ids: list[str], *, digest_id: str, now: datetime) -> None:
         for mid in ids:
-            await super().mark_digested([mid], digest_id=digest_id, now_ms=now_ms)
+            await super().mark_digested([mid], digest_id=digest_id, now=now)
             other, self.other = self.other, None
             if other is not None:
                 await other.digest_once()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aftersales_shared.clock import FixedClock
@@ -11,7 +11,7 @@ from aftersales_shared.contracts.messages import SmsSend
 from aftersales_shared.errors import InvalidTransition, NotFound
 from sms_svc.domain.message import message_id
 from sms_svc.domain.ratelimit import RateLimits
-from sms_svc.handlers import SmsService
+from sms_svc.handlers.sending import SmsService
 
 from .fakes import FakeMessages, FakeWindows, ScriptedProvider
 
@@ -26,7 +26,7 @@ def service(
         windows=FakeWindows(limits=limits or RateLimits()),
         provider=provider or ScriptedProvider(),
         clock=FixedClock(T0),
-        lease_ms=60_000,
+        lease=timedelta(seconds=60),
     )
 
 
@@ -97,7 +97,7 @@ async def test_a_failure_is_failed_until_an_operator_retries() -> None:
     assert stored(sms, "k1")["status"] == "FAILED"
     assert stored(sms, "k1")["reason"] == "provider: http_500 after 1 attempts"
     requeued = await sms.retry(mid)
-    assert requeued["status"] == "QUEUED"
+    assert requeued.status == "QUEUED"
     assert await sms.sweep_once() == 1
     doc = stored(sms, "k1")
     assert doc["status"] == "SENT"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from sms_svc.domain.scope import EVERYTHING, StaffScope, seller_scope, staff_scope
 
 
@@ -15,10 +17,16 @@ def known(*categories: str, removed: bool = False) -> StaffScope:
     )
 
 
-LAPTOP = {"seller_id": "shop", "category": "laptops"}
-PHONE = {"seller_id": "shop", "category": "phones"}
-DIGEST = {"seller_id": "shop", "category": None}
-OTHER_SHOP = {"seller_id": "rival", "category": "laptops"}
+@dataclass(frozen=True)
+class Message:
+    seller_id: str | None
+    category: str | None
+
+
+LAPTOP = Message(seller_id="shop", category="laptops")
+PHONE = Message(seller_id="shop", category="phones")
+DIGEST = Message(seller_id="shop", category=None)
+OTHER_SHOP = Message(seller_id="rival", category="laptops")
 
 
 def test_staff_read_their_categories_of_their_seller_only() -> None:

@@ -2,24 +2,23 @@
 
 from __future__ import annotations
 
-from aftersales_shared.bus import dispatcher
 from aftersales_shared.clock import SystemClock, VirtualClock
-from aftersales_shared.contracts import Envelope
-from aftersales_shared.service import Runtime, ServiceDefinition, Started, broadcast_clock
+from aftersales_shared.service import Runtime, ServiceDefinition
 
 from timer_svc import __doc__ as description
 from timer_svc.adapters.clock_store import MongoClockStore
 from timer_svc.adapters.deadline_store import MongoDeadlineStore
 from timer_svc.config import Settings
 from timer_svc.entrypoints.admin import admin_router
-from timer_svc.firing import Firer, FiringSettings
-from timer_svc.handlers import command_handlers
+from timer_svc.entrypoints.consumer import consumer
+from timer_svc.entrypoints.deps import TimerContainer, VirtualTime
+from timer_svc.handlers.commands import DeadlineCommands
+from timer_svc.handlers.firing_loop import Firer
 
 
-async def start(runtime: Runtime) -> Started:
+async def bootstrap(runtime: Runtime[Settings]) -> TimerContainer:
     """Restore the virtual clock (if any), start firing, consume the timer commands."""
     clock = runtime.clock
-    settings = runtime.settings
     store = MongoDeadlineStore(runtime.db)
     await store.ensure_indexes()
     firer = Firer(
@@ -27,38 +26,41 @@ async def start(runtime: Runtime) -> Started:
         bus=runtime.bus,
         clock=clock,
         wall=SystemClock(),
-        settings=settings.firing() if isinstance(settings, Settings) else FiringSettings(),
+        settings=runtime.settings.firing(),
     )
-    runtime.extras["firer"] = firer
+    virtual = None
     if isinstance(clock, VirtualClock):
-        clock_store = MongoClockStore(runtime.db["clock"])
-        clock.sync(await clock_store.load())
-        runtime.extras["clock_store"] = clock_store
-        await broadcast_clock(runtime.bus, clock)
+        store_of_clock = MongoClockStore(runtime.db["clock"])
+        virtual = VirtualTime(clock=clock, store=store_of_clock, bus=runtime.bus)
+        clock.sync(await virtual.store.load())
+        await virtual.broadcast()
 
-    async def on_sync_requested(_: Envelope) -> None:
-        if isinstance(clock, VirtualClock):
-            await broadcast_clock(runtime.bus, clock)
+    async def on_sync_requested() -> None:
+        if virtual is not None:
+            await virtual.broadcast()
 
     async def checks() -> dict[str, bool]:
         # the frame pings the store (timer-svc's deadline store) already: one ping, not two
         return {"firer": firer.running}
 
     firer.start()
-    handlers = command_handlers(store=store, clock=clock, on_armed=firer.wake)
-    return Started(
-        handler=dispatcher({**handlers, "clock.sync_requested": on_sync_requested}),
+    commands = DeadlineCommands(store=store, clock=clock, on_armed=firer.wake)
+    return TimerContainer(
+        firer=firer,
+        virtual=virtual,
+        advance_timeout_s=runtime.settings.timer_advance_timeout_s,
+        handler=consumer(commands, on_sync_requested=on_sync_requested),
         stop=firer.stop,
         checks=checks,
     )
 
 
-def definition() -> ServiceDefinition:
+def definition() -> ServiceDefinition[Settings, TimerContainer]:
     return ServiceDefinition(
         name="timer-svc",
         title="timer-svc: deadlines and the virtual clock",
         description=description or "",
         routers=[],
         admin_routers=[admin_router()],
-        start=start,
+        bootstrap=bootstrap,
     )

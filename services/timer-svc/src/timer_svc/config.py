@@ -5,7 +5,7 @@ from __future__ import annotations
 from aftersales_shared.settings import ServiceSettings
 from pydantic import Field
 
-from timer_svc.firing import FiringSettings
+from timer_svc.handlers.firing_loop import FiringSettings
 
 
 class Settings(ServiceSettings):

@@ -23,11 +23,13 @@ from aftersales_shared.contracts.messages import (
     TimerSchedule,
     TimerSuspend,
 )
+from aftersales_shared.messaging import Received
 from aftersales_shared.store import Doc
 from pymongo.asynchronous.database import AsyncDatabase
+from timer_svc.adapters.deadline_docs import to_ms
 from timer_svc.adapters.deadline_store import MongoDeadlineStore
-from timer_svc.domain.deadlines import to_ms
-from timer_svc.handlers import command_handlers
+from timer_svc.entrypoints.consumer import consumer
+from timer_svc.handlers.commands import DeadlineCommands
 
 pytestmark = pytest.mark.integration
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
@@ -115,6 +117,10 @@ class GatedDb:
         return getattr(self._db, name)
 
 
+async def _never() -> None:
+    raise AssertionError("no clock sync expected")
+
+
 def orders(*actors: str) -> Iterator[tuple[str, ...]]:
     return itertools.product(actors, repeat=STEPS)
 
@@ -125,12 +131,13 @@ async def race(
     """Run the commands at once, their store operations in `order`; the store they used."""
     turns = Turns(order)
     store = MongoDeadlineStore(cast(AsyncDatabase[Doc], GatedDb(db, turns)))
-    handlers = command_handlers(store=store, clock=FixedClock(T0), on_armed=lambda _: None)
+    use_cases = DeadlineCommands(store=store, clock=FixedClock(T0), on_armed=lambda _: None)
+    router = consumer(use_cases, on_sync_requested=_never)
 
     async def play(actor: str, message: Any) -> None:
         ACTOR.set(actor)
         try:
-            await handlers[message.type](message)
+            await router(Received(message, attempts=0))
         finally:
             await turns.finished(actor)
 
@@ -187,7 +194,7 @@ async def test_a_cancel_wins_over_its_schedule_in_every_interleaving(
         doc = await state_of(db, d)
         assert doc["state"] == "cancelled", (order, doc)
         assert "next_ms" not in doc, (order, doc)
-        assert not await store.any_due(due_by_ms=to_ms(DUE + timedelta(days=30)))
+        assert not await store.any_due(due_by=DUE + timedelta(days=30))
 
     assert await every_order(db, ("cancel", "schedule"), play) == 2**STEPS
 

@@ -14,16 +14,24 @@ from timer_svc.domain.deadlines import (
     FINAL,
     TRANSITIONS,
     Command,
+    Deadline,
     State,
     fired_message_id,
-    from_ms,
     lateness_s,
     next_state,
     resumed_due,
     sources,
-    to_ms,
+    whole_ms,
 )
-from timer_svc.domain.firing import Deadline, fired, from_schedule
+from timer_svc.handlers.wire import fired, from_schedule
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+
+
+def at(ms: int) -> datetime:
+    """`ms` milliseconds after the epoch."""
+    return EPOCH + timedelta(milliseconds=ms)
+
 
 EXPECTED = {
     (State.PENDING, Command.CANCEL): State.CANCELLED,
@@ -56,31 +64,33 @@ def test_sources_are_the_table(command: Command) -> None:
 
 def test_resume_preserves_the_remaining_time() -> None:
     day = 86_400_000
-    assert resumed_due(due_ms=10 * day, suspended_ms=7 * day, resumed_ms=9 * day) == 12 * day
+    assert resumed_due(due=at(10 * day), suspended=at(7 * day), resumed=at(9 * day)) == at(12 * day)
 
 
 def test_an_overdue_deadline_stays_overdue_by_the_same_amount() -> None:
-    assert resumed_due(due_ms=5_000, suspended_ms=6_000, resumed_ms=9_000) == 8_000
+    assert resumed_due(due=at(5_000), suspended=at(6_000), resumed=at(9_000)) == at(8_000)
 
 
 def test_resume_before_suspend_shifts_nothing() -> None:
-    assert resumed_due(due_ms=5_000, suspended_ms=6_000, resumed_ms=4_000) == 5_000
+    assert resumed_due(due=at(5_000), suspended=at(6_000), resumed=at(4_000)) == at(5_000)
 
 
 @given(st.datetimes(timezones=st.just(UTC), min_value=datetime(1971, 1, 1)))  # noqa: DTZ001
-def test_ms_round_trip_to_the_millisecond(instant: datetime) -> None:
-    back = from_ms(to_ms(instant))
-    assert timedelta(0) <= instant - back < timedelta(milliseconds=1)
+def test_instants_are_kept_to_the_millisecond(instant: datetime) -> None:
+    kept = whole_ms(instant)
+    assert timedelta(0) <= instant - kept < timedelta(milliseconds=1)
+    assert kept.microsecond % 1000 == 0
+    assert kept.tzinfo == UTC
 
 
-def test_naive_datetimes_are_refused() -> None:
+def test_naive_datetimes_are_refused_by_the_domain() -> None:
     with pytest.raises(ValueError, match="aware"):
-        to_ms(datetime(2026, 1, 1))  # noqa: DTZ001
+        whole_ms(datetime(2026, 1, 1))  # noqa: DTZ001
 
 
 def test_lateness_is_never_negative() -> None:
-    assert lateness_s(due_ms=1_000, fired_ms=3_500) == 2.5
-    assert lateness_s(due_ms=5_000, fired_ms=3_500) == 0
+    assert lateness_s(due=at(1_000), fired=at(3_500)) == 2.5
+    assert lateness_s(due=at(5_000), fired=at(3_500)) == 0
 
 
 def test_fired_message_id_is_stable_per_generation() -> None:
@@ -103,12 +113,12 @@ def test_a_schedule_becomes_a_deadline_and_a_firing() -> None:
         deadline_id="o-1:AUTO_REFUND:3",
         kind="AUTO_REFUND",
         order_id="o-1",
-        due_ms=to_ms(due),
+        due=due,
         seller_id="s-1",
         correlation_id="c-1",
         data={"version": 3},
     )
-    message = fired(deadline, fired_ms=to_ms(due) + 1_500)
+    message = fired(deadline, fired_at=due + timedelta(milliseconds=1_500))
     payload = decode(message)
     assert isinstance(payload, TimerFired)
     assert payload.due_at == due

@@ -4,17 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from aftersales_shared.clock import FixedClock
 from aftersales_shared.contracts import Envelope
-from timer_svc.domain.deadlines import to_ms
-from timer_svc.domain.firing import Deadline
-from timer_svc.firing import Firer, FiringSettings
+from timer_svc.domain.deadlines import Deadline
+from timer_svc.handlers.firing_loop import Firer, FiringSettings
 from timer_svc.ports import Claim
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
+NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class MemoryStore:
@@ -22,12 +22,12 @@ class MemoryStore:
 
     def __init__(self, deadlines: Iterable[Deadline]) -> None:
         self.pending = {d.deadline_id: d for d in deadlines}
-        self.leases: dict[str, tuple[str, int]] = {}
+        self.leases: dict[str, tuple[str, datetime]] = {}
         self.fired: list[str] = []
         self.fail_claims = 0
 
     async def claim(
-        self, *, due_by_ms: int, wall_ms: int, lease_ms: int, limit: int
+        self, *, due_by: datetime, wall: datetime, lease: timedelta, limit: int
     ) -> Claim | None:
         if self.fail_claims:
             self.fail_claims -= 1
@@ -36,26 +36,26 @@ class MemoryStore:
             (
                 d
                 for d in self.pending.values()
-                if d.due_ms <= due_by_ms and self.leases.get(d.deadline_id, ("", 0))[1] < wall_ms
+                if d.due <= due_by and self.leases.get(d.deadline_id, ("", NEVER))[1] < wall
             ),
-            key=lambda d: d.due_ms,
+            key=lambda d: d.due,
         )[:limit]
         if not free:
             return None
         token = f"t{len(self.leases)}"
         for d in free:
-            self.leases[d.deadline_id] = (token, wall_ms + lease_ms)
-        return Claim(token=token, deadlines=free, lease_until_ms=wall_ms + lease_ms)
+            self.leases[d.deadline_id] = (token, wall + lease)
+        return Claim(token=token, deadlines=free, lease_until=wall + lease)
 
-    async def mark_fired(self, claim: Claim, ids: Sequence[str], *, fired_ms: int) -> int:
+    async def mark_fired(self, claim: Claim, ids: Sequence[str], *, fired_at: datetime) -> int:
         mine = [i for i in ids if i in self.pending and self.leases[i][0] == claim.token]
         for i in mine:
             del self.pending[i]
             self.fired.append(i)
         return len(mine)
 
-    async def any_due(self, *, due_by_ms: int) -> bool:
-        return any(d.due_ms <= due_by_ms for d in self.pending.values())
+    async def any_due(self, *, due_by: datetime) -> bool:
+        return any(d.due <= due_by for d in self.pending.values())
 
     async def pending_count(self) -> int:
         return len(self.pending)
@@ -84,7 +84,7 @@ def deadlines(n: int) -> list[Deadline]:
             deadline_id=f"d{i:02}",
             kind="AUTO_REFUND",
             order_id="o",
-            due_ms=to_ms(T0) - 1000 * (n - i),
+            due=T0 - timedelta(seconds=n - i),
         )
         for i in range(n)
     ]
@@ -102,7 +102,7 @@ def firer(store: MemoryStore, bus: MemoryBus, clock: FixedClock) -> Firer:
 
 async def test_batches_are_published_in_due_order_and_all_marked() -> None:
     store, bus, clock = MemoryStore(deadlines(10)), MemoryBus(), FixedClock(T0)
-    assert await firer(store, bus, clock).drain(due_by_ms=to_ms(T0), trigger="u") == 10
+    assert await firer(store, bus, clock).drain(due_by=T0, trigger="u") == 10
     assert [m.payload["deadline_id"] for m in bus.published] == [f"d{i:02}" for i in range(10)]
     assert store.fired == [f"d{i:02}" for i in range(10)]
 
@@ -110,12 +110,12 @@ async def test_batches_are_published_in_due_order_and_all_marked() -> None:
 async def test_an_unconfirmed_firing_is_not_marked_and_fires_after_the_lease() -> None:
     store, clock = MemoryStore(deadlines(4)), FixedClock(T0)
     bus = MemoryBus(refuse={"d02"})
-    assert await firer(store, bus, clock).drain(due_by_ms=to_ms(T0), trigger="u") == 3
+    assert await firer(store, bus, clock).drain(due_by=T0, trigger="u") == 3
     assert list(store.pending) == ["d02"]
     bus.refuse.clear()
-    assert await firer(store, bus, clock).drain(due_by_ms=to_ms(T0), trigger="u") == 0  # leased
+    assert await firer(store, bus, clock).drain(due_by=T0, trigger="u") == 0  # leased
     clock.advance(11)
-    assert await firer(store, bus, clock).drain(due_by_ms=to_ms(T0), trigger="u") == 1
+    assert await firer(store, bus, clock).drain(due_by=T0, trigger="u") == 1
     ids = [m.id for m in bus.published if m.payload["deadline_id"] == "d02"]
     assert len(ids) == 1
     assert store.fired[-1] == "d02"
@@ -125,31 +125,33 @@ async def test_a_store_failure_surfaces_without_hanging() -> None:
     store, bus, clock = MemoryStore(deadlines(4)), MemoryBus(), FixedClock(T0)
     store.fail_claims = 1
     with pytest.raises(ConnectionError):
-        await asyncio.wait_for(firer(store, bus, clock).drain(due_by_ms=None, trigger="u"), 5)
-    assert await firer(store, bus, clock).drain(due_by_ms=None, trigger="u") == 4
+        await asyncio.wait_for(firer(store, bus, clock).drain(due_by=None, trigger="u"), 5)
+    assert await firer(store, bus, clock).drain(due_by=None, trigger="u") == 4
 
 
 async def test_advance_waits_until_nothing_due_remains() -> None:
     store, bus, clock = MemoryStore(deadlines(5)), MemoryBus(), FixedClock(T0)
-    assert await firer(store, bus, clock).fire_until(due_by_ms=to_ms(T0), timeout_s=5) == 5
-    assert not await store.any_due(due_by_ms=to_ms(T0))
+    assert await firer(store, bus, clock).fire_until(due_by=T0, timeout_s=5) == 5
+    assert not await store.any_due(due_by=T0)
 
 
 async def test_advance_counts_every_firing_of_its_jump_with_the_loop_running() -> None:
     future = [
-        Deadline(deadline_id=f"f{i}", kind="AUTO_REFUND", order_id="o", due_ms=to_ms(T0) + 1000 * i)
+        Deadline(
+            deadline_id=f"f{i}", kind="AUTO_REFUND", order_id="o", due=T0 + timedelta(seconds=i)
+        )
         for i in range(1, 6)
     ]
     store, bus, clock = MemoryStore(future), MemoryBus(), FixedClock(T0)
     running = firer(store, bus, clock)
     running.start()
 
-    async def move() -> int:
+    async def move() -> datetime:
         clock.advance(3600)
-        running.wake(to_ms(clock.now()))  # a deadline armed meanwhile wakes the loop at once
+        running.wake(clock.now())  # a deadline armed meanwhile wakes the loop at once
         for _ in range(100):  # the room a busy process gives the loop between jump and firing
             await asyncio.sleep(0)
-        return to_ms(clock.now())
+        return clock.now()
 
     try:
         assert await running.advance(move=move, timeout_s=5) == 5

@@ -9,12 +9,13 @@ from typing import Annotated, Any
 from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import Principal, Role, require_roles
 from aftersales_shared.ids import Id
-from aftersales_shared.service import Runtime, RuntimeDep
-from aftersales_shared.store import StoredResponse
-from fastapi import APIRouter, Depends, Query
+from aftersales_shared.service import IdempotencyDep
+from aftersales_shared.store import IdempotencyStore, StoredResponse
+from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from arbitration_svc.domain.case import Case, Status
+from arbitration_svc.entrypoints.deps import CasesDep
 from arbitration_svc.entrypoints.schemas import (
     CaseDetail,
     CasePageOut,
@@ -31,18 +32,6 @@ MAX_AGE_HOURS = 10 * 366 * 24
 """Ten years: an age filter beyond it means nothing and overflows the date arithmetic."""
 
 Agent = Annotated[Principal, require_roles(Role.PLATFORM_AGENT)]
-
-
-def cases_of(runtime: Runtime) -> Cases:
-    cases: Cases = runtime.extras["cases"]
-    return cases
-
-
-async def _cases_dependency(runtime: RuntimeDep) -> Cases:
-    return cases_of(runtime)
-
-
-CasesDep = Annotated[Cases, Depends(_cases_dependency)]
 
 
 @router.get("", response_model=CasePageOut, summary="The agents' work list, oldest first")
@@ -80,8 +69,9 @@ async def get_case(case_id: Id, agent: Agent, cases: CasesDep) -> CaseDetail:
 
 
 async def _once(
-    runtime: RuntimeDep,
     *,
+    cases: Cases,
+    idempotency: IdempotencyStore,
     agent: Principal,
     route: str,
     key: str | None,
@@ -89,14 +79,12 @@ async def _once(
     status: int,
     action: Callable[[str | None], Awaitable[Case]],
 ) -> JSONResponse:
-    cases = cases_of(runtime)
-
     async def run(request: str | None) -> StoredResponse:
         case = await action(request)
         detail = CaseDetail.of(case, now=cases.clock.now())
         return StoredResponse(status=status, body=detail.model_dump(mode="json"))
 
-    response = await runtime.idempotency.run(
+    response = await idempotency.run(
         principal=agent, route=route, key=key, request_body=body, action=run
     )
     return JSONResponse(response.body, response.status)
@@ -110,14 +98,15 @@ async def _once(
 async def take_case(
     case_id: Id,
     agent: Agent,
-    runtime: RuntimeDep,
+    cases: CasesDep,
+    idempotency: IdempotencyDep,
     body: TakeIn | None = None,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    cases = cases_of(runtime)
     take_over = body is not None and body.take_over
     return await _once(
-        runtime,
+        cases=cases,
+        idempotency=idempotency,
         agent=agent,
         route=f"POST /v1/cases/{case_id}/take",
         key=idempotency_key,
@@ -134,12 +123,13 @@ async def add_note(
     case_id: Id,
     body: NoteIn,
     agent: Agent,
-    runtime: RuntimeDep,
+    cases: CasesDep,
+    idempotency: IdempotencyDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    cases = cases_of(runtime)
     return await _once(
-        runtime,
+        cases=cases,
+        idempotency=idempotency,
         agent=agent,
         route=f"POST /v1/cases/{case_id}/notes",
         key=idempotency_key,
@@ -160,12 +150,13 @@ async def rule_case(
     case_id: Id,
     body: RulingIn,
     agent: Agent,
-    runtime: RuntimeDep,
+    cases: CasesDep,
+    idempotency: IdempotencyDep,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
-    cases = cases_of(runtime)
     return await _once(
-        runtime,
+        cases=cases,
+        idempotency=idempotency,
         agent=agent,
         route=f"POST /v1/cases/{case_id}/ruling",
         key=idempotency_key,

@@ -9,14 +9,13 @@ from typing import Annotated, Any
 from aftersales_shared.auth import CurrentPrincipal, Principal, Role
 from aftersales_shared.errors import NotFound, NotPermitted
 from aftersales_shared.ids import Id
-from aftersales_shared.service import RuntimeDep
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from metrics_svc.adapters.queries import Reader
 from metrics_svc.adapters.views import CSV_HEADER, csv_row
 from metrics_svc.domain.week_names import WEEK_PATTERN
 from metrics_svc.domain.weeks import parse_week
+from metrics_svc.entrypoints.deps import ReaderDep
 
 router = APIRouter(prefix="/v1", tags=["quality"])
 QC = frozenset({Role.QC_ANALYST, Role.PLATFORM_AGENT})
@@ -24,11 +23,6 @@ Week = Annotated[str, Path(pattern=WEEK_PATTERN, description="like 2026-W48")]
 WeekParam = Annotated[
     str | None, Query(pattern=WEEK_PATTERN, description="like 2026-W48; default: this week")
 ]
-
-
-def reader(runtime: Any) -> Reader:
-    found: Reader = runtime.extras["reader"]
-    return found
 
 
 def require_qc(principal: Principal) -> None:
@@ -49,21 +43,21 @@ def seller_scope(principal: Principal, seller_id: str | None) -> str | None:
 
 
 @router.get("/weeks", summary="Weeks with data, newest first, each live or closed")
-async def weeks(runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+async def weeks(read: ReaderDep, principal: CurrentPrincipal) -> dict[str, Any]:
     require_qc(principal)
-    return {"items": await reader(runtime).weeks()}
+    return {"items": await read.weeks()}
 
 
 @router.get("/weeks/{week}/ranking", summary="Ranking of all scored sellers, best first")
 async def ranking(
     week: Week,
-    runtime: RuntimeDep,
+    read: ReaderDep,
     principal: CurrentPrincipal,
     offset: Annotated[int, Query(ge=0)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> dict[str, Any]:
     require_qc(principal)
-    return await reader(runtime).ranking(week, offset=offset, limit=limit)
+    return await read.ranking(week, offset=offset, limit=limit)
 
 
 class CsvResponse(Response):
@@ -76,12 +70,12 @@ class CsvResponse(Response):
     response_class=CsvResponse,
     responses={200: {"content": {"text/csv": {"schema": {"type": "string"}}}}},
 )
-async def ranking_csv(week: Week, runtime: RuntimeDep, principal: CurrentPrincipal) -> Response:
+async def ranking_csv(week: Week, read: ReaderDep, principal: CurrentPrincipal) -> Response:
     require_qc(principal)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(CSV_HEADER)
-    for row in await reader(runtime).all_rows(week):
+    for row in await read.all_rows(week):
         writer.writerow(csv_row(row))
     return CsvResponse(
         out.getvalue(),
@@ -90,41 +84,39 @@ async def ranking_csv(week: Week, runtime: RuntimeDep, principal: CurrentPrincip
 
 
 @router.get("/weeks/{week}/bottom10", summary="The ten lowest scores (worst first), with streaks")
-async def bottom10(week: Week, runtime: RuntimeDep, principal: CurrentPrincipal) -> dict[str, Any]:
+async def bottom10(week: Week, read: ReaderDep, principal: CurrentPrincipal) -> dict[str, Any]:
     require_qc(principal)
-    return await reader(runtime).bottom10(week)
+    return await read.bottom10(week)
 
 
 @router.get("/sellers/{seller_id}/scorecard", summary="A seller's indicators, score and history")
 async def seller_scorecard(
     seller_id: Id,
-    runtime: RuntimeDep,
+    read: ReaderDep,
     principal: CurrentPrincipal,
     week: WeekParam = None,
     history: Annotated[int, Query(ge=1, le=26)] = 8,
 ) -> dict[str, Any]:
     seller_scope(principal, seller_id)
-    read = reader(runtime)
     return await read.scorecard(seller_id, week or read.current_week(), history=history)
 
 
 @router.get("/escalations", summary="Sellers in the Bottom-10 three or more weeks in a row")
 async def escalations(
-    runtime: RuntimeDep, principal: CurrentPrincipal, week: WeekParam = None
+    read: ReaderDep, principal: CurrentPrincipal, week: WeekParam = None
 ) -> dict[str, Any]:
     require_qc(principal)
     if week is not None:
         parse_week(week)
-    return await reader(runtime).escalations(week)
+    return await read.escalations(week)
 
 
 @router.get("/penalties", summary="Penalty lines per seller and week, with their order ids")
 async def penalties(
-    runtime: RuntimeDep,
+    read: ReaderDep,
     principal: CurrentPrincipal,
     seller_id: Id | None = None,
     week: WeekParam = None,
 ) -> dict[str, Any]:
     scoped = seller_scope(principal, seller_id)
-    read = reader(runtime)
     return await read.penalties(week or read.current_week(), seller_id=scoped)

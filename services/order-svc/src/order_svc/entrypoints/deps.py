@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import CurrentPrincipal, Principal
-from aftersales_shared.service import Runtime, runtime_of
+from aftersales_shared.service import Container, container_dependency, idempotency_of
 from aftersales_shared.store import StoredResponse
 from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
@@ -20,6 +20,7 @@ __all__ = [
     "Action",
     "CorrelationDep",
     "IdempotencyKey",
+    "OrderContainer",
     "OrdersDep",
     "SellersDep",
     "WriteDep",
@@ -29,14 +30,23 @@ Action = Callable[[str | None], Awaitable[tuple[int, Any]]]
 """A state-changing route's work: given the key's slot id (or None), its status and body."""
 
 
-async def order_service(request: Request) -> OrderService:
-    service: OrderService = runtime_of(request).extras["orders"]
-    return service
+@dataclass(frozen=True, kw_only=True)
+class OrderContainer(Container):
+    """What `bootstrap` builds: the use cases the routes are given, and the frame's parts."""
+
+    orders: OrderService
+    sellers: SellerService
 
 
-async def seller_service(request: Request) -> SellerService:
-    service: SellerService = runtime_of(request).extras["sellers"]
-    return service
+ContainerDep = Annotated[OrderContainer, Depends(container_dependency(OrderContainer))]
+
+
+async def order_service(container: ContainerDep) -> OrderService:
+    return container.orders
+
+
+async def seller_service(container: ContainerDep) -> SellerService:
+    return container.sellers
 
 
 async def correlation_id(request: Request) -> str | None:
@@ -62,7 +72,6 @@ async def idempotent(
     `action` gets the key's slot id (None without a key) to record on the change it makes, so
     that a retry after a crash finds the change instead of making it again.
     """
-    runtime: Runtime = runtime_of(request)
     if key is None:
         status, payload = await action(None)
         return JSONResponse(payload, status)
@@ -71,7 +80,7 @@ async def idempotent(
         status, payload = await action(request_id)
         return StoredResponse(status=status, body=jsonable_encoder(payload))
 
-    stored = await runtime.idempotency.run(
+    stored = await idempotency_of(request).run(
         principal=principal,
         route=f"{request.method} {request.url.path}",
         key=key,

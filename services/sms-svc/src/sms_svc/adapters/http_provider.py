@@ -110,8 +110,7 @@ class HttpProvider:
 
     def _record(self, at: datetime, started: float, outcome: str, answer: str) -> Attempt:
         duration = int((asyncio.get_running_loop().time() - started) * 1000)
-        at_ms = int(at.timestamp() * 1000)
-        return Attempt(at_ms=at_ms, duration_ms=duration, outcome=outcome, answer=answer)
+        return Attempt(at=at, duration_ms=duration, outcome=outcome, answer=answer)
 
     async def close(self) -> None:
         """Close every client."""

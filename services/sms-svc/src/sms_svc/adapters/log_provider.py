@@ -27,8 +27,7 @@ class LogProvider:
             to=mask_phone(sms.phone),
             text=sms.text,
         )
-        at_ms = int(self._now().timestamp() * 1000)
-        attempt = Attempt(at_ms=at_ms, duration_ms=0, outcome="ok", answer="logged")
+        attempt = Attempt(at=self._now(), duration_ms=0, outcome="ok", answer="logged")
         return Delivery(ok=True, attempts=(attempt,), provider_ref=f"log-{sms.message_id}")
 
     async def close(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from datetime import datetime, timedelta
 
 from aftersales_shared.store import Doc
 from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
@@ -10,8 +10,17 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import BulkWriteError
 
 from sms_svc.adapters.batching import Batcher
-from sms_svc.domain.message import Status
+from sms_svc.adapters.message_docs import (
+    delivery_fields,
+    from_doc,
+    from_ms,
+    requeue_fields,
+    to_doc,
+    to_ms,
+)
+from sms_svc.domain.message import SmsMessage, Status
 from sms_svc.domain.ratelimit import Admission, RateLimits, admit
+from sms_svc.ports import MessageQuery
 
 
 async def _find_many(collection: AsyncCollection[Doc], ids: list[str]) -> list[Doc | None]:
@@ -33,7 +42,7 @@ async def _insert_many(collection: AsyncCollection[Doc], docs: list[Doc]) -> lis
 
 
 class MessageLog:
-    """One document per message, `_id` derived from its idempotency key.
+    """One document per message, `_id` derived from its idempotency key (see `message_docs`).
 
     The hot path (get, insert, finish) is micro-batched: one round trip for many messages.
     """
@@ -49,28 +58,31 @@ class MessageLog:
             await self._c.create_index([(field, ASCENDING)])
         await self._c.create_index([("created_at_ms", DESCENDING)])
 
-    async def insert(self, doc: Doc) -> bool:
+    async def insert(self, message: SmsMessage) -> bool:
         """Record a new message; False if one with this id exists already."""
-        return await self._inserts.submit(doc)
+        return await self._inserts.submit(to_doc(message))
 
-    async def get(self, message_id: str) -> Doc | None:
-        return await self._gets.submit(message_id)
+    async def get(self, message_id: str) -> SmsMessage | None:
+        doc = await self._gets.submit(message_id)
+        return None if doc is None else from_doc(doc)
 
-    async def claim(self, message_id: str, *, now_ms: int, lease_ms: int) -> Doc | None:
+    async def claim(self, message_id: str, *, now: datetime, lease: timedelta) -> SmsMessage | None:
         """Take a QUEUED message whose lease has run out; None if it is not there to take."""
-        return await self._c.find_one_and_update(
+        now_ms = to_ms(now)
+        doc = await self._c.find_one_and_update(
             {
                 "_id": {"$eq": message_id},
                 "status": {"$eq": Status.QUEUED.value},
                 "lease_until_ms": {"$lt": now_ms},
             },
-            {"$set": {"lease_until_ms": now_ms + lease_ms, "updated_at_ms": now_ms}},
+            {"$set": {"lease_until_ms": to_ms(now + lease), "updated_at_ms": now_ms}},
             return_document=ReturnDocument.AFTER,
         )
+        return None if doc is None else from_doc(doc)
 
-    async def finish(self, message_id: str, *, changes: Doc) -> None:
-        """Leave QUEUED for the outcome in `changes` (nothing if it is no longer QUEUED)."""
-        await self._finishes.submit((message_id, changes))
+    async def finish(self, message: SmsMessage) -> None:
+        """Leave QUEUED for the delivery's outcome (nothing if it is no longer QUEUED)."""
+        await self._finishes.submit((message.id, delivery_fields(message)))
 
     async def _finish_many(self, items: list[tuple[str, Doc]]) -> list[None]:
         await self._c.bulk_write(
@@ -85,36 +97,29 @@ class MessageLog:
         )
         return [None] * len(items)
 
-    async def requeue(self, message_id: str, *, now_ms: int) -> bool:
+    async def requeue(self, message: SmsMessage) -> bool:
         """FAILED → QUEUED for an operator's retry; False if it was not FAILED."""
         result = await self._c.update_one(
-            {"_id": {"$eq": message_id}, "status": {"$eq": Status.FAILED.value}},
-            {
-                "$set": {
-                    "status": Status.QUEUED.value,
-                    "lease_until_ms": 0,
-                    "updated_at_ms": now_ms,
-                },
-                "$inc": {"operator_retries": 1},
-            },
+            {"_id": {"$eq": message.id}, "status": {"$eq": Status.FAILED.value}},
+            {"$set": requeue_fields(message)},
         )
         return result.matched_count == 1
 
-    async def stale(self, *, now_ms: int, limit: int) -> list[str]:
+    async def stale(self, *, now: datetime, limit: int) -> list[str]:
         """Ids of QUEUED messages nobody is delivering (a crash, or an operator's retry)."""
         cursor = self._c.find(
-            {"status": {"$eq": Status.QUEUED.value}, "lease_until_ms": {"$lt": now_ms}},
+            {"status": {"$eq": Status.QUEUED.value}, "lease_until_ms": {"$lt": to_ms(now)}},
             {"_id": 1},
         ).limit(limit)
         return [str(doc["_id"]) for doc in await cursor.to_list()]
 
-    async def held(self, *, limit: int) -> list[Doc]:
+    async def held(self, *, limit: int) -> list[SmsMessage]:
         """HELD messages (seller-bound, waiting for a digest), oldest first."""
         cursor = self._c.find({"status": {"$eq": Status.HELD.value}})
         cursor = cursor.sort([("created_at_ms", ASCENDING), ("_id", ASCENDING)])
-        return await cursor.limit(limit).to_list()
+        return [from_doc(doc) for doc in await cursor.limit(limit).to_list()]
 
-    async def mark_digested(self, ids: list[str], *, digest_id: str, now_ms: int) -> None:
+    async def mark_digested(self, ids: list[str], *, digest_id: str, now: datetime) -> None:
         """HELD → DIGESTED for the members of a digest (those still HELD)."""
         await self._c.update_many(
             {"_id": {"$in": ids}, "status": {"$eq": Status.HELD.value}},
@@ -122,25 +127,18 @@ class MessageLog:
                 "$set": {
                     "status": Status.DIGESTED.value,
                     "digest_id": digest_id,
-                    "updated_at_ms": now_ms,
+                    "updated_at_ms": to_ms(now),
                 }
             },
         )
 
-    async def search(
-        self,
-        *,
-        filters: dict[str, Any],
-        after: tuple[int, str] | None,
-        limit: int,
-        categories: frozenset[str] | None = None,
-    ) -> list[Doc]:
-        """Newest first; `after` is the (created_at_ms, id) of the last item of the page before."""
-        clauses: list[Doc] = [{k: {"$eq": v}} for k, v in filters.items()]
-        if categories is not None:
-            clauses.append({"category": {"$in": sorted(categories)}})
-        if after is not None:
-            at, last = after
+    async def search(self, query: MessageQuery) -> list[SmsMessage]:
+        """Newest first; `after` is the (created_at, id) of the last item of the page before."""
+        clauses: list[Doc] = [{k: {"$eq": v}} for k, v in query.filters.items()]
+        if query.categories is not None:
+            clauses.append({"category": {"$in": sorted(query.categories)}})
+        if query.after is not None:
+            at, last = to_ms(query.after[0]), query.after[1]
             clauses.append(
                 {
                     "$or": [
@@ -149,9 +147,9 @@ class MessageLog:
                     ]
                 }
             )
-        query: Doc = {"$and": clauses} if clauses else {}
-        cursor = self._c.find(query).sort([("created_at_ms", DESCENDING), ("_id", DESCENDING)])
-        return await cursor.limit(limit).to_list()
+        found: Doc = {"$and": clauses} if clauses else {}
+        cursor = self._c.find(found).sort([("created_at_ms", DESCENDING), ("_id", DESCENDING)])
+        return [from_doc(doc) for doc in await cursor.limit(query.limit).to_list()]
 
 
 class RateWindows:
@@ -163,19 +161,20 @@ class RateWindows:
         self._gets: Batcher[str, Doc | None] = Batcher(lambda ids: _find_many(collection, ids))
         self._inserts: Batcher[Doc, bool] = Batcher(lambda docs: _insert_many(collection, docs))
 
-    async def admit(self, phone: str, *, key: str, now_ms: int) -> Admission:
+    async def admit(self, phone: str, *, key: str, now: datetime) -> Admission:
         """Apply the rate limit for one message; concurrent admissions retry on a lost race."""
         for _ in range(50):
             doc = await self._gets.submit(phone)
             version = int(doc["_v"]) if doc else 0
-            entries = tuple((int(e["t"]), str(e["k"])) for e in (doc or {}).get("entries", []))
-            verdict = admit(entries=entries, key=key, now_ms=now_ms, limits=self._limits)
+            stored = (doc or {}).get("entries", [])
+            entries = tuple((from_ms(int(e["t"])), str(e["k"])) for e in stored)
+            verdict = admit(entries=entries, key=key, now=now, limits=self._limits)
             if verdict.entries == entries:
                 return verdict
             new = {
                 "_id": phone,
                 "_v": version + 1,
-                "entries": [{"t": t, "k": k} for t, k in verdict.entries],
+                "entries": [{"t": to_ms(t), "k": k} for t, k in verdict.entries],
             }
             if doc is None:
                 if await self._inserts.submit(new):

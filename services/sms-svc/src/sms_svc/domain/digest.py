@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import datetime
 
-from sms_svc.domain.message import message_id
+from sms_svc.domain.message import SELLER_BOUND, SmsMessage, message_id
 from sms_svc.domain.templates import SIGNATURE
 
-SELLER_BOUND = frozenset({"SELLER_RETURN_WARNING"})
-"""Templates sent to a seller's contact: held for a digest instead of throttled."""
+__all__ = ["SELLER_BOUND", "Digest", "Held", "compose", "digest_id", "digest_message", "held"]
+
 DIGEST_TEMPLATE = "SELLER_DIGEST"
 DIGEST_MAX_CHARS = 201
 """Three segments of a concatenated SMS (67 UCS-2 characters each); longer digests are split."""
@@ -66,3 +67,25 @@ def compose(held: Sequence[Held], *, max_chars: int = DIGEST_MAX_CHARS) -> Diges
         order_nos=tuple(dict.fromkeys(h.order_no for h in taken)),
         text=text_of(taken),
     )
+
+
+def held(message: SmsMessage) -> Held:
+    """A HELD message as the digest sees it."""
+    return Held(
+        message_id=message.id,
+        order_no=str(message.params.get("order_no") or message.order_id or message.id),
+        days_left=int(message.params.get("days_left") or 0),
+    )
+
+
+def digest_message(
+    digest: Digest, *, first: SmsMessage, provider: str, now: datetime, lease_until: datetime
+) -> SmsMessage:
+    """The QUEUED digest SMS; `first` is its oldest member (phone, seller, trace)."""
+    message = SmsMessage.new(
+        digest.id, key=f"digest:{first.id}", template=DIGEST_TEMPLATE, provider=provider, now=now
+    )
+    message.phone, message.text, message.lease_until = first.phone, digest.text, lease_until
+    message.seller_id, message.correlation_id = first.seller_id, first.correlation_id
+    message.members, message.order_nos = digest.members, digest.order_nos
+    return message

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from aftersales_shared.phones import InvalidPhone, normalize_phone
 
-__all__ = ["InvalidPhone", "mask_phone", "normalize_phone"]
+__all__ = ["InvalidPhone", "mask_phone", "normalize_phone", "phone_or_raw"]
 
 
 def mask_phone(phone: str) -> str:
@@ -12,3 +12,11 @@ def mask_phone(phone: str) -> str:
     if len(phone) < 8:
         return "*" * len(phone)
     return f"{phone[:3]}{'*' * (len(phone) - 7)}{phone[-4:]}"
+
+
+def phone_or_raw(recipient: str) -> str:
+    """The normalised phone if it is one, else what was given (shown masked all the same)."""
+    try:
+        return normalize_phone(recipient)
+    except InvalidPhone:
+        return recipient

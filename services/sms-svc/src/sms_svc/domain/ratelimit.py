@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-HOUR_MS = 3_600_000
-DAY_MS = 24 * HOUR_MS
+HOUR = timedelta(hours=1)
+DAY = timedelta(days=1)
+
+Entry = tuple[datetime, str]
+"""(admitted at, message key)."""
 
 
 @dataclass(frozen=True)
@@ -19,26 +23,24 @@ class Admission:
     """Whether one more SMS may go to a phone, and the window's entries to store afterwards."""
 
     allowed: bool
-    entries: tuple[tuple[int, str], ...]
+    entries: tuple[Entry, ...]
     reason: str | None = None
 
 
-def admit(
-    *, entries: tuple[tuple[int, str], ...], key: str, now_ms: int, limits: RateLimits
-) -> Admission:
+def admit(*, entries: tuple[Entry, ...], key: str, now: datetime, limits: RateLimits) -> Admission:
     """Admit `key` if the phone's last hour and last day leave room; the same key is admitted once.
 
     `entries` are (sent at, message key) of the admitted messages; those older than a day are
     dropped. A key already in the window is admitted again without counting twice (redelivery).
     """
-    recent = tuple(sorted(e for e in entries if now_ms - e[0] < DAY_MS))
+    recent = tuple(sorted(e for e in entries if now - e[0] < DAY))
     if any(k == key for _, k in recent):
         return Admission(allowed=True, entries=recent)
-    last_hour = sum(1 for at, _ in recent if now_ms - at < HOUR_MS)
+    last_hour = sum(1 for at, _ in recent if now - at < HOUR)
     if last_hour >= limits.per_hour:
         reason = f"rate limit: {limits.per_hour} an hour to this phone"
         return Admission(allowed=False, entries=recent, reason=reason)
     if len(recent) >= limits.per_day:
         reason = f"rate limit: {limits.per_day} a day to this phone"
         return Admission(allowed=False, entries=recent, reason=reason)
-    return Admission(allowed=True, entries=(*recent, (now_ms, key)))
+    return Admission(allowed=True, entries=(*recent, (now, key)))

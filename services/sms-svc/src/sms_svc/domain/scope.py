@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -18,6 +17,16 @@ class StaffScope:
     version: int
 
 
+class Scoped(Protocol):
+    """What a scope looks at in a message (`SmsMessage` is one)."""
+
+    @property
+    def seller_id(self) -> str | None: ...
+
+    @property
+    def category(self) -> str | None: ...
+
+
 @dataclass(frozen=True)
 class Scope:
     """The messages a caller may read; `seller_id` / `categories` None mean any."""
@@ -26,13 +35,13 @@ class Scope:
     categories: frozenset[str] | None = None
     nothing: bool = False
 
-    def admits(self, doc: Mapping[str, Any]) -> bool:
-        """Whether one stored message is inside this scope."""
+    def admits(self, message: Scoped) -> bool:
+        """Whether one message is inside this scope."""
         if self.nothing:
             return False
-        if self.seller_id is not None and doc.get("seller_id") != self.seller_id:
+        if self.seller_id is not None and message.seller_id != self.seller_id:
             return False
-        return self.categories is None or doc.get("category") in self.categories
+        return self.categories is None or message.category in self.categories
 
 
 EVERYTHING = Scope()

@@ -9,13 +9,13 @@ from aftersales_shared.auth import CurrentPrincipal, Role
 from aftersales_shared.errors import NotFound, NotPermitted
 from aftersales_shared.ids import Id
 from aftersales_shared.phones import Phone
-from aftersales_shared.service import RuntimeDep
+from aftersales_shared.service import IdempotencyDep
 from aftersales_shared.store import StoredResponse
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 
 from sms_svc.domain.message import Status
-from sms_svc.entrypoints.sweeper import Sweeper
+from sms_svc.entrypoints.deps import SmsDep, StaffDep, SweeperDep
 from sms_svc.entrypoints.views import (
     MessageOut,
     MessagePage,
@@ -23,15 +23,15 @@ from sms_svc.entrypoints.views import (
     encode_cursor,
     message_out,
 )
-from sms_svc.handlers import SmsService
-from sms_svc.staff import StaffDirectory
+from sms_svc.ports import MessageQuery
 
 router = APIRouter(prefix="/v1", tags=["messages"])
 
 
 @router.get("/messages", summary="The SMS delivery log, newest first")
 async def list_messages(
-    runtime: RuntimeDep,
+    service: SmsDep,
+    directory: StaffDep,
     principal: CurrentPrincipal,
     order_id: Id | None = None,
     phone: Annotated[Phone | None, Query(description="With or without +86")] = None,
@@ -41,7 +41,6 @@ async def list_messages(
     cursor: str | None = None,
 ) -> MessagePage:
     """Platform agents see every message; a seller its own, staff their categories', masked."""
-    directory: StaffDirectory = runtime.extras["staff"]
     scope = await directory.scope_of(principal)
     after = decode_cursor(cursor) if cursor else None
     if scope.nothing:
@@ -57,11 +56,9 @@ async def list_messages(
         filters["template"] = template
     if status is not None:
         filters["status"] = status.value
-    service: SmsService = runtime.extras["sms"]
-    docs = await service.messages.search(
-        filters=filters, after=after, limit=limit + 1, categories=scope.categories
-    )
-    page, more = docs[:limit], len(docs) > limit
+    query = MessageQuery(filters=filters, after=after, limit=limit + 1, categories=scope.categories)
+    found = await service.messages.search(query)
+    page, more = found[:limit], len(found) > limit
     return MessagePage(
         items=[message_out(d, principal) for d in page],
         next_cursor=encode_cursor(page[-1]) if more and page else None,
@@ -70,16 +67,14 @@ async def list_messages(
 
 @router.get("/messages/{message_id}", summary="One message with its attempts")
 async def get_message(
-    message_id: Id, runtime: RuntimeDep, principal: CurrentPrincipal
+    message_id: Id, service: SmsDep, directory: StaffDep, principal: CurrentPrincipal
 ) -> MessageOut:
     """404 for a message that does not exist, is another seller's or outside staff's categories."""
-    directory: StaffDirectory = runtime.extras["staff"]
     scope = await directory.scope_of(principal)
-    service: SmsService = runtime.extras["sms"]
-    doc = None if scope.nothing else await service.messages.get(message_id)
-    if doc is None or not scope.admits(doc):
+    message = None if scope.nothing else await service.messages.get(message_id)
+    if message is None or not scope.admits(message):
         raise NotFound("no such message")
-    return message_out(doc, principal)
+    return message_out(message, principal)
 
 
 @router.post(
@@ -90,22 +85,23 @@ async def get_message(
 )
 async def retry_message(
     message_id: Id,
-    runtime: RuntimeDep,
+    service: SmsDep,
+    sweeper: SweeperDep,
+    idempotency: IdempotencyDep,
     principal: CurrentPrincipal,
     idempotency_key: IdempotencyKey = None,
 ) -> JSONResponse:
     """FAILED → QUEUED, delivered again at once by the background worker; 409 otherwise."""
     if principal.role != Role.PLATFORM_AGENT:
         raise NotPermitted("only platform agents re-send messages")
-    service: SmsService = runtime.extras["sms"]
-    sweeper: Sweeper = runtime.extras["sweeper"]
 
     async def action(_request: str | None) -> StoredResponse:
-        doc = await service.retry(message_id)
+        message = await service.retry(message_id)
         sweeper.wake()
-        return StoredResponse(status=202, body=message_out(doc, principal).model_dump(mode="json"))
+        body = message_out(message, principal).model_dump(mode="json")
+        return StoredResponse(status=202, body=body)
 
-    answer = await runtime.idempotency.run(
+    answer = await idempotency.run(
         principal=principal,
         route=f"POST /v1/messages/{message_id}/retry",
         key=idempotency_key,

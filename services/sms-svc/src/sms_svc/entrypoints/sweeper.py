@@ -5,8 +5,8 @@ from __future__ import annotations
 import structlog
 from aftersales_shared.background import Periodic
 
-from sms_svc.digests import Digester
-from sms_svc.handlers import SmsService
+from sms_svc.handlers.digests import Digester
+from sms_svc.handlers.sending import SmsService
 
 log = structlog.get_logger(__name__)
 

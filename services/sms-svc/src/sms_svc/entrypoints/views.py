@@ -4,16 +4,22 @@ from __future__ import annotations
 
 import base64
 import re
-from datetime import UTC, datetime
+from datetime import datetime
 
 from aftersales_shared.auth import Principal, Role
 from aftersales_shared.errors import Invalid
-from aftersales_shared.store import Doc
 from pydantic import BaseModel
 
-from sms_svc.domain.message import Status
+from sms_svc.adapters.message_docs import from_ms, to_ms
+from sms_svc.domain.message import SmsMessage, Status
 from sms_svc.domain.phone import mask_phone
 
+_AS_STORED = (
+    *("id", "status", "template", "text", "order_id", "category", "seller_id"),
+    *("idempotency_key", "provider", "provider_ref", "operator_retries", "digest_id"),
+    *("created_at", "updated_at"),
+)
+"""The fields every caller sees as the message has them (the others are masked for sellers)."""
 _DIGITS = re.compile(r"(?<!\d)(?:\+?86)?(1[3-9]\d)(\d{4})(\d{4})(?!\d)")
 
 
@@ -55,57 +61,38 @@ class MessagePage(BaseModel):
     """Pass as `cursor` for the next (older) page; null on the last page."""
 
 
-def instant(ms: int) -> datetime:
-    """Epoch milliseconds as an aware UTC datetime."""
-    return datetime.fromtimestamp(ms / 1000, UTC)
-
-
-def message_out(doc: Doc, principal: Principal) -> MessageOut:
+def message_out(message: SmsMessage, principal: Principal) -> MessageOut:
     """The message as `principal` may see it: sellers get every phone number masked."""
     masked = principal.role != Role.PLATFORM_AGENT
 
     def scrub(text: str) -> str:
         return _DIGITS.sub(r"\1****\3", text) if masked else text
 
+    shown = {name: getattr(message, name) for name in _AS_STORED}
     return MessageOut(
-        id=doc["_id"],
-        status=Status(doc["status"]),
-        reason=scrub(doc["reason"]) if doc.get("reason") else None,
-        template=doc["template"],
-        phone=mask_phone(doc["phone"]) if masked else doc["phone"],
-        text=doc.get("text"),
-        order_id=doc.get("order_id"),
-        category=doc.get("category"),
-        seller_id=doc.get("seller_id"),
-        idempotency_key=doc.get("idempotency_key"),
-        provider=doc["provider"],
-        provider_ref=doc.get("provider_ref"),
+        **shown,
+        reason=scrub(message.reason) if message.reason else None,
+        phone=mask_phone(message.phone) if masked else message.phone,
         attempts=[
             AttemptOut(
-                at=instant(a["at_ms"]),
-                duration_ms=a["duration_ms"],
-                outcome=a["outcome"],
-                answer=scrub(a["answer"]),
+                at=a.at, duration_ms=a.duration_ms, outcome=a.outcome, answer=scrub(a.answer)
             )
-            for a in doc.get("attempts", [])
+            for a in message.attempts
         ],
-        operator_retries=int(doc.get("operator_retries", 0)),
-        digest_id=doc.get("digest_id"),
-        members=[str(m) for m in doc.get("members", [])],
-        created_at=instant(doc["created_at_ms"]),
-        updated_at=instant(doc["updated_at_ms"]),
+        members=list(message.members),
     )
 
 
-def decode_cursor(cursor: str) -> tuple[int, str]:
-    """The (created_at_ms, id) a cursor stands for; 422 for one this API did not issue."""
+def decode_cursor(cursor: str) -> tuple[datetime, str]:
+    """The (created_at, id) a cursor stands for; 422 for one this API did not issue."""
     try:
         at, last = base64.urlsafe_b64decode(cursor.encode()).decode().split("|", 1)
-        return int(at), last
-    except ValueError:
+        return from_ms(int(at)), last
+    except (ValueError, OverflowError):
         raise Invalid("cursor is not one this API handed out") from None
 
 
-def encode_cursor(doc: Doc) -> str:
-    """An opaque cursor pointing just after `doc`."""
-    return base64.urlsafe_b64encode(f"{doc['created_at_ms']}|{doc['_id']}".encode()).decode()
+def encode_cursor(message: SmsMessage) -> str:
+    """An opaque cursor pointing just after `message` (its creation as stored, its id)."""
+    at = to_ms(message.created_at)
+    return base64.urlsafe_b64encode(f"{at}|{message.id}".encode()).decode()

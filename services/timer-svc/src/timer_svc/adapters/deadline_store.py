@@ -12,15 +12,15 @@ from __future__ import annotations
 import contextlib
 import uuid
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from aftersales_shared.store import Doc
 from pymongo import UpdateOne
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import DuplicateKeyError
 
-from timer_svc.adapters.deadline_docs import from_doc, to_doc
-from timer_svc.domain.deadlines import Command, State, resumed_due, sources
-from timer_svc.domain.firing import Deadline
+from timer_svc.adapters.deadline_docs import from_doc, from_ms, to_doc, to_ms
+from timer_svc.domain.deadlines import Command, Deadline, State, resumed_due, sources
 from timer_svc.ports import Claim
 
 _SUSPENDED = {"state": {"$eq": State.SUSPENDED.value}}
@@ -41,9 +41,10 @@ class MongoDeadlineStore:
         found = await self._by_order.find({"order_id": {"$eq": order_id}}, {"_id": 1}).to_list()
         return [doc["_id"] for doc in found]
 
-    async def schedule(self, deadline: Deadline, *, now_ms: int) -> bool:
+    async def schedule(self, deadline: Deadline, *, now: datetime) -> bool:
+        now_ms = to_ms(now)
         suspension = await self._suspensions.find_one({"_id": {"$eq": deadline.order_id}})
-        doc = to_doc(deadline, now_ms=now_ms, suspended=suspension is not None)
+        doc = to_doc(deadline, now=now, suspended=suspension is not None)
         with contextlib.suppress(DuplicateKeyError):  # first, so no deadline lacks its entry
             await self._by_order.insert_one(
                 {"_id": deadline.deadline_id, "order_id": deadline.order_id}
@@ -75,7 +76,7 @@ class MongoDeadlineStore:
             await self.collection.update_one(
                 {"_id": {"$eq": deadline.deadline_id}, **_SUSPENDED},
                 {
-                    "$set": {"state": "pending", "next_ms": deadline.due_ms, "lease_ms": 0},
+                    "$set": {"state": "pending", "next_ms": to_ms(deadline.due), "lease_ms": 0},
                     "$unset": {"suspended_ms": ""},
                 },
             )
@@ -98,7 +99,8 @@ class MongoDeadlineStore:
                 continue  # the schedule got in between the two writes: cancel it now
         return False
 
-    async def suspend(self, order_id: str, *, now_ms: int) -> int:
+    async def suspend(self, order_id: str, *, now: datetime) -> int:
+        now_ms = to_ms(now)
         await self._suspensions.update_one(
             {"_id": {"$eq": order_id}}, {"$setOnInsert": {"since_ms": now_ms}}, upsert=True
         )
@@ -115,7 +117,7 @@ class MongoDeadlineStore:
         )
         return result.modified_count
 
-    async def resume(self, order_id: str, *, now_ms: int) -> int:
+    async def resume(self, order_id: str, *, now: datetime) -> int:
         await self._suspensions.delete_one({"_id": {"$eq": order_id}})  # first: see schedule()
         ids = await self._of_order(order_id)
         suspended = await self.collection.find(
@@ -124,8 +126,10 @@ class MongoDeadlineStore:
         ).to_list()
         writes = []
         for doc in suspended:
-            due = resumed_due(
-                due_ms=doc["due_ms"], suspended_ms=doc["suspended_ms"], resumed_ms=now_ms
+            due = to_ms(
+                resumed_due(
+                    due=from_ms(doc["due_ms"]), suspended=from_ms(doc["suspended_ms"]), resumed=now
+                )
             )
             writes.append(
                 UpdateOne(
@@ -139,8 +143,9 @@ class MongoDeadlineStore:
         return (await self.collection.bulk_write(writes)).modified_count if writes else 0
 
     async def claim(
-        self, *, due_by_ms: int, wall_ms: int, lease_ms: int, limit: int
+        self, *, due_by: datetime, wall: datetime, lease: timedelta, limit: int
     ) -> Claim | None:
+        due_by_ms, wall_ms = to_ms(due_by), to_ms(wall)
         candidates = (
             await self.collection.find(
                 {"next_ms": {"$lte": due_by_ms}, "lease_ms": {"$lt": wall_ms}}
@@ -152,7 +157,7 @@ class MongoDeadlineStore:
         if not candidates:
             return None
         token = uuid.uuid4().hex
-        until = wall_ms + lease_ms
+        until = wall_ms + lease // timedelta(milliseconds=1)
         ids = [doc["_id"] for doc in candidates]
         result = await self.collection.update_many(
             {"_id": {"$in": ids}, "state": {"$eq": "pending"}, "lease_ms": {"$lt": wall_ms}},
@@ -164,19 +169,23 @@ class MongoDeadlineStore:
             ).to_list()
             kept = {doc["_id"] for doc in won}
             candidates = [doc for doc in candidates if doc["_id"] in kept]
-        return Claim(token=token, deadlines=[from_doc(d) for d in candidates], lease_until_ms=until)
+        deadlines = [from_doc(d) for d in candidates]
+        return Claim(token=token, deadlines=deadlines, lease_until=from_ms(until))
 
-    async def mark_fired(self, claim: Claim, ids: Sequence[str], *, fired_ms: int) -> int:
+    async def mark_fired(self, claim: Claim, ids: Sequence[str], *, fired_at: datetime) -> int:
         if not ids:
             return 0
         result = await self.collection.update_many(
             {"_id": {"$in": list(ids)}, "claim": {"$eq": claim.token}, "state": {"$eq": "pending"}},
-            {"$set": {"state": State.FIRED.value, "fired_ms": fired_ms}, "$unset": {"next_ms": ""}},
+            {
+                "$set": {"state": State.FIRED.value, "fired_ms": to_ms(fired_at)},
+                "$unset": {"next_ms": ""},
+            },
         )
         return result.modified_count
 
-    async def any_due(self, *, due_by_ms: int) -> bool:
-        found = await self.collection.find_one({"next_ms": {"$lte": due_by_ms}}, {"_id": 1})
+    async def any_due(self, *, due_by: datetime) -> bool:
+        found = await self.collection.find_one({"next_ms": {"$lte": to_ms(due_by)}}, {"_id": 1})
         return found is not None
 
     async def pending_count(self) -> int:

@@ -1,16 +1,16 @@
-"""A deadline's life as data: its states, the transitions between them, and time arithmetic.
-
-Instants are integer epoch milliseconds: the store compares and updates them as numbers.
-"""
+"""A deadline's life as data: what one is, its states, the transitions between them, and time
+arithmetic on aware datetimes (how they are stored is the adapters' business)."""
 
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_MS = timedelta(milliseconds=1)
+from aftersales_shared.contracts.messages import DeadlineKind
+
 _FIRED_NAMESPACE = uuid.UUID("6f1c3a52-6a0e-4f43-9d7e-3f5b2c1d9a10")
 
 
@@ -40,6 +40,23 @@ TRANSITIONS: dict[tuple[State, Command], State] = {
 FINAL = frozenset({State.FIRED, State.CANCELLED})
 
 
+@dataclass(frozen=True)
+class Deadline:
+    """One armed deadline, as timer-svc keeps it."""
+
+    deadline_id: str
+    kind: DeadlineKind
+    """What the order does when it fires (order-svc decides; timer-svc keeps time)."""
+    order_id: str
+    due: datetime
+    """When it fires, to the millisecond (`whole_ms`)."""
+    generation: int = 0
+    """Suspensions so far: a firing repeated after a resume is a new `timer.fired`."""
+    data: dict[str, Any] = field(default_factory=dict)
+    seller_id: str | None = None
+    correlation_id: str | None = None
+
+
 def next_state(state: State, command: Command) -> State | None:
     """The state after `command`, or None when the command is a no-op in `state`."""
     return TRANSITIONS.get((state, command))
@@ -50,30 +67,25 @@ def sources(command: Command) -> tuple[State, ...]:
     return tuple(state for (state, cmd) in TRANSITIONS if cmd is command)
 
 
-def to_ms(instant: datetime) -> int:
-    """An aware datetime as integer epoch milliseconds (exact, no float rounding)."""
+def whole_ms(instant: datetime) -> datetime:
+    """`instant` in UTC to the millisecond below: how a deadline's instants are kept."""
     if instant.tzinfo is None:
         raise ValueError("instants must be timezone-aware")
-    return (instant - EPOCH) // _MS
+    return instant.astimezone(UTC) - timedelta(microseconds=instant.microsecond % 1000)
 
 
-def from_ms(ms: int) -> datetime:
-    """Integer epoch milliseconds as an aware UTC datetime."""
-    return EPOCH + timedelta(milliseconds=ms)
-
-
-def resumed_due(*, due_ms: int, suspended_ms: int, resumed_ms: int) -> int:
+def resumed_due(*, due: datetime, suspended: datetime, resumed: datetime) -> datetime:
     """The new due instant after a suspension: the remaining time is preserved.
 
     A deadline suspended 3 days before it was due is due 3 days after the resume; one that was
     already overdue when suspended stays overdue by the same amount (it fires at once).
     """
-    return due_ms + max(0, resumed_ms - suspended_ms)
+    return due + max(timedelta(0), resumed - suspended)
 
 
-def lateness_s(*, due_ms: int, fired_ms: int) -> float:
+def lateness_s(*, due: datetime, fired: datetime) -> float:
     """How late a firing was, in seconds (never negative)."""
-    return max(0, fired_ms - due_ms) / 1000
+    return max(timedelta(0), fired - due).total_seconds()
 
 
 def fired_message_id(deadline_id: str, generation: int) -> str:

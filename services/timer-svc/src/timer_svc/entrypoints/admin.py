@@ -6,16 +6,11 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from aftersales_shared.auth import Role, require_roles
-from aftersales_shared.clock import VirtualClock
 from aftersales_shared.errors import Invalid
-from aftersales_shared.service import RuntimeDep, broadcast_clock
 from fastapi import APIRouter
 from pydantic import BaseModel, ConfigDict, Field
 
-from timer_svc.adapters.clock_store import MongoClockStore
-from timer_svc.config import Settings
-from timer_svc.domain.deadlines import to_ms
-from timer_svc.firing import Firer
+from timer_svc.entrypoints.deps import ContainerDep, VirtualTimeDep
 
 MAX_ADVANCE = 366 * 24 * 3600
 LATEST = datetime(9000, 1, 1, tzinfo=UTC)
@@ -47,11 +42,10 @@ def admin_router() -> APIRouter:
         dependencies=[require_roles(Role.PLATFORM_AGENT)],  # type: ignore[list-item]
         response_model=Advanced,
     )
-    async def advance(body: Advance, runtime: RuntimeDep) -> dict[str, Any]:
-        clock = runtime.clock
-        assert isinstance(clock, VirtualClock)
-        store: MongoClockStore = runtime.extras["clock_store"]
-        firer: Firer = runtime.extras["firer"]
+    async def advance(
+        body: Advance, timer: ContainerDep, virtual: VirtualTimeDep
+    ) -> dict[str, Any]:
+        clock, store = virtual.clock, virtual.store
         stored = clock.now() - clock.offset + await store.load()
         if stored + timedelta(seconds=body.seconds) >= LATEST:
             raise Invalid(
@@ -59,18 +53,15 @@ def admin_router() -> APIRouter:
                 f"{stored.isoformat()}",
                 field="seconds",
             )
-        settings = runtime.settings
-        timeout = settings.timer_advance_timeout_s if isinstance(settings, Settings) else 120.0
-
         moved: list[datetime] = []
 
-        async def move() -> int:
+        async def move() -> datetime:
             clock.sync(await store.advance(body.seconds))
-            await broadcast_clock(runtime.bus, clock)
+            await virtual.broadcast()
             moved.append(clock.now())
-            return to_ms(moved[0])
+            return moved[0]
 
-        fired = await firer.advance(move=move, timeout_s=timeout)
+        fired = await timer.firer.advance(move=move, timeout_s=timer.advance_timeout_s)
         now = moved[0]
         return {
             "now": now.isoformat(),

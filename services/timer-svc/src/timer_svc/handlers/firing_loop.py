@@ -12,16 +12,17 @@ import contextlib
 import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 import structlog
 from aftersales_shared.background import Periodic
-from aftersales_shared.bus import Bus
 from aftersales_shared.clock import Clock
 from aftersales_shared.errors import Unavailable
+from aftersales_shared.messaging import Bus
 
-from timer_svc.domain.deadlines import lateness_s, to_ms
-from timer_svc.domain.firing import fired
-from timer_svc.metrics import FIRED, LATENESS, PENDING
+from timer_svc.domain.deadlines import lateness_s
+from timer_svc.handlers.metrics import FIRED, LATENESS, PENDING
+from timer_svc.handlers.wire import fired
 from timer_svc.ports import Claim, DeadlineStore
 
 log = structlog.get_logger(__name__)
@@ -39,6 +40,10 @@ class FiringSettings:
     pending_refresh_s: float = 5.0
     ahead: int = 2
     """How many claimed batches may wait for the publisher."""
+
+    @property
+    def lease(self) -> timedelta:
+        return timedelta(seconds=self.lease_s)
 
 
 class Firer:
@@ -64,8 +69,8 @@ class Firer:
             name="timer-pending-gauge",
         )
 
-    async def drain(self, *, due_by_ms: int | None, trigger: str) -> int:
-        """Fire what is due by `due_by_ms` (None: now, per batch) and unheld; how many fired."""
+    async def drain(self, *, due_by: datetime | None, trigger: str) -> int:
+        """Fire what is due by `due_by` (None: now, per batch) and unheld; how many fired."""
         queue: asyncio.Queue[Claim | None] = asyncio.Queue(maxsize=self._settings.ahead)
         marks: list[asyncio.Task[int]] = []
         stopping = asyncio.Event()
@@ -74,9 +79,9 @@ class Firer:
             try:
                 while not stopping.is_set() and (
                     claim := await self._store.claim(
-                        due_by_ms=to_ms(self._clock.now()) if due_by_ms is None else due_by_ms,
-                        wall_ms=to_ms(self._wall.now()),
-                        lease_ms=int(self._settings.lease_s * 1000),
+                        due_by=self._clock.now() if due_by is None else due_by,
+                        wall=self._wall.now(),
+                        lease=self._settings.lease,
                         limit=self._settings.batch,
                     )
                 ):
@@ -115,12 +120,11 @@ class Firer:
 
     async def _publish(self, claim: Claim) -> list[str]:
         """Publish a claim's firings; the ids confirmed by the broker."""
-        margin_ms = int(self._settings.lease_s * 1000) // 4
-        if to_ms(self._wall.now()) > claim.lease_until_ms - margin_ms:
+        if self._wall.now() > claim.lease_until - self._settings.lease / 4:
             log.warning("lease nearly over before publishing; left for a takeover")
             return []
-        fired_ms = to_ms(self._clock.now())
-        messages = [fired(d, fired_ms=fired_ms) for d in claim.deadlines]
+        fired_at = self._clock.now()
+        messages = [fired(d, fired_at=fired_at) for d in claim.deadlines]
         results = await self._bus.publish_many(messages)
         ok = [d.deadline_id for d, error in zip(claim.deadlines, results, strict=True) if not error]
         if len(ok) < len(results):
@@ -133,13 +137,13 @@ class Firer:
         return ok
 
     async def _mark(self, claim: Claim, ids: list[str], trigger: str) -> int:
-        fired_ms = to_ms(self._clock.now())
-        marked = await self._store.mark_fired(claim, ids, fired_ms=fired_ms)
+        fired_at = self._clock.now()
+        marked = await self._store.mark_fired(claim, ids, fired_at=fired_at)
         wanted = set(ids)
         histogram = LATENESS.labels(trigger=trigger)
         for deadline in claim.deadlines:
             if deadline.deadline_id in wanted:
-                histogram.observe(lateness_s(due_ms=deadline.due_ms, fired_ms=fired_ms))
+                histogram.observe(lateness_s(due=deadline.due, fired=fired_at))
         FIRED.labels(trigger=trigger).inc(marked)
         if marked < len(ids):
             log.info(
@@ -149,31 +153,31 @@ class Firer:
             )
         return marked
 
-    async def fire_until(self, *, due_by_ms: int, timeout_s: float) -> int:
-        """Fire, in due order, all that is due by `due_by_ms`; wait for other replicas' too."""
+    async def fire_until(self, *, due_by: datetime, timeout_s: float) -> int:
+        """Fire, in due order, all that is due by `due_by`; wait for other replicas' too."""
         async with self._lock:
-            return await self._fire_until(due_by_ms=due_by_ms, timeout_s=timeout_s)
+            return await self._fire_until(due_by=due_by, timeout_s=timeout_s)
 
-    async def advance(self, *, move: Callable[[], Awaitable[int]], timeout_s: float) -> int:
-        """Move the clock (`move` returns the new instant, ms) and fire what falls due: no loop
+    async def advance(self, *, move: Callable[[], Awaitable[datetime]], timeout_s: float) -> int:
+        """Move the clock (`move` returns the new instant) and fire what falls due: no loop
         round runs in between, so the answer counts every firing of the jump."""
         async with self._lock:
-            return await self._fire_until(due_by_ms=await move(), timeout_s=timeout_s)
+            return await self._fire_until(due_by=await move(), timeout_s=timeout_s)
 
-    async def _fire_until(self, *, due_by_ms: int, timeout_s: float) -> int:
+    async def _fire_until(self, *, due_by: datetime, timeout_s: float) -> int:
         deadline = time.monotonic() + timeout_s
         total = 0
         while True:
-            total += await self.drain(due_by_ms=due_by_ms, trigger="advance")
-            if not await self._store.any_due(due_by_ms=due_by_ms):
+            total += await self.drain(due_by=due_by, trigger="advance")
+            if not await self._store.any_due(due_by=due_by):
                 return total
             if time.monotonic() > deadline:
                 raise NotAllFired("some due deadlines were not confirmed in time", fired=total)
             await asyncio.sleep(0.05)
 
-    def wake(self, due_ms: int) -> None:
+    def wake(self, due: datetime) -> None:
         """A deadline was armed: fire early if it is due before the next round."""
-        if due_ms <= to_ms(self._clock.now()) + int(self._settings.interval_s * 1000):
+        if due <= self._clock.now() + timedelta(seconds=self._settings.interval_s):
             self._firer.wake()
 
     @property
@@ -191,7 +195,7 @@ class Firer:
 
     async def _fire_round(self) -> None:
         async with self._lock:
-            await self.drain(due_by_ms=None, trigger="loop")
+            await self.drain(due_by=None, trigger="loop")
 
     async def _count_pending(self) -> None:
         PENDING.set(await self._store.pending_count())

@@ -3,40 +3,24 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
 
 import structlog
 from aftersales_shared.auth import Principal, Role
-from aftersales_shared.contracts import Envelope
 from aftersales_shared.contracts.messages import StaffChanged
-from aftersales_shared.errors import NotPermitted, PermanentMessageError
-from pydantic import ValidationError
+from aftersales_shared.errors import NotPermitted
 
 from sms_svc.domain.scope import EVERYTHING, Scope, StaffScope, seller_scope, staff_scope
+from sms_svc.ports import StaffScopeStore
 
 log = structlog.get_logger(__name__)
-
-
-class StaffScopeStore(Protocol):
-    """The kept scopes (adapter: `adapters.staff_scopes.StaffScopes`)."""
-
-    async def get(self, seller_id: str, staff_id: str) -> StaffScope | None: ...
-
-    async def keep(self, scope: StaffScope) -> bool:
-        """Store unless the same or a newer version is stored; whether it was stored."""
-        ...
 
 
 @dataclass
 class StaffDirectory:
     scopes: StaffScopeStore
 
-    async def on_staff_changed(self, message: Envelope) -> None:
+    async def staff_changed(self, change: StaffChanged) -> None:
         """Keep a sub-account's new categories; an older or repeated version changes nothing."""
-        try:
-            change = StaffChanged.model_validate(message.payload)
-        except ValidationError as exc:
-            raise PermanentMessageError(f"invalid seller.staff_changed: {exc}") from exc
         scope = StaffScope(
             seller_id=change.seller_id,
             staff_id=change.staff_id,

@@ -1,0 +1,52 @@
+"""What the routes are given: the container `bootstrap` builds, and the parts read from it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Annotated
+
+from aftersales_shared.service import Container, container_dependency
+from fastapi import Depends
+
+from metrics_svc.adapters.closer import WeekCloser
+from metrics_svc.adapters.consumer import BatchConsumer
+from metrics_svc.adapters.ingest import Ingestor
+from metrics_svc.adapters.lease import Lease
+from metrics_svc.adapters.queries import Reader
+from metrics_svc.adapters.store import MetricsStore
+
+
+@dataclass(frozen=True)
+class Activation:
+    """The parts an activation starts (only the lease holder runs them)."""
+
+    ingestor: Ingestor
+    closer: WeekCloser
+    consumer: BatchConsumer
+
+
+@dataclass
+class Activations:
+    """The process's last activation, kept after it steps down (None while it never led)."""
+
+    last: Activation | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class MetricsContainer(Container):
+    """What `bootstrap` builds: the reader the routes are given, and the frame's parts."""
+
+    store: MetricsStore
+    reader: Reader
+    lease: Lease
+    activations: Activations = field(default_factory=Activations)
+
+
+ContainerDep = Annotated[MetricsContainer, Depends(container_dependency(MetricsContainer))]
+
+
+async def _reader(container: ContainerDep) -> Reader:
+    return container.reader
+
+
+ReaderDep = Annotated[Reader, Depends(_reader)]

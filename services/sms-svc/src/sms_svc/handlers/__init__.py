@@ -1,0 +1,1 @@
+"""sms-svc's service layer: sending (`sending`), digests, staff scopes, and the wire mapping."""
