@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -67,7 +67,9 @@ def outgoing(event: OrderEvent) -> Outgoing:
 
 
 def _fields(event: Any) -> dict[str, Any]:
-    return {f.name: getattr(event, f.name) for f in fields(event)}
+    # the instance's own dict (a dataclass without slots holds exactly its fields there)
+    fields_: dict[str, Any] = event.__dict__
+    return fields_
 
 
 def messages(decision: Decision) -> list[Outgoing]:
