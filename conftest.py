@@ -10,10 +10,10 @@ from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
 
 import pytest
-from aftersales_shared.bus import delete_namespace
 from aftersales_shared.devstack import Stack
-from aftersales_shared.store import Doc, connect_mongo
-from aftersales_shared.testing import free_port
+from aftersales_shared.messaging import delete_namespace
+from aftersales_shared.persistence import Doc, connect_mongo
+from aftersales_testkit import free_port
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 

@@ -17,12 +17,12 @@ from pathlib import Path
 
 import aio_pika
 import httpx
-from aftersales_shared.bus import Bus, delete_namespace
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import ArbitrationRequested
 from aftersales_shared.devstack import Stack
+from aftersales_shared.messaging import Bus, delete_namespace
 from aftersales_shared.service import create_app
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
+from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 from arbitration_svc.bootstrap import definition
 from arbitration_svc.config import Settings
 

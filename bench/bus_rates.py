@@ -33,10 +33,10 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Any
 
-from aftersales_shared.bus import Bus, Topology, delete_namespace, stored_form
 from aftersales_shared.contracts import Envelope, decode, envelope
 from aftersales_shared.contracts.messages import ServiceOrderEvent
-from aftersales_shared.testing import depth
+from aftersales_shared.messaging import Bus, Topology, delete_namespace, stored_form
+from aftersales_testkit import depth
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage

@@ -30,9 +30,9 @@ from typing import Any
 import aio_pika
 import httpx
 import psutil
-from aftersales_shared.bus import Bus, delete_namespace
 from aftersales_shared.devstack import Stack
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
+from aftersales_shared.messaging import Bus, delete_namespace
+from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 from metrics_svc.domain.weeks import shift_week, week_end, week_of, week_start
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")

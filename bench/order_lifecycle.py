@@ -22,10 +22,10 @@ from pathlib import Path
 import aiohttp
 import httpx
 import psutil
-from aftersales_shared.bus import delete_namespace
 from aftersales_shared.devstack import Stack
-from aftersales_shared.store import connect_mongo
-from aftersales_shared.testing import TEST_SECRET, bearer, free_port
+from aftersales_shared.messaging import delete_namespace
+from aftersales_shared.persistence import connect_mongo
+from aftersales_testkit import TEST_SECRET, bearer, free_port
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 SELLER = "bench-seller"

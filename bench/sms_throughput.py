@@ -20,12 +20,12 @@ import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
-from aftersales_shared.bus import Bus, delete_namespace
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import SmsSend
 from aftersales_shared.devstack import Stack
-from aftersales_shared.store import connect_mongo
-from aftersales_shared.testing import TEST_SECRET, eventually, free_port
+from aftersales_shared.messaging import Bus, delete_namespace
+from aftersales_shared.persistence import connect_mongo
+from aftersales_testkit import TEST_SECRET, eventually, free_port
 from sms_svc.domain.message import message_id
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")

@@ -35,9 +35,9 @@ import aio_pika
 import httpx
 import psutil
 from aftersales_shared.auth import Role
-from aftersales_shared.bus import Bus, Topology, delete_namespace
 from aftersales_shared.devstack import Stack
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
+from aftersales_shared.messaging import Bus, Topology, delete_namespace
+from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 from pymongo import AsyncMongoClient, MongoClient
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")

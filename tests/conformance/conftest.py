@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from aftersales_shared.bus import delete_namespace
 from aftersales_shared.devstack import Stack
-from aftersales_shared.testing import TEST_SECRET, free_port
+from aftersales_shared.messaging import delete_namespace
+from aftersales_testkit import TEST_SECRET, free_port
 
 from tests.conformance.descriptions import SERVICES
 from tests.conformance.seed import seed

@@ -7,7 +7,7 @@ from typing import Any
 
 from aftersales_shared.devstack import module_of
 from aftersales_shared.service import create_app
-from aftersales_shared.testing import TEST_SECRET
+from aftersales_testkit import TEST_SECRET
 
 SERVICES = ("order-svc", "timer-svc", "sms-svc", "metrics-svc", "arbitration-svc")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import httpx
 from aftersales_shared.auth import Role
-from aftersales_shared.testing import bearer
+from aftersales_testkit import bearer
 
 SELLER = "conf-seller"
 STAFF = "conf-staff"

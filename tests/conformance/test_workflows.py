@@ -14,7 +14,7 @@ import hypothesis
 import pytest
 import schemathesis
 from aftersales_shared.auth import Role
-from aftersales_shared.testing import bearer
+from aftersales_testkit import bearer
 
 from tests.conformance.conftest import ConformanceStack
 from tests.conformance.descriptions import description_of

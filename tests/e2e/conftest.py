@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 import pytest
 from aftersales_shared.auth import Role
-from aftersales_shared.bus import delete_namespace
 from aftersales_shared.devstack import DEFAULT_PORTS, Stack
-from aftersales_shared.testing import TEST_SECRET, bearer, free_port
+from aftersales_shared.messaging import delete_namespace
+from aftersales_testkit import TEST_SECRET, bearer, free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 import httpx
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 
 from tests.e2e.conftest import RunningStack
 

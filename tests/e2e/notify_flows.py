@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 from aftersales_shared.auth import Role
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 
 from tests.e2e.conftest import AGENT, RunningStack
 

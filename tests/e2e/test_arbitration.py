@@ -12,11 +12,11 @@ from typing import Any
 import aio_pika
 import httpx
 import pytest
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import ArbitrationRequested, ClockAdvanced
 from aftersales_shared.devstack import Stack
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
+from aftersales_shared.messaging import Bus
+from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -16,11 +16,11 @@ from typing import Any
 
 import httpx
 import pytest
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import ArbitrationRuled
-from aftersales_shared.store import Doc
-from aftersales_shared.testing import bearer, eventually
+from aftersales_shared.messaging import Bus
+from aftersales_shared.persistence import Doc
+from aftersales_testkit import bearer, eventually
 from pymongo import AsyncMongoClient
 
 from tests.e2e.conftest import RunningStack

@@ -11,10 +11,10 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import TimerFired
-from aftersales_shared.testing import eventually
+from aftersales_shared.messaging import Bus
+from aftersales_testkit import eventually
 
 from tests.e2e.conftest import RunningStack
 from tests.e2e.deadline_steps import DAY, HOUR, Steps, close, due

@@ -14,11 +14,11 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import ClockAdvanced
 from aftersales_shared.devstack import Stack
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port, token
+from aftersales_shared.messaging import Bus
+from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port, token
 from metrics_svc.domain.weeks import week_end, week_of
 from metrics_svc.samples import order_event
 

@@ -16,10 +16,10 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.devstack import Process, Stack
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
+from aftersales_shared.messaging import Bus
+from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 from metrics_svc.domain.weeks import week_of
 from metrics_svc.samples import order_event
 

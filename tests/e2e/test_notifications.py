@@ -13,10 +13,10 @@ from typing import Any
 import httpx
 import pytest
 from aftersales_shared.auth import Role
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import SmsSend
-from aftersales_shared.testing import bearer, eventually
+from aftersales_shared.messaging import Bus
+from aftersales_testkit import bearer, eventually
 
 from tests.e2e.conftest import AGENT, RunningStack
 from tests.e2e.notify_flows import DAY, Flows

@@ -8,7 +8,7 @@ from pathlib import Path
 import httpx
 import pytest
 from aftersales_shared.devstack import Stack
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
+from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 
 pytestmark = pytest.mark.e2e
 

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import httpx
 import pytest
-from aftersales_shared.bus import delete_namespace
 from aftersales_shared.devstack import Stack
-from aftersales_shared.testing import TcpProxy, eventually, free_port
+from aftersales_shared.messaging import delete_namespace
+from aftersales_testkit import TcpProxy, eventually, free_port
 
 from tests.e2e.conftest import stack_env
 

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 
 import httpx
 import pytest
-from aftersales_shared.testing import eventually
+from aftersales_testkit import eventually
 
 from tests.e2e.conftest import RunningStack
 from tests.e2e.deadline_steps import DAY, HOUR, Steps, close, due

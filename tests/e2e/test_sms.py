@@ -10,12 +10,12 @@ from pathlib import Path
 import httpx
 import pytest
 from aftersales_shared.auth import Role
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import SmsSend
 from aftersales_shared.devstack import Stack
-from aftersales_shared.store import connect_mongo
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
+from aftersales_shared.messaging import Bus
+from aftersales_shared.persistence import connect_mongo
+from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 from sms_svc.adapters.fake_gateway import FakeGateway, running
 from sms_svc.domain.message import message_id
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import httpx
 import pytest
 from aftersales_shared.devstack import DEFAULT_PORTS
-from aftersales_shared.testing import eventually
+from aftersales_testkit import eventually
 
 from tests.e2e.conftest import AGENT, RunningStack
 
@@ -62,7 +62,7 @@ async def test_advance_validates_its_body_and_caller(
     running_stack: RunningStack, http: httpx.AsyncClient
 ) -> None:
     from aftersales_shared.auth import Role
-    from aftersales_shared.testing import bearer
+    from aftersales_testkit import bearer
 
     url = f"{running_stack.url('timer-svc')}/admin/clock/advance"
     assert (await http.post(url, json={"seconds": -5}, headers=AGENT)).status_code == 422

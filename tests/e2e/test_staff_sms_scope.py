@@ -18,7 +18,7 @@ import httpx
 import pytest
 from aftersales_shared.auth import Role
 from aftersales_shared.devstack import Stack
-from aftersales_shared.testing import bearer, eventually, free_port
+from aftersales_testkit import bearer, eventually, free_port
 
 from tests.e2e.conftest import AGENT, stack_env
 

@@ -17,12 +17,12 @@ from pathlib import Path
 import aio_pika
 import httpx
 import pytest
-from aftersales_shared.bus import Bus, Topology, delete_namespace
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import TimerSchedule
 from aftersales_shared.devstack import DEFAULT_PORTS, Process, Stack
-from aftersales_shared.store import Doc, connect_mongo
-from aftersales_shared.testing import TEST_SECRET, eventually, free_port
+from aftersales_shared.messaging import Bus, Topology, delete_namespace
+from aftersales_shared.persistence import Doc, connect_mongo
+from aftersales_testkit import TEST_SECRET, eventually, free_port
 from pymongo import AsyncMongoClient
 from pymongo.errors import ServerSelectionTimeoutError
 

@@ -15,12 +15,12 @@ import aio_pika
 import httpx
 import pytest
 from aftersales_shared.auth import Role
-from aftersales_shared.bus import Bus, Topology
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import TimerSchedule
 from aftersales_shared.devstack import Process, Stack
-from aftersales_shared.store import Doc
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually, free_port
+from aftersales_shared.messaging import Bus, Topology
+from aftersales_shared.persistence import Doc
+from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.database import AsyncDatabase
 from timer_svc.adapters.deadline_docs import from_ms, to_doc

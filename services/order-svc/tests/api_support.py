@@ -9,10 +9,10 @@ from typing import Any
 
 import aio_pika
 import httpx
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import TimerFired
-from aftersales_shared.testing import bearer, eventually
+from aftersales_shared.messaging import Bus
+from aftersales_testkit import bearer, eventually
 
 
 class BusTap:

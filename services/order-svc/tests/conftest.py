@@ -10,7 +10,7 @@ import aio_pika
 import httpx
 import pytest
 from aftersales_shared.service import create_app
-from aftersales_shared.testing import TEST_SECRET
+from aftersales_testkit import TEST_SECRET
 from pymongo import AsyncMongoClient
 
 sys.path.insert(0, str(Path(__file__).parent))

@@ -6,8 +6,8 @@ import time
 from typing import Any
 
 from aftersales_shared.auth import Principal
-from aftersales_shared.idempotency import fingerprint, scope_of, slot_id
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
+from aftersales_shared.persistence.idempotency import fingerprint, scope_of, slot_id
 from order_svc.config import Settings
 from pymongo import AsyncMongoClient
 from pymongo.asynchronous.collection import AsyncCollection

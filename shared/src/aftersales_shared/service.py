@@ -20,9 +20,7 @@ from aftersales_shared.clock import Clock, SystemClock, VirtualClock
 from aftersales_shared.clock_sync import clock_router, follow_virtual_clock
 from aftersales_shared.logs import configure_logging
 from aftersales_shared.messaging import Bus, Handler, Router
-from aftersales_shared.settings import ServiceSettings
-from aftersales_shared.shutdown import STEP_BUDGET_S, WATCHDOG_MARGIN_S, GracefulServer, stop_all
-from aftersales_shared.store import (
+from aftersales_shared.persistence import (
     Doc,
     IdempotencyStore,
     MongoInbox,
@@ -31,12 +29,15 @@ from aftersales_shared.store import (
     connect_mongo,
     ping,
 )
+from aftersales_shared.settings import ServiceSettings
+from aftersales_shared.shutdown import STEP_BUDGET_S, WATCHDOG_MARGIN_S, GracefulServer, stop_all
 from aftersales_shared.web import install_http_layer, ops_router
 
 log = structlog.get_logger(__name__)
 
 S = TypeVar("S", bound=ServiceSettings)
 C = TypeVar("C", bound="Container")
+T = TypeVar("T")
 
 
 @dataclass
@@ -85,15 +86,21 @@ class ServiceDefinition(Generic[S, C]):
     admin_routers: Sequence[APIRouter] = ()
 
 
-def container_dependency(kind: type[C]) -> Callable[[Request], Awaitable[C]]:
-    """A FastAPI dependency giving the process's container, typed as the service's `kind`."""
+def wired(kind: type[C], part: Callable[[C], T]) -> Callable[[Request], Awaitable[T]]:
+    """A FastAPI dependency giving `part` of the process's container (of the service's `kind`):
+    `Annotated[Cases, Depends(wired(ArbitrationContainer, lambda c: c.cases))]`."""
 
-    async def dependency(request: Request) -> C:  # a coroutine: a `def` would run in a thread
+    async def dependency(request: Request) -> T:  # a coroutine: a `def` would run in a thread
         container: C = request.app.state.container
-        return container
+        return part(container)
 
-    dependency.__name__ = f"{kind.__name__.lower()}_dependency"
+    dependency.__name__ = f"{kind.__name__.lower()}_part"
     return dependency
+
+
+def container_dependency(kind: type[C]) -> Callable[[Request], Awaitable[C]]:
+    """A FastAPI dependency giving the process's whole container, typed as the service's `kind`."""
+    return wired(kind, lambda container: container)
 
 
 def idempotency_of(request: Request) -> IdempotencyStore:

@@ -7,13 +7,12 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from aftersales_shared.bus import Bus, Unroutable, dispatcher
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import SmsSend, TimerCancel
-from aftersales_shared.messaging import Typed
+from aftersales_shared.messaging import Bus, Typed, Unroutable, dispatcher
 from aftersales_shared.metrics import MESSAGES_HANDLED
-from aftersales_shared.store import Doc, MongoInbox
-from aftersales_shared.testing import close_connections_named, depth, drain, eventually
+from aftersales_shared.persistence import Doc, MongoInbox
+from aftersales_testkit import close_connections_named, depth, drain, eventually
 from pymongo.asynchronous.database import AsyncDatabase
 
 pytestmark = pytest.mark.integration

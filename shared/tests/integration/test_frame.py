@@ -9,6 +9,7 @@ from typing import Annotated
 
 import httpx
 import pytest
+from aftersales_shared.persistence import Doc
 from aftersales_shared.service import (
     Container,
     IdempotencyDep,
@@ -16,9 +17,9 @@ from aftersales_shared.service import (
     ServiceDefinition,
     container_dependency,
     create_app,
+    wired,
 )
 from aftersales_shared.settings import ServiceSettings
-from aftersales_shared.store import Doc
 from aftersales_testkit.helpers import TEST_SECRET, bearer
 from fastapi import APIRouter, Depends, FastAPI
 from pymongo import AsyncMongoClient
@@ -42,13 +43,17 @@ class DemoContainer(Container):
 
 
 ContainerDep = Annotated[DemoContainer, Depends(container_dependency(DemoContainer))]
+GreeterDep = Annotated[Greeter, Depends(wired(DemoContainer, lambda c: c.greeter))]
 router = APIRouter()
 
 
 @router.get("/greeting")
-async def greeting(container: ContainerDep, idempotency: IdempotencyDep) -> dict[str, object]:
+async def greeting(
+    container: ContainerDep, greeter: GreeterDep, idempotency: IdempotencyDep
+) -> dict[str, object]:
     return {
-        "greeting": container.greeter.greeting,
+        "greeting": greeter.greeting,
+        "same_greeter": greeter is container.greeter,
         "same_store": idempotency is container.built_with.idempotency,
     }
 
@@ -105,7 +110,11 @@ async def test_the_routes_get_the_container_that_bootstrap_built(settings: DemoS
     async with running(settings) as (app, client):
         answer = await client.get("/greeting")
         assert answer.status_code == 200
-        assert answer.json() == {"greeting": "hi from the settings", "same_store": True}
+        assert answer.json() == {
+            "greeting": "hi from the settings",
+            "same_greeter": True,
+            "same_store": True,
+        }
         assert app.state.container.built_with is app.state.runtime
         assert app.state.runtime.settings is settings
 

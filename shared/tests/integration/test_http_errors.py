@@ -9,9 +9,9 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 import uvicorn
-from aftersales_shared.store import connect_mongo
-from aftersales_shared.testing import eventually, free_port
+from aftersales_shared.persistence import connect_mongo
 from aftersales_shared.web import install_http_layer
+from aftersales_testkit import eventually, free_port
 from fastapi import FastAPI, Request
 
 

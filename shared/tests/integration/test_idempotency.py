@@ -7,9 +7,9 @@ from datetime import UTC, datetime
 import pytest
 from aftersales_shared.auth import Principal, Role
 from aftersales_shared.errors import Conflict, Invalid
-from aftersales_shared.idempotency import IdempotencyStore, StoredResponse
-from aftersales_shared.store import Doc
-from aftersales_shared.store import IdempotencyStore as OldPath
+from aftersales_shared.persistence import Doc
+from aftersales_shared.persistence import IdempotencyStore as FromThePackage
+from aftersales_shared.persistence.idempotency import IdempotencyStore, StoredResponse
 from pymongo.asynchronous.database import AsyncDatabase
 
 pytestmark = pytest.mark.integration
@@ -44,8 +44,8 @@ def store_of(db: AsyncDatabase[Doc], wall: Wall | None = None) -> IdempotencySto
     return IdempotencyStore(db["idempotency"], clock=lambda: NOW, wall=wall or Wall(), lease_s=30)
 
 
-async def test_the_old_import_path_still_works() -> None:
-    assert OldPath is IdempotencyStore
+async def test_the_persistence_package_exports_the_store() -> None:
+    assert FromThePackage is IdempotencyStore
 
 
 async def test_idempotency_replays_the_first_answer(db: AsyncDatabase[Doc]) -> None:

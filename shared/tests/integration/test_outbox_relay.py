@@ -6,13 +6,13 @@ import json
 from datetime import UTC, datetime
 
 import pytest
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import TimerCancel
 from aftersales_shared.errors import ConcurrencyConflict
+from aftersales_shared.messaging import Bus
 from aftersales_shared.messaging.topology import declare
-from aftersales_shared.store import Doc, OutboxRelay, VersionedCollection
-from aftersales_shared.testing import drain, eventually
+from aftersales_shared.persistence import Doc, OutboxRelay, VersionedCollection
+from aftersales_testkit import drain, eventually
 from pymongo.asynchronous.database import AsyncDatabase
 
 pytestmark = pytest.mark.integration

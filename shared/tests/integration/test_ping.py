@@ -5,8 +5,8 @@ from __future__ import annotations
 import time
 
 import pytest
-from aftersales_shared.store import Doc, connect_mongo, ping
-from aftersales_shared.testing import free_port
+from aftersales_shared.persistence import Doc, connect_mongo, ping
+from aftersales_testkit import free_port
 from pymongo.asynchronous.database import AsyncDatabase
 
 pytestmark = pytest.mark.integration

@@ -10,7 +10,7 @@ import pytest
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import TimerCancel
 from aftersales_shared.errors import ConcurrencyConflict, Conflict
-from aftersales_shared.store import Doc, MongoInbox, VersionedCollection
+from aftersales_shared.persistence import Doc, MongoInbox, VersionedCollection
 from pymongo.asynchronous.database import AsyncDatabase
 
 pytestmark = pytest.mark.integration

@@ -1,6 +1,6 @@
 from aftersales_shared.auth import CurrentPrincipal
-from aftersales_shared.testing import TEST_SECRET, bearer
 from aftersales_shared.web import install_error_handlers
+from aftersales_testkit import TEST_SECRET, bearer
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 

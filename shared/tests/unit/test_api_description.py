@@ -4,8 +4,8 @@ from typing import Any
 import jsonschema
 from aftersales_shared.api_description import describe_errors, error_statuses
 from aftersales_shared.auth import CurrentPrincipal
-from aftersales_shared.testing import TEST_SECRET, bearer
 from aftersales_shared.web import install_error_handlers
+from aftersales_testkit import TEST_SECRET, bearer
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel

@@ -25,18 +25,22 @@ def imported(path: Path) -> set[str]:
 
 
 def test_persistence_imports_no_messaging_module() -> None:
-    store = imported(SHARED / "store.py")
-    assert not {
-        n for n in store if n.startswith(("aftersales_shared.messaging", "aftersales_shared.bus"))
+    modules = sorted((SHARED / "persistence").glob("*.py"))
+    assert len(modules) >= 5
+    offenders = {
+        f"{path.name}: {n}"
+        for path in modules
+        for n in imported(path)
+        if n.startswith(("aftersales_shared.messaging", "aftersales_shared.bus", "aio_pika"))
     }
+    assert offenders == set()
 
 
 def test_no_runtime_module_of_the_shared_library_imports_the_test_kit() -> None:
     offenders = {
         str(path.relative_to(SHARED))
         for path in SHARED.rglob("*.py")
-        if path.name != "testing.py"
-        and any(
+        if any(
             n.startswith("aftersales_testkit") or n == "aftersales_shared.testing"
             for n in imported(path)
         )
@@ -44,10 +48,19 @@ def test_no_runtime_module_of_the_shared_library_imports_the_test_kit() -> None:
     assert offenders == set()
 
 
-def test_the_bus_modules_are_small() -> None:
+def test_the_compatibility_modules_are_gone() -> None:
+    for name in ("bus.py", "testing.py", "store.py", "idempotency.py"):
+        assert not (SHARED / name).exists(), f"aftersales_shared/{name} is back"
+
+
+def test_the_bus_and_store_modules_are_small() -> None:
     long = {
         str(path): n
-        for path in [*(SHARED / "messaging").glob("*.py"), *TESTKIT.glob("*.py")]
+        for path in [
+            *(SHARED / "messaging").glob("*.py"),
+            *(SHARED / "persistence").glob("*.py"),
+            *TESTKIT.glob("*.py"),
+        ]
         if (n := len(path.read_text().splitlines())) > MAX_LINES
     }
     assert long == {}

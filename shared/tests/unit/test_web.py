@@ -5,8 +5,8 @@ from collections.abc import Iterator
 from aftersales_shared.auth import CurrentPrincipal, Role, require_roles
 from aftersales_shared.body_limit import MAX_BODY_BYTES
 from aftersales_shared.errors import InvalidTransition
-from aftersales_shared.testing import TEST_SECRET, bearer
 from aftersales_shared.web import install_http_layer
+from aftersales_testkit import TEST_SECRET, bearer
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from pydantic import BaseModel, Field

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import httpx
 import pytest
-from aftersales_shared.bus import Bus
+from aftersales_shared.messaging import Bus
 from aftersales_shared.service import Runtime, create_app
-from aftersales_shared.testing import TEST_SECRET
+from aftersales_testkit import TEST_SECRET
 from fastapi import FastAPI
 from metrics_svc.bootstrap import definition
 from metrics_svc.config import Settings

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 from metrics_svc.samples import order_event
 
 from .conftest import Running

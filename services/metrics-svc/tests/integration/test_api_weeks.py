@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from aftersales_shared.testing import bearer
+from aftersales_testkit import bearer
 
 from .conftest import Running
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import aio_pika
 import pytest
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 from metrics_svc.domain.facts import Fact
 from metrics_svc.samples import order_event
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 import pytest
-from aftersales_shared.store import Doc, connect_mongo
+from aftersales_shared.persistence import Doc, connect_mongo
 from metrics_svc.adapters.lease import Lease, LeaseLost
 from pymongo.asynchronous.collection import AsyncCollection
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from aftersales_shared.clock import VirtualClock
 from aftersales_shared.contracts import Envelope
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 from metrics_svc.adapters.ingest import Ingestor
 from metrics_svc.adapters.store import MetricsStore, page_sellers
 from metrics_svc.config import Settings

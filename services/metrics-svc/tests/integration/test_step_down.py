@@ -7,7 +7,7 @@ from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import pytest
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 from metrics_svc.config import Settings
 from metrics_svc.samples import order_event
 from prometheus_client import REGISTRY

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol
 
 from aftersales_shared.contracts import Envelope
-from aftersales_shared.store import Versioned
+from aftersales_shared.persistence import Versioned
 
 from order_svc.domain.order import ServiceOrder
 from order_svc.domain.seller import Seller

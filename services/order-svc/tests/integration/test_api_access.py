@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from aftersales_shared.testing import bearer
+from aftersales_testkit import bearer
 from api_support import Api
 
 pytestmark = pytest.mark.integration

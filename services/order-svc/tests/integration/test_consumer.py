@@ -5,10 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import ArbitrationRuled
-from aftersales_shared.testing import eventually
+from aftersales_shared.messaging import Bus
+from aftersales_testkit import eventually
 from api_support import Api, fire
 
 pytestmark = pytest.mark.integration

@@ -16,7 +16,7 @@ from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import ArbitrationRuled, TimerFired
 from aftersales_shared.errors import Invalid
 from aftersales_shared.messaging import Delivery
-from aftersales_shared.store import Doc, OutboxRelay, VersionedCollection
+from aftersales_shared.persistence import Doc, OutboxRelay, VersionedCollection
 from aftersales_testkit import MemoryBroker, MemoryBus, MemoryInbox, eventually
 from order_builders import application
 from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers

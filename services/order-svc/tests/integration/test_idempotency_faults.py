@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from aftersales_shared.auth import Principal, Role
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 from api_support import Api
 from crash_support import crash_after_the_change, crash_before_the_change, slots
 from order_svc.config import Settings

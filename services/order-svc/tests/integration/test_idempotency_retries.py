@@ -9,8 +9,8 @@ from typing import Any, cast
 import httpx
 import pytest
 from aftersales_shared.auth import Principal, Role
+from aftersales_shared.persistence import Doc
 from aftersales_shared.service import create_app
-from aftersales_shared.store import Doc
 from api_support import Api
 from crash_support import crash_after_the_change, slots
 from fastapi.encoders import jsonable_encoder
@@ -73,7 +73,7 @@ async def running(settings: Settings, amqp_url: str, namespace: str) -> AsyncIte
 async def test_a_batch_that_died_halfway_is_finished_once(
     running: Any, mongo_client: AsyncMongoClient[Doc], settings: Settings, unique: str
 ) -> None:
-    from aftersales_shared.idempotency import fingerprint, scope_of, slot_id
+    from aftersales_shared.persistence.idempotency import fingerprint, scope_of, slot_id
     from order_svc.domain.model import AUDIT_COMMANDS
     from order_svc.entrypoints.api_audit import BatchAuditBody
 

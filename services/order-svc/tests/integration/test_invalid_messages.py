@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import ArbitrationRuled, TimerFired
+from aftersales_shared.messaging import Bus
 from aftersales_shared.metrics import MESSAGES_HANDLED
-from aftersales_shared.testing import depth, drain, eventually
+from aftersales_testkit import depth, drain, eventually
 from api_support import Api
 
 pytestmark = pytest.mark.integration

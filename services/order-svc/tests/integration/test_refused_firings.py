@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from aftersales_shared.bus import Bus
-from aftersales_shared.testing import depth, eventually
+from aftersales_shared.messaging import Bus
+from aftersales_testkit import depth, eventually
 from api_support import Api, fire
 from order_svc.config import Settings
 from pymongo import AsyncMongoClient

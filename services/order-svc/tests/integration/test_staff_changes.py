@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from aftersales_shared.testing import eventually
+from aftersales_testkit import eventually
 from api_support import Api
 
 pytestmark = pytest.mark.integration

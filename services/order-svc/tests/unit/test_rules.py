@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from aftersales_shared.errors import Conflict, Invalid, InvalidTransition, NotFound
+from aftersales_shared.money import show_fen
 from order_builders import NOW, main_account, new_order, order_in, valid
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
@@ -21,7 +22,6 @@ from order_svc.domain.model import (
     Status,
     Tier,
 )
-from order_svc.domain.money import show
 from order_svc.domain.order import Refund, ServiceOrder
 from order_svc.domain.seller import MAX_STAFF, Seller, Staff, StaffChange
 from order_svc.handlers.wire import messages
@@ -248,7 +248,7 @@ def test_a_refund_ruling_tops_up_a_partial_refund_never_past_the_paid_amount() -
         return execute(o, Cmd.APPLY_RULING, actor=agent, now=NOW, payload=ruling).order
 
     with pytest.raises(Invalid, match="still refundable"):
-        rule(show(o.paid_fen - 5000 + 1))
+        rule(show_fen(o.paid_fen - 5000 + 1))
     ruled = rule("100.00")
     assert (ruled.refunded_fen, ruled.refund, ruled.status) == (15000, o.refund, Status.COMPLETED)
     assert ruled.ruling_refund is not None

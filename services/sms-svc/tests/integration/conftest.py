@@ -13,9 +13,9 @@ import pytest
 from aftersales_shared.auth import Role
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import SmsSend
+from aftersales_shared.persistence import connect_mongo
 from aftersales_shared.service import Runtime, create_app
-from aftersales_shared.store import connect_mongo
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually
+from aftersales_testkit import TEST_SECRET, bearer, eventually
 from sms_svc.bootstrap import definition
 from sms_svc.config import Settings
 from sms_svc.domain.message import message_id

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from aftersales_shared.auth import Role
-from aftersales_shared.testing import bearer
+from aftersales_testkit import bearer
 
 from .conftest import PLATFORM, StartSms
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from aftersales_shared.contracts.messages import SMS_TEMPLATES
-from aftersales_shared.testing import eventually
+from aftersales_testkit import eventually
 from prometheus_client import REGISTRY
 
 from .conftest import PLATFORM, StartSms

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from aftersales_shared.clock import VirtualClock
-from aftersales_shared.testing import eventually
+from aftersales_testkit import eventually
 
 from .conftest import PLATFORM, Sms, StartSms
 

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from aftersales_shared.auth import Role
-from aftersales_shared.testing import bearer
+from aftersales_testkit import bearer
 from sms_svc.adapters.fake_gateway import FakeGateway, running
 from sms_svc.domain.message import message_id
 

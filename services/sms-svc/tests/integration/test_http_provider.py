@@ -90,7 +90,7 @@ async def test_a_wrong_api_key_is_refused(unique: str) -> None:
 
 
 async def test_an_unreachable_gateway_is_retried_then_failed(unique: str) -> None:
-    from aftersales_shared.testing import free_port
+    from aftersales_testkit import free_port
 
     gateway = FakeGateway(url=f"http://127.0.0.1:{free_port()}/sms")
     http = provider(gateway, attempts=2)

@@ -10,7 +10,7 @@ import pytest
 from aftersales_shared.auth import Role
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import StaffChanged
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 from prometheus_client import REGISTRY
 
 from .conftest import Sms, StartSms

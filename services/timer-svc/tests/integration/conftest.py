@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 
 import aio_pika
 import pytest
-from aftersales_shared.bus import Bus, Topology
 from aftersales_shared.contracts import Envelope
-from aftersales_shared.store import Doc
+from aftersales_shared.messaging import Bus, Topology
+from aftersales_shared.persistence import Doc
 from pymongo.asynchronous.database import AsyncDatabase
 from timer_svc.adapters.deadline_store import MongoDeadlineStore
 

@@ -9,7 +9,7 @@ from typing import Any
 import httpx
 import pytest
 from aftersales_shared.service import create_app
-from aftersales_shared.testing import TEST_SECRET, bearer
+from aftersales_testkit import TEST_SECRET, bearer
 from pymongo import AsyncMongoClient
 from timer_svc.bootstrap import definition
 from timer_svc.config import Settings

@@ -24,7 +24,7 @@ from aftersales_shared.contracts.messages import (
     TimerSuspend,
 )
 from aftersales_shared.messaging import Received
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 from pymongo.asynchronous.database import AsyncDatabase
 from timer_svc.adapters.deadline_docs import to_ms
 from timer_svc.adapters.deadline_store import MongoDeadlineStore

@@ -6,9 +6,9 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from aftersales_shared.bus import Bus
 from aftersales_shared.clock import FixedClock
-from aftersales_shared.testing import eventually
+from aftersales_shared.messaging import Bus
+from aftersales_testkit import eventually
 from prometheus_client import REGISTRY
 from timer_svc.adapters.deadline_docs import from_ms
 from timer_svc.adapters.deadline_store import MongoDeadlineStore

@@ -10,7 +10,7 @@ from typing import Any
 import structlog
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.errors import Conflict, Invalid
-from aftersales_shared.store import Doc, Versioned, VersionedCollection
+from aftersales_shared.persistence import Doc, Versioned, VersionedCollection
 from pymongo import ASCENDING
 
 from arbitration_svc.domain.case import OPEN_STATUSES, Case, Status

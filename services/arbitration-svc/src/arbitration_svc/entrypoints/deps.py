@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from aftersales_shared.service import Container, container_dependency
+from aftersales_shared.service import Container, wired
 from fastapi import Depends
 
-from arbitration_svc.backlog import Backlog
-from arbitration_svc.handlers import Cases
+from arbitration_svc.handlers import Backlog, Cases
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -20,11 +19,4 @@ class ArbitrationContainer(Container):
     backlog: Backlog
 
 
-ContainerDep = Annotated[ArbitrationContainer, Depends(container_dependency(ArbitrationContainer))]
-
-
-async def _cases(container: ContainerDep) -> Cases:
-    return container.cases
-
-
-CasesDep = Annotated[Cases, Depends(_cases)]
+CasesDep = Annotated[Cases, Depends(wired(ArbitrationContainer, lambda c: c.cases))]

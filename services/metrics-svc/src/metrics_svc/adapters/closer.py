@@ -12,7 +12,7 @@ from aftersales_shared.clock import Clock
 from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import SellerEscalated, WeekClosed
 from aftersales_shared.errors import Conflict
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 
 from metrics_svc.adapters.ingest import Ingestor
 from metrics_svc.adapters.store import MetricsStore

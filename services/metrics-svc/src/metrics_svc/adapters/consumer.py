@@ -25,7 +25,7 @@ from typing import Any
 
 import aio_pika
 import structlog
-from aftersales_shared.bus import Topology
+from aftersales_shared.messaging import Topology
 from aftersales_shared.metrics import MESSAGES_HANDLED
 from aio_pika.abc import AbstractRobustChannel, AbstractRobustConnection
 from aiormq.abc import AbstractChannel, DeliveredMessage

@@ -12,7 +12,7 @@ import contextlib
 import time
 from collections.abc import Callable
 
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError

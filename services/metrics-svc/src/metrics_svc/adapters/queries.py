@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from aftersales_shared.clock import Clock
-from aftersales_shared.store import Doc
+from aftersales_shared.money import show_fen
+from aftersales_shared.persistence import Doc
 
 from metrics_svc.adapters.closer import from_ms, rank_week
 from metrics_svc.adapters.ingest import Ingestor
 from metrics_svc.adapters.store import MetricsStore, fact_from_doc
 from metrics_svc.adapters.views import line_view, row_view
-from metrics_svc.domain.penalties import fen_str, penalty_lines, total_fen
+from metrics_svc.domain.penalties import penalty_lines, total_fen
 from metrics_svc.domain.ranking import Ranked, bottom10
 from metrics_svc.domain.scoring import scorecard
 from metrics_svc.domain.week_names import FIRST_WEEK
@@ -124,7 +125,7 @@ class Reader:
                     "seller_id": seller,
                     "week": week,
                     "lines": [line_view(x, late_orders=late) for x in lines],
-                    "total": fen_str(total_fen(lines)),
+                    "total": show_fen(total_fen(lines)),
                 }
             )
         return {"week": week, "items": items}

@@ -12,7 +12,7 @@ from collections.abc import Set as AbstractSet
 from typing import Any
 
 import structlog
-from aftersales_shared.store import Doc, VersionedCollection
+from aftersales_shared.persistence import Doc, VersionedCollection
 from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.asynchronous.cursor import AsyncCursor

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from metrics_svc.domain.penalties import PenaltyLine, fen_str
+from aftersales_shared.money import show_fen
+
+from metrics_svc.domain.penalties import PenaltyLine
 from metrics_svc.domain.ranking import ESCALATE_AT
 from metrics_svc.domain.scoring import Indicator, Scorecard, pct
 
@@ -43,7 +45,7 @@ def line_view(line: PenaltyLine, *, late_orders: set[str]) -> dict[str, Any]:
         "rule": line.rule,
         "orders": line.orders,
         "units": line.units,
-        "amount": fen_str(line.amount_fen),
+        "amount": show_fen(line.amount_fen),
         "order_ids": list(line.order_ids),
         "late_order_ids": [o for o in line.order_ids if o in late_orders],
     }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Annotated
 
-from aftersales_shared.service import Container, container_dependency
+from aftersales_shared.service import Container, wired
 from fastapi import Depends
 
 from metrics_svc.adapters.closer import WeekCloser
@@ -42,11 +42,4 @@ class MetricsContainer(Container):
     activations: Activations = field(default_factory=Activations)
 
 
-ContainerDep = Annotated[MetricsContainer, Depends(container_dependency(MetricsContainer))]
-
-
-async def _reader(container: ContainerDep) -> Reader:
-    return container.reader
-
-
-ReaderDep = Annotated[Reader, Depends(_reader)]
+ReaderDep = Annotated[Reader, Depends(wired(MetricsContainer, lambda c: c.reader))]

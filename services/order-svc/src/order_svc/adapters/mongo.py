@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from aftersales_shared.contracts import Envelope
-from aftersales_shared.store import Doc, Versioned, VersionedCollection
+from aftersales_shared.persistence import Doc, Versioned, VersionedCollection
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError

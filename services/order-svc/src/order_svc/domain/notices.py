@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from aftersales_shared.money import show_fen
+
 from order_svc.domain.events import SmsRequested
 from order_svc.domain.model import Cmd
-from order_svc.domain.money import show
 from order_svc.domain.order import ServiceOrder
 
 CUSTOMER_SMS: dict[Cmd, str] = {
@@ -47,7 +48,7 @@ def customer_sms(cmd: Cmd, order: ServiceOrder) -> list[SmsRequested]:
     if template == "AUDIT_REJECTED":
         params["opinion"] = order.audit.opinion if order.audit else ""
     if template in ("REFUND_ISSUED", "AUTO_REFUNDED", "PRE_COMPENSATED"):
-        params["amount"] = show(order.refunded_fen)
+        params["amount"] = show_fen(order.refunded_fen)
     if template == "ARBITRATION_RULED":
         params["outcome"] = order.outcome.value if order.outcome else ""
     key = f"v{order.version}.{template}"

@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import CurrentPrincipal, Principal
-from aftersales_shared.service import Container, container_dependency, idempotency_of
-from aftersales_shared.store import StoredResponse
+from aftersales_shared.persistence import StoredResponse
+from aftersales_shared.service import Container, idempotency_of, wired
 from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
@@ -38,24 +38,13 @@ class OrderContainer(Container):
     sellers: SellerService
 
 
-ContainerDep = Annotated[OrderContainer, Depends(container_dependency(OrderContainer))]
-
-
-async def order_service(container: ContainerDep) -> OrderService:
-    return container.orders
-
-
-async def seller_service(container: ContainerDep) -> SellerService:
-    return container.sellers
-
-
 async def correlation_id(request: Request) -> str | None:
     value: str | None = request.scope.get("state", {}).get("correlation_id")
     return value
 
 
-OrdersDep = Annotated[OrderService, Depends(order_service)]
-SellersDep = Annotated[SellerService, Depends(seller_service)]
+OrdersDep = Annotated[OrderService, Depends(wired(OrderContainer, lambda c: c.orders))]
+SellersDep = Annotated[SellerService, Depends(wired(OrderContainer, lambda c: c.sellers))]
 CorrelationDep = Annotated[str | None, Depends(correlation_id)]
 
 

@@ -20,6 +20,7 @@ from aftersales_shared.contracts.messages import (
     TimerSchedule,
     TimerSuspend,
 )
+from aftersales_shared.money import show_fen
 
 from order_svc.domain.decide import Decision
 from order_svc.domain.events import (
@@ -32,7 +33,6 @@ from order_svc.domain.events import (
     OrderEvent,
     SmsRequested,
 )
-from order_svc.domain.money import show
 from order_svc.domain.seller import Seller
 from order_svc.domain.staff_events import staff_changes
 
@@ -96,8 +96,8 @@ def order_event(event: OrderChanged) -> ServiceOrderEvent:
         actor_id=event.actor.id,
         actor_role=event.actor.role,
         outcome=order.outcome.value if order.outcome else None,
-        paid_amount=show(order.paid_fen),
-        refund_amount=show(order.refunded_fen) if order.refund else None,
+        paid_amount=show_fen(order.paid_fen),
+        refund_amount=show_fen(order.refunded_fen) if order.refund else None,
         applied_at=order.applied_at,
         claimed_at=order.claimed_at,
         audited_at=order.audited_at,
@@ -109,7 +109,7 @@ def order_event(event: OrderChanged) -> ServiceOrderEvent:
         exchange_order_id=exchange.id if exchange else None,
         exchange_decided_at=exchange.decided_at if exchange else None,
         exchange_shipped_at=exchange.shipped_at if exchange else None,
-        charged_to_seller=None if charged is None else show(charged),
+        charged_to_seller=None if charged is None else show_fen(charged),
         locked=order.locked,
         data=event.data,
     )

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import uvicorn
-from aftersales_shared.testing import free_port
+from aftersales_testkit import free_port
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse

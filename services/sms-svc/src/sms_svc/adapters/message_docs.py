@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 
 from sms_svc.domain.message import Attempt, SmsMessage, Status
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 

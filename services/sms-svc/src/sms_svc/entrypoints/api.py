@@ -8,9 +8,9 @@ from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import CurrentPrincipal, Role
 from aftersales_shared.errors import NotFound, NotPermitted
 from aftersales_shared.ids import Id
+from aftersales_shared.persistence import StoredResponse
 from aftersales_shared.phones import Phone
 from aftersales_shared.service import IdempotencyDep
-from aftersales_shared.store import StoredResponse
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse
 

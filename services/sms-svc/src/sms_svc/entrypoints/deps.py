@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Annotated
 
-from aftersales_shared.service import Container, container_dependency
+from aftersales_shared.service import Container, wired
 from fastapi import Depends
 
 from sms_svc.entrypoints.sweeper import Sweeper
@@ -22,21 +22,6 @@ class SmsContainer(Container):
     staff: StaffDirectory
 
 
-ContainerDep = Annotated[SmsContainer, Depends(container_dependency(SmsContainer))]
-
-
-async def _sms(container: ContainerDep) -> SmsService:
-    return container.sms
-
-
-async def _sweeper(container: ContainerDep) -> Sweeper:
-    return container.sweeper
-
-
-async def _staff(container: ContainerDep) -> StaffDirectory:
-    return container.staff
-
-
-SmsDep = Annotated[SmsService, Depends(_sms)]
-SweeperDep = Annotated[Sweeper, Depends(_sweeper)]
-StaffDep = Annotated[StaffDirectory, Depends(_staff)]
+SmsDep = Annotated[SmsService, Depends(wired(SmsContainer, lambda c: c.sms))]
+SweeperDep = Annotated[Sweeper, Depends(wired(SmsContainer, lambda c: c.sweeper))]
+StaffDep = Annotated[StaffDirectory, Depends(wired(SmsContainer, lambda c: c.staff))]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from aftersales_shared.store import Doc
+from aftersales_shared.persistence import Doc
 from pymongo import ReturnDocument
 from pymongo.asynchronous.collection import AsyncCollection
 

@@ -8,10 +8,13 @@ from decimal import Decimal
 import pytest
 from aftersales_shared.clock import FixedClock
 from aftersales_shared.contracts import envelope
+from aftersales_shared.contracts.messages import ArbitrationRequested
 from aftersales_shared.errors import ConcurrencyConflict, InvalidTransition, NotFound
-from arbitration_svc.backlog import Backlog, bucket_of
+from aftersales_shared.messaging import MessageMeta, Received
+from arbitration_svc.adapters.gauges import PrometheusBacklog
+from arbitration_svc.domain.backlog import bucket_of
 from arbitration_svc.domain.ruling import Outcome
-from arbitration_svc.handlers import Cases, case_id_for
+from arbitration_svc.handlers import Backlog, Cases, case_id_for
 
 from .factories import T0, request
 from .fakes import FakeCases
@@ -22,21 +25,24 @@ def setup() -> tuple[Cases, FakeCases, FixedClock]:
     return Cases(repo=repo, clock=clock), repo, clock
 
 
-def message(order_id: str = "so-1", id: str | None = None):  # type: ignore[no-untyped-def]
+def message(
+    order_id: str = "so-1", id: str | None = None
+) -> tuple[ArbitrationRequested, MessageMeta]:
     payload = request(order_id=order_id)
-    return envelope(
+    sent = envelope(
         type="arbitration.requested", payload=payload, occurred_at=T0, seller_id="seller-1", id=id
-    ), payload
+    )
+    return payload, Received(envelope=sent, attempts=1).meta
 
 
 async def test_a_request_opens_one_case_however_often_it_arrives() -> None:
     cases, repo, _ = setup()
-    first, payload = message(id="m-1")
-    opened = await cases.open_from(first, payload)
+    payload, first = message(id="m-1")
+    opened = await cases.open_from(payload, first)
     assert opened is not None
     assert opened.id == case_id_for("m-1")
-    assert await cases.open_from(first, payload) is None
-    assert await cases.open_from(message()[0], payload) is None  # another request, same order
+    assert await cases.open_from(payload, first) is None
+    assert await cases.open_from(payload, message()[1]) is None  # another request, same order
     assert len(repo.rows) == 1
 
 
@@ -112,7 +118,8 @@ async def test_backlog_counts_open_cases_by_status_and_age() -> None:
     taken = next(iter(repo.rows))
     await cases.take(case_id=taken, agent="a")
     clock.advance(2 * 86400)
-    counts = await Backlog(repo=repo, clock=clock, interval_s=1).refresh()
+    backlog = Backlog(repo=repo, clock=clock, gauges=PrometheusBacklog(), interval_s=1)
+    counts = (await backlog.refresh()).counts
     assert counts[("OPEN", "1-3d")] == 2
     assert counts[("IN_REVIEW", "1-3d")] == 1
     assert sum(counts.values()) == 3

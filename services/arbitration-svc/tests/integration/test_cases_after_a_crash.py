@@ -6,7 +6,7 @@ import time
 from typing import Any
 
 import pytest
-from aftersales_shared.testing import eventually
+from aftersales_testkit import eventually
 
 from .harness import AGENT, Harness, open_case
 

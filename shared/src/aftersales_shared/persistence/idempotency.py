@@ -24,8 +24,8 @@ from pymongo.errors import DuplicateKeyError, PyMongoError
 from aftersales_shared.auth import Principal
 from aftersales_shared.error_status import http_status
 from aftersales_shared.errors import AppError, Conflict, Invalid
+from aftersales_shared.persistence.client import Doc
 
-Doc = dict[str, Any]
 DEFAULT_LEASE_S = 30.0
 
 

@@ -1,4 +1,7 @@
-"""A dict-backed CaseRepository: the handlers' unit tests run the real use cases against it."""
+"""A dict-backed CaseRepository: the handlers' unit tests run the real use cases against it.
+
+`tests/integration/test_case_repository_contract.py` runs the same tests against it and against
+MongoCases, so it cannot drift from the real store."""
 
 from __future__ import annotations
 
@@ -8,8 +11,25 @@ from datetime import datetime
 
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.errors import ConcurrencyConflict
+from arbitration_svc.adapters.mongo import decode_cursor, encode_cursor
 from arbitration_svc.domain.case import Case, Status
 from arbitration_svc.ports import CasePage, CaseQuery, Stored
+
+
+def _ms(at: datetime) -> int:
+    """Instants as the store compares them: whole milliseconds."""
+    return int(at.timestamp() * 1000)
+
+
+def _matches(case: Case, query: CaseQuery, after: tuple[int, str] | None) -> bool:
+    opened = _ms(case.opened_at)
+    return (
+        (not query.statuses or case.status in query.statuses)
+        and (query.seller_id is None or case.seller_id == query.seller_id)
+        and (query.opened_after is None or opened >= _ms(query.opened_after))
+        and (query.opened_before is None or opened <= _ms(query.opened_before))
+        and (after is None or (opened, case.id) > after)
+    )
 
 
 @dataclass
@@ -41,8 +61,12 @@ class FakeCases:
         self.outbox.extend(messages)
 
     async def find(self, query: CaseQuery) -> CasePage:
-        cases = sorted((c for c, _ in self.rows.values()), key=lambda c: (c.opened_at, c.id))
-        return CasePage(items=cases[: query.limit])
+        after = decode_cursor(query.cursor) if query.cursor is not None else None
+        found = [c for c, _ in self.rows.values() if _matches(c, query, after)]
+        found.sort(key=lambda c: (_ms(c.opened_at), c.id))
+        page = found[: query.limit]
+        more = len(found) > query.limit
+        return CasePage(items=page, next_cursor=encode_cursor(page[-1]) if more else None)
 
     async def open_since(self) -> list[tuple[Status, datetime]]:
         return [(c.status, c.opened_at) for c, _ in self.rows.values() if c.is_open]

@@ -11,11 +11,11 @@ from typing import Any
 
 import aio_pika
 import httpx
-from aftersales_shared.bus import Bus
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import ArbitrationRequested
+from aftersales_shared.messaging import Bus
 from aftersales_shared.service import create_app
-from aftersales_shared.testing import TEST_SECRET, bearer, eventually
+from aftersales_testkit import TEST_SECRET, bearer, eventually
 from arbitration_svc.bootstrap import definition
 from arbitration_svc.config import Settings
 from pymongo.asynchronous.database import AsyncDatabase

@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 
 from .harness import AGENT, Harness, open_case
 

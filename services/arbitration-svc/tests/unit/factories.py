@@ -7,6 +7,7 @@ from typing import Any
 
 from aftersales_shared.contracts.messages import ArbitrationRequested
 from arbitration_svc.domain.case import Case, open_case
+from arbitration_svc.handlers import case_request
 
 T0 = datetime(2026, 11, 20, 8, 0, tzinfo=UTC)
 
@@ -29,4 +30,6 @@ def request(
 
 def new_case(**kwargs: Any) -> Case:
     """An OPEN case opened at T0."""
-    return open_case(case_id="case-1", request=request(**kwargs), at=T0, correlation_id="corr-1")
+    return open_case(
+        case_id="case-1", request=case_request(request(**kwargs)), at=T0, correlation_id="corr-1"
+    )

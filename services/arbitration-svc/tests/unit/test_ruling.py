@@ -8,8 +8,10 @@ from typing import Any
 import pytest
 from aftersales_shared.error_status import http_status
 from aftersales_shared.errors import Invalid
+from aftersales_shared.money import show_yuan
 from arbitration_svc.domain.case import open_case, rule, take
-from arbitration_svc.domain.ruling import Outcome, decide, money, parse_money
+from arbitration_svc.domain.ruling import Outcome, decide, parse_money
+from arbitration_svc.handlers import case_request
 
 from .factories import T0, new_case, request
 
@@ -94,8 +96,8 @@ def test_paid_amount_from_the_evidence(raw: object, parsed: Decimal | None) -> N
 
 
 def test_money_is_shown_with_two_places() -> None:
-    assert money(Decimal("5")) == "5.00"
-    assert money(Decimal("123.4")) == "123.40"
+    assert show_yuan(Decimal("5")) == "5.00"
+    assert show_yuan(Decimal("123.4")) == "123.40"
 
 
 def test_the_case_rules_against_the_paid_amount_of_its_snapshot() -> None:
@@ -108,7 +110,9 @@ def test_the_case_rules_against_the_paid_amount_of_its_snapshot() -> None:
 
 
 def test_opening_keeps_the_snapshot_as_evidence() -> None:
-    case = open_case(case_id="c", request=request(history=[1, 2]), at=T0, correlation_id=None)
+    case = open_case(
+        case_id="c", request=case_request(request(history=[1, 2])), at=T0, correlation_id=None
+    )
     assert case.evidence["history"] == [1, 2]
     assert case.order_no == "NO-1"
     assert case.paid_amount == Decimal("199.00")

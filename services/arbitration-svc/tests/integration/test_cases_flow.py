@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 from aftersales_shared.metrics import MESSAGES_HANDLED
-from aftersales_shared.testing import bearer, eventually
+from aftersales_testkit import bearer, eventually
 
 from .harness import AGENT, Harness, open_case
 
@@ -141,5 +141,12 @@ async def test_an_invalid_request_goes_to_the_dead_letter_queue(
 
     raw = await eventually(dead_lettered, what="the invalid request dead-lettered")
     assert raw.message_id == f"bad-{unique}"
-    assert "invalid arbitration.requested" in raw.headers["x-failure-reason"]
+    reason = raw.headers["x-failure-reason"]
+    assert reason.startswith("rejected: "), reason  # not "failed N times": never retried
+    assert "for ArbitrationRequested" in reason, reason  # the payload's validation failed
+    assert "x-attempts" not in raw.headers  # delivered once: the retry queue never had it
+    retry = await arb.ruled.channel.declare_queue(
+        f"{namespace}.arbitration-svc.retry", passive=True
+    )
+    assert retry.declaration_result.message_count == 0
     assert await arb.cases() == []

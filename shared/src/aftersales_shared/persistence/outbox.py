@@ -1,0 +1,200 @@
+"""The outbox relay: publishes the messages stored with each write, then marks them sent."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+
+import structlog
+from pymongo.asynchronous.collection import AsyncCollection
+
+from aftersales_shared.background import Periodic
+from aftersales_shared.metrics import OUTBOX_PENDING
+from aftersales_shared.persistence.client import Doc
+from aftersales_shared.persistence.documents import OUTBOX, SINCE, VERSION, publishable, wall_ms
+from aftersales_shared.persistence.outbox_ledger import Key, Ledger, Plan
+from aftersales_shared.persistence.outbox_store import (
+    ensure_pending_index,
+    mark_sent,
+    oldest_pending,
+)
+from aftersales_shared.persistence.versioned import Written
+from aftersales_shared.ports import Publisher
+
+log = structlog.get_logger(__name__)
+
+MAX_BACKOFF_S = 5.0
+
+
+class OutboxRelay:
+    """Publishes the messages stored with each write, with confirms, then marks them sent.
+
+    Two ways in. A write made by this process is handed over in memory (`written`) and
+    published at once, without reading it back. Every `poll_s` the relay also reads what is
+    still pending in the store and older than `grace_s` (a process that died after its write,
+    a message the broker refused) and publishes that.
+
+    Marking is deferred by `mark_delay_s`: if the document is written again meanwhile, that
+    write already dropped the published messages (they leave the write cache as they are
+    published) and one mark, or none, serves several writes. A crash before the mark means the
+    messages go out again after the restart: at least once, as the consumers' inboxes expect.
+    """
+
+    def __init__(
+        self,
+        bus: Publisher,
+        *,
+        poll_s: float = 1.0,
+        batch: int = 200,
+        mark_delay_s: float = 0.5,
+        grace_s: float = 5.0,
+        round_messages: int = 1000,
+        max_fresh: int = 5000,
+    ) -> None:
+        self._collections: list[AsyncCollection[Doc]] = []
+        self._bus = bus
+        self._batch = batch
+        self._round_messages = round_messages
+        self._max_fresh = max_fresh
+        self._backoff = 0.0
+        self._poll_s = poll_s
+        self._mark_delay = mark_delay_s
+        self._grace_ms = int(grace_s * 1000)
+        self._fresh: dict[Key, Written] = {}
+        self._ledger = Ledger()
+        self._polled_at = 0.0
+        self._more_stored = False
+        self._loop = Periodic(
+            self._round, interval_s=min(poll_s, mark_delay_s), name="outbox-relay"
+        )
+
+    def add(self, collection: AsyncCollection[Doc]) -> None:
+        """Publish the pending messages of this collection's documents too."""
+        self._collections.append(collection)
+
+    async def ensure_indexes(self) -> None:
+        for collection in self._collections:
+            await ensure_pending_index(collection)
+
+    def written(self, write: Written) -> None:
+        """A write of this process carries messages: publish them soon, from memory.
+
+        When the broker falls behind and `max_fresh` documents wait already, a new one is left
+        to the store's poll (after the grace period): memory stays bounded, nothing is lost.
+        """
+        key = (write.source.collection.full_name, write.doc_id)
+        known = self._fresh.get(key)
+        if known is None and len(self._fresh) >= self._max_fresh:
+            return
+        if known is None or known.version < write.version:
+            self._fresh[key] = write
+        self._loop.wake()
+
+    def start(self) -> None:
+        self._loop.start()
+
+    async def stop(self) -> None:
+        await self._loop.stop()
+        with contextlib.suppress(Exception):
+            await self.drain_once()
+
+    async def _round(self) -> bool:
+        now = time.monotonic()
+        poll = now - self._polled_at >= self._poll_s
+        if poll:
+            self._polled_at = now
+        published, failed = await self._publish(poll=poll, grace_ms=self._grace_ms)
+        await self._mark(older_than=now - self._mark_delay)
+        if failed:  # the broker is refusing or slow: give it room rather than a bigger round
+            self._backoff = min(self._backoff * 2 or 0.5, MAX_BACKOFF_S)
+            await asyncio.sleep(self._backoff)
+            return bool(self._fresh)
+        self._backoff = 0.0
+        if poll and self._more_stored and published:  # the poll's batch was full of work
+            self._polled_at = 0.0  # a full batch went out: read the next one at once
+            return True
+        return bool(self._fresh)
+
+    async def drain_once(self) -> tuple[int, int]:
+        """Publish everything pending now, in memory or stored, and mark it all sent:
+        (messages published, messages that failed)."""
+        published = failed = 0
+        handled: set[Key] = set()
+        while self._fresh:
+            ok, bad = await self._publish(poll=False, grace_ms=0, handled=handled)
+            published, failed = published + ok, failed + bad
+        ok, bad = await self._publish(poll=True, grace_ms=0, handled=handled)
+        await self._mark(older_than=None)
+        return published + ok, failed + bad
+
+    async def _publish(
+        self, *, poll: bool, grace_ms: int, handled: set[Key] | None = None
+    ) -> tuple[int, int]:
+        """One bounded round: (published, failed); `handled` collects the documents it took,
+        and the poll skips them."""
+        handled = set() if handled is None else handled
+        plans = await self._take(poll=poll, grace_ms=grace_ms, handled=handled)
+        handled.update(p.key for p in plans)
+        OUTBOX_PENDING.set(len(plans) + len(self._fresh))
+        pending = [publishable(m) for p in plans for m in p.todo]
+        results = await self._bus.publish_many_stored(pending)
+        outcomes = zip(pending, results, strict=True)
+        errors: dict[str, int] = {}
+        published = sum(self._ledger.settle(plan, outcomes, errors) for plan in plans)
+        failed = sum(errors.values())
+        if errors:
+            log.error("outbox messages not published", count=failed, errors=errors)
+        return published, failed
+
+    async def _take(self, *, poll: bool, grace_ms: int, handled: set[Key]) -> list[Plan]:
+        """The documents of this round, fresh writes first, then (polling) stored ones.
+
+        A round stops taking documents at `round_messages` messages (at least one document):
+        their confirms come back in milliseconds, while a round of thousands (a backlog after a
+        stall of the broker) would wait on them all and time out together, again and again.
+        """
+        plans: list[Plan] = []
+        budget = self._round_messages
+        while self._fresh and budget > 0:
+            w = self._fresh.pop(next(iter(self._fresh)))
+            plan = self._ledger.plan(w.source.collection, w.source, w.doc_id, w.version, w.outbox)
+            plans.append(plan)
+            budget -= len(plan.todo)
+        if poll and budget > 0:
+            skip = {p.key for p in plans}
+            found = await self._stored(grace_ms, skip=skip | set(self._fresh) | handled)
+            # Read the next batch at once only when this one was full of work for us: a full
+            # batch of documents this relay is publishing or marking itself is no reason.
+            self._more_stored = self._more_stored and bool(found)
+            for plan in found:
+                plans.append(plan)
+                budget -= len(plan.todo)
+                if budget <= 0:
+                    break
+        return plans
+
+    async def _stored(self, grace_ms: int, *, skip: set[Key]) -> list[Plan]:
+        """Pending documents older than the grace period that this relay is not marking."""
+        found: list[Plan] = []
+        cutoff = wall_ms() - grace_ms
+        self._more_stored = False
+        for collection in self._collections:
+            docs = await oldest_pending(collection, limit=self._batch)
+            self._more_stored |= len(docs) == self._batch
+            for doc in docs:
+                key = (collection.full_name, str(doc["_id"]))
+                if key in skip or self._ledger.published_at(key, doc[VERSION]):
+                    continue
+                if int(doc.get(SINCE) or 0) > cutoff and key not in self._ledger.failed:
+                    continue
+                outbox = doc.get(OUTBOX) or []
+                found.append(self._ledger.plan(collection, None, key[1], int(doc[VERSION]), outbox))
+        return found
+
+    async def _mark(self, *, older_than: float | None) -> None:
+        """Mark sent the documents published at least `mark_delay_s` ago (all when None)."""
+        due = self._ledger.due(older_than=older_than, skip=set(self._fresh))
+        for group in due.values():
+            await mark_sent(group[0].collection, group)
+            self._ledger.marked(group)

@@ -1,0 +1,60 @@
+"""The outbox's side of the store: documents with messages pending, and marking them sent."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from pymongo import ASCENDING, UpdateOne
+from pymongo.asynchronous.collection import AsyncCollection
+
+from aftersales_shared.persistence.client import Doc
+from aftersales_shared.persistence.documents import OUTBOX, PENDING, SINCE, VERSION
+
+
+@dataclass
+class Sent:
+    """A document whose messages at `version` are all published, waiting to be marked sent."""
+
+    collection: AsyncCollection[Doc]
+    doc_id: str
+    version: int
+    ids: set[str]
+    at: float
+
+
+async def ensure_pending_index(collection: AsyncCollection[Doc]) -> None:
+    await collection.create_index(PENDING)
+
+
+async def oldest_pending(collection: AsyncCollection[Doc], *, limit: int) -> list[Doc]:
+    """Up to `limit` documents with messages pending, longest waiting first (outbox fields)."""
+    return (
+        await collection.find({PENDING: {"$eq": True}}, {OUTBOX: 1, VERSION: 1, SINCE: 1})
+        .sort(SINCE, ASCENDING)
+        .limit(limit)
+        .to_list()
+    )
+
+
+async def mark_sent(collection: AsyncCollection[Doc], group: list[Sent]) -> None:
+    """Empty the outbox of each document still at the version published; a document written
+    again since carries the messages that were sent: take out just those."""
+    same = [
+        UpdateOne(
+            {"_id": {"$eq": s.doc_id}, VERSION: {"$eq": s.version}},
+            {"$set": {OUTBOX: [], PENDING: False}},
+        )
+        for s in group
+    ]
+    result = await collection.bulk_write(same, ordered=False)
+    if result.matched_count < len(same):
+        await collection.bulk_write(
+            [
+                UpdateOne(
+                    {"_id": {"$eq": s.doc_id}, VERSION: {"$ne": s.version}},
+                    {"$pull": {OUTBOX: {"id": {"$in": sorted(s.ids)}}}},
+                )
+                for s in group
+            ],
+            ordered=False,
+        )
