@@ -1,4 +1,4 @@
-"""Order events as order-svc publishes them: for tests, the benchmark and demos."""
+"""Order events as order-svc publishes them (`serviceorder.*`): for tests, benchmarks, demos."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Folds order events into facts and the live counters, a batch at a time.
+"""Ingest a batch of events: their facts recorded once each and folded into the live counters.
 
 Each batch is one `insert_many` of facts, stamped with the batch's sequence number `q`. The
 facts are the record: a redelivered fact is a duplicate key and counts once. The counters of
@@ -15,47 +15,16 @@ from __future__ import annotations
 import asyncio
 import time
 from collections import Counter
-from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable
 
 import structlog
-from aftersales_shared.contracts import Envelope
-from aftersales_shared.contracts.messages import ServiceOrderEvent
-from pydantic import ValidationError
 
-from metrics_svc.adapters.store import MetricsStore, counts, fact_from_doc, page_sellers
-from metrics_svc.domain.counters import LiveCounters, from_counts, page_of
-from metrics_svc.domain.facts import SHARED_KINDS, Fact, facts_of
-from metrics_svc.metrics import CHECKPOINT_SECONDS, FACTS_INGESTED
+from metrics_svc.domain.counters import LiveCounters, page_of
+from metrics_svc.domain.facts import SHARED_KINDS, Fact
+from metrics_svc.handlers.metrics import CHECKPOINT_SECONDS, FACTS_INGESTED
+from metrics_svc.ports import FactStore
 
 log = structlog.get_logger(__name__)
-
-
-@dataclass(frozen=True, slots=True)
-class Parsed:
-    """What a message says to metrics-svc: its facts, or why it must be dead-lettered."""
-
-    type: str
-    facts: tuple[Fact, ...] = ()
-    reject: str | None = None
-
-
-def parse(body: bytes) -> Parsed:
-    """Validate a message (envelope and `ServiceOrderEvent` payload) and take its facts."""
-    try:
-        message = Envelope.model_validate_json(body)
-    except ValidationError:
-        return Parsed("?", reject="not an envelope")
-    if message.type.startswith("metrics."):
-        log.info("announced", type=message.type, payload=message.payload)
-        return Parsed(message.type)
-    if not message.type.startswith("serviceorder."):
-        return Parsed(message.type, reject=f"{message.type} has no handler in metrics-svc")
-    try:
-        event = ServiceOrderEvent.model_validate(message.payload)
-    except ValidationError as exc:
-        return Parsed(message.type, reject=f"bad ServiceOrderEvent: {exc}")
-    return Parsed(message.type, tuple(facts_of(message.type, event, message.occurred_at)))
 
 
 class Ingestor:
@@ -66,7 +35,7 @@ class Ingestor:
     the closing of a week; a batch's insert itself runs outside it (two can be in the store).
     """
 
-    def __init__(self, store: MetricsStore, *, fence: Callable[[], None] = lambda: None) -> None:
+    def __init__(self, store: FactStore, *, fence: Callable[[], None] = lambda: None) -> None:
         self.store = store
         self.fence = fence
         """Raises unless this process may write (holds the lease): checked before every write."""
@@ -98,32 +67,24 @@ class Ingestor:
         `save=False` for a standby's read-only copy: nothing is written back.
         """
         started = time.monotonic()
-        known = await self.store.known_weeks()
-        self.weeks = set(known)
-        self.closed = set(await self.store.closed_weeks())
+        self.weeks = await self.store.known_weeks()
+        self.closed = await self.store.closed_weeks()
         self.saved_q, late = await self.store.watermark()
         self.q = self.saved_q
-        replay_late = late is not None
-        if late is None:  # an earlier version counted them in `weeks`, right after each insert
-            late = {w: int(d.get("late_facts", 0)) for w, d in known.items()}
         self.late = Counter({w: n for w, n in late.items() if n})
         page_q: dict[tuple[str, int], int] = {}
         for week in sorted(self.weeks - self.closed):
-            for doc in await self.store.pages_of_week(week):
-                page_q[(week, int(doc["p"]))] = int(doc["q"])
-                self.q = max(self.q, int(doc["q"]))
-                for seller, values in page_sellers(doc).items():
+            for page in await self.store.saved_pages(week):
+                page_q[(week, page.number)] = page.q
+                self.q = max(self.q, page.q)
+                for seller, values in page.sellers.items():
                     self.live.restore(week, seller, values, dirty=False)
-            for doc in await self.store.legacy_counters_of_week(week):
-                if not self.live.has(week, doc["s"]):
-                    self.live.restore(week, doc["s"], from_counts(counts(doc)), dirty=True)
         replayed = 0
-        async for doc in self.store.facts_after(self.saved_q):
-            q, fact = int(doc["q"]), fact_from_doc(doc)
+        async for stored in self.store.facts_after(self.saved_q):
+            q, fact = stored.q, stored.fact
             self.q = max(self.q, q)
-            if doc.get("late"):
-                if replay_late:
-                    self.late[fact.week] += 1
+            if stored.late:
+                self.late[fact.week] += 1
                 continue
             if fact.week in self.closed:
                 continue
@@ -141,12 +102,11 @@ class Ingestor:
             seconds=round(time.monotonic() - started, 2),
         )
 
-    async def write(self, parsed: Sequence[Parsed]) -> None:
-        """Store the facts of a batch of parsed messages (the first fact of each key counts)."""
+    async def write(self, batch: Iterable[Fact]) -> None:
+        """Store the facts of a batch of events (the first fact of each key counts)."""
         facts: dict[str, Fact] = {}
-        for message in parsed:
-            for fact in message.facts:
-                facts.setdefault(fact.key, fact)
+        for fact in batch:
+            facts.setdefault(fact.key, fact)
         async with self.lock:
             await self._settle()
             await self._note()
@@ -204,10 +164,9 @@ class Ingestor:
     async def _settle(self) -> None:
         """Count the stored facts of batches whose insert failed midway (they have their `q`)."""
         for q in sorted(self._unsettled):
-            docs = await self.store.facts_of_batch(q)
-            for doc in docs:
-                fact = fact_from_doc(doc)
-                if doc.get("late"):
+            for stored in await self.store.facts_of_batch(q):
+                fact = stored.fact
+                if stored.late:
                     self.late[fact.week] += 1
                 elif fact.week not in self.closed:
                     self._count(fact)

@@ -15,12 +15,11 @@ from collections.abc import Awaitable, Callable
 
 import structlog
 from aftersales_shared.background import Periodic
-from prometheus_client import Gauge
 
-from metrics_svc.adapters.lease import Lease
+from metrics_svc.handlers.metrics import ACTIVE
+from metrics_svc.ports import Lease
 
 log = structlog.get_logger(__name__)
-ACTIVE = Gauge("metrics_active", "1 while this metrics-svc process is the active one")
 
 Stop = Callable[[bool], Awaitable[None]]
 """Stops the active part; True for a graceful stop (write what was received), False to abort."""

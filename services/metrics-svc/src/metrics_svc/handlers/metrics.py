@@ -1,8 +1,8 @@
-"""metrics-svc's own Prometheus series (served by the frame's /metrics)."""
+"""What the use cases count: metrics-svc's own Prometheus series (served at /metrics)."""
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 FACTS_INGESTED = Counter(
     "metrics_facts_ingested_total", "Facts from order events, by result", ["result"]
@@ -15,3 +15,4 @@ CHECKPOINT_SECONDS = Histogram(
     "Time to save the changed pages of counters",
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
+ACTIVE = Gauge("metrics_active", "1 while this metrics-svc process is the active one")
