@@ -63,7 +63,10 @@ def command_route(
         return await write.once(body, action)
 
     endpoint = _endpoint(run, body_type, optional=optional)
-    router.add_api_route(f"/{{order_id}}/{path}", endpoint, methods=[method], summary=summary)
+    # named as before: the OpenAPI operation ids are made from it
+    router.add_api_route(
+        f"/{{order_id}}/{path}", endpoint, methods=[method], summary=summary, name="endpoint"
+    )
 
 
 Run = Callable[[str, Any, OrderService, Write], Awaitable[JSONResponse]]
