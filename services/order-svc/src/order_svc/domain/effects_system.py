@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aftersales_shared.contracts.messages import ArbitrationRequested
 from aftersales_shared.errors import Invalid, InvalidTransition, NotFound
 from aftersales_shared.money import show_fen
 
 from order_svc.domain import commands as c
 from order_svc.domain.decide import Ctx
 from order_svc.domain.effect_steps import add_exchange, issue_refund, need, require
-from order_svc.domain.events import Outgoing
+from order_svc.domain.events import ArbitrationOpened
 from order_svc.domain.evidence import snapshot
 from order_svc.domain.model import Cmd, Outcome
 from order_svc.domain.notices import sms
@@ -27,14 +26,15 @@ def request_arbitration(ctx: Ctx) -> None:
         reason=p.reason, requested_by=ctx.actor.id, requested_at=ctx.now
     )
     ctx.detail = p.reason
-    payload = ArbitrationRequested(
-        order_id=o.id,
-        seller_id=o.seller_id,
-        reason=p.reason,
-        requested_by=ctx.actor.id,
-        snapshot=evidence,
+    ctx.extra.append(
+        ArbitrationOpened(
+            order_id=o.id,
+            seller_id=o.seller_id,
+            reason=p.reason,
+            requested_by=ctx.actor.id,
+            snapshot=evidence,
+        )
     )
-    ctx.extra.append(Outgoing(type="arbitration.requested", payload=payload, key="arbitration"))
 
 
 def apply_ruling(ctx: Ctx) -> None:

@@ -1,4 +1,5 @@
-"""Use cases: load, decide with the pure domain, store the order and its messages in one write."""
+"""A caller's use cases on service orders: load, decide with the pure domain, store the order and
+its messages (the domain's events as wire contracts, `handlers/wire.py`) in one write."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any
 import structlog
 from aftersales_shared.auth import Principal, Role
 from aftersales_shared.clock import Clock
-from aftersales_shared.contracts import Envelope, envelope, new_id
+from aftersales_shared.contracts import new_id
 from aftersales_shared.errors import (
     AppError,
     ConcurrencyConflict,
@@ -22,12 +23,15 @@ from aftersales_shared.errors import (
 
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
+from order_svc.domain.batches import batch_audit_command
 from order_svc.domain.decide import Decision, apply, execute, visible_to
 from order_svc.domain.model import Cmd
 from order_svc.domain.open_lines import already_open, open_line
 from order_svc.domain.order import ServiceOrder
+from order_svc.handlers.actors import actor_of, staff_target
+from order_svc.handlers.replay import made_by, order_id_for, stamped
+from order_svc.handlers.wire import envelopes
 from order_svc.ports import Attachments, OrderQuery, Orders, Sellers
-from order_svc.replay import made_by, order_id_for, stamped
 
 log = structlog.get_logger(__name__)
 SYSTEM_RACE_RETRIES = 3
@@ -48,23 +52,6 @@ def no_caller_raced(read: ServiceOrder, latest: ServiceOrder, *, since: datetime
 Pick = Callable[[Actor], tuple[Cmd, c.Payload | None]]
 
 
-def envelopes(decision: Decision, *, correlation_id: str | None) -> list[Envelope]:
-    """The decision's messages, with ids that a retry of the same write would reproduce."""
-    o = decision.order
-    at = o.history[-1].at
-    return [
-        envelope(
-            type=m.type,
-            payload=m.payload,
-            occurred_at=at,
-            seller_id=o.seller_id,
-            correlation_id=correlation_id,
-            id=f"{o.id}.v{o.version}.{m.key}",
-        )
-        for m in decision.messages
-    ]
-
-
 @dataclass
 class OrderService:
     """Every order use case; collaborators are injected by bootstrap."""
@@ -77,21 +64,7 @@ class OrderService:
 
     async def actor_of(self, principal: Principal) -> Actor:
         """The domain actor; a sub-account's rights come from the staff records, read now."""
-        match principal.role:
-            case Role.CUSTOMER:
-                return Actor.customer(principal.sub)
-            case Role.SELLER_ADMIN:
-                assert principal.seller_id is not None
-                return Actor.main(principal.sub, principal.seller_id)
-            case Role.SELLER_STAFF:
-                assert principal.seller_id is not None
-                found = await self.sellers.get(principal.seller_id)
-                if found is None:
-                    raise NotPermitted("your seller is not registered")
-                return found[0].actor_for_staff(principal.sub)
-            case Role.PLATFORM_AGENT:
-                return Actor.platform(principal.sub)
-        raise NotPermitted(f"a {principal.role} has no access to service orders")
+        return await actor_of(principal, self.sellers)
 
     async def apply(
         self,
@@ -232,19 +205,28 @@ class OrderService:
                 results.append({"id": o.id, "ok": False, "error": exc.code, "message": exc.message})
         return results
 
+    async def batch_audit(
+        self,
+        principal: Principal,
+        ids: Sequence[str],
+        payload: c.Audit,
+        *,
+        correlation_id: str | None,
+        request: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """One audit for many orders: only the results the domain allows in a batch."""
+        cmd = batch_audit_command(payload.result)
+        return await self.batch(
+            principal,
+            ids,
+            lambda _a: (cmd, payload),
+            correlation_id=correlation_id,
+            request=request,
+        )
+
     async def staff_target(self, principal: Principal, staff_id: str) -> c.AssignTo:
         """The assignee's rights as the staff records hold them (the main account assigns)."""
-        if principal.role is not Role.SELLER_ADMIN or principal.seller_id is None:
-            raise NotPermitted("only the seller's main account assigns orders")
-        found = await self.sellers.get(principal.seller_id)
-        if found is None:
-            raise NotFound(f"seller {principal.seller_id} not found")
-        member = found[0].staff.get(staff_id)
-        if member is None:
-            raise NotFound(f"staff {staff_id} not found among your sub-accounts")
-        return c.AssignTo(
-            staff_id=staff_id, permissions=member.permissions, categories=member.categories
-        )
+        return await staff_target(principal, self.sellers, staff_id)
 
     async def search(self, principal: Principal, query: OrderQuery) -> list[dict[str, Any]]:
         """The caller's orders only: a seller's own (staff: their categories), a customer's own."""

@@ -12,8 +12,8 @@ from aftersales_shared.phones import Phone
 from pydantic import BaseModel, ConfigDict, Field
 
 from order_svc.domain.seller import Seller, Staff, StaffChange
+from order_svc.handlers.wire import staff_envelopes
 from order_svc.ports import Sellers
-from order_svc.staff_messages import staff_envelopes
 
 
 class SellerChange(BaseModel):

@@ -16,7 +16,7 @@ from order_svc.domain.decide import execute
 from order_svc.domain.firings import refused
 from order_svc.domain.model import Cmd
 from order_svc.domain.order import ServiceOrder
-from order_svc.handlers import envelopes
+from order_svc.handlers.wire import envelopes
 from order_svc.ports import Orders, Sellers
 
 log = structlog.get_logger(__name__)
