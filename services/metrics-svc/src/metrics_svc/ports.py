@@ -171,6 +171,13 @@ class LedgerStore(Protocol):
         self, month: str, *, seller_id: str | None
     ) -> list[MovementRecord]: ...
 
+    async def written_since(
+        self, month: str, *, seller_id: str, since_ms: int | None
+    ) -> tuple[list[Entry], int]:
+        """A seller-month's entries stored at or after `since_ms` by the clock that stamps the
+        writes (all when None), and the time of this read by that clock."""
+        ...
+
 
 class Lease(Protocol):
     """The right to be the one active process (ingest, checkpoint, close weeks)."""

@@ -7,6 +7,7 @@ milliseconds; `c` (time and id, see `domain.ledger.cursor_of`) orders and pages 
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from aftersales_shared.persistence import Doc
@@ -21,7 +22,7 @@ from metrics_svc.ports import MovementRecord
 DUPLICATE_KEY = 11000
 
 
-def entry_doc(entry: Entry) -> Doc:
+def entry_doc(entry: Entry, *, written_ms: int) -> Doc:
     return {
         "_id": entry.id,
         "k": entry.kind,
@@ -37,6 +38,8 @@ def entry_doc(entry: Entry) -> Doc:
         "n": entry.note,
         "src": entry.source,
         "c": cursor_of(entry),
+        "w": written_ms,
+        "smw": f"{entry.seller_id}|{entry.month}|{written_ms:013d}",
     }
 
 
@@ -98,14 +101,15 @@ class MongoLedger:
         self.movements = db["movements"]
 
     async def ensure_indexes(self) -> None:
-        for field in ("sm", "m", "s", "o", "c"):
+        for field in ("sm", "m", "s", "o", "c", "smw"):
             await self.ledger.create_index([(field, ASCENDING)])
         for field in ("sm", "m"):
             await self.movements.create_index([(field, ASCENDING)])
 
     async def record(self, movements: list[MovementRecord], entries: list[Entry]) -> None:
         await insert_once(self.movements, [movement_doc(r) for r in movements])
-        await insert_once(self.ledger, [entry_doc(e) for e in entries])
+        written = int(time.time() * 1000)  # the wall clock: when, not what (see `written_since`)
+        await insert_once(self.ledger, [entry_doc(e, written_ms=written) for e in entries])
 
     async def entries(
         self, *, seller_id: str | None, order_id: str | None, month: str | None,
@@ -134,3 +138,16 @@ class MongoLedger:
     async def month_movements(self, month: str, *, seller_id: str | None) -> list[MovementRecord]:
         docs = await self.movements.find(month_query(month, seller_id)).to_list()
         return [movement_from_doc(d) for d in docs]
+
+    async def written_since(
+        self, month: str, *, seller_id: str, since_ms: int | None
+    ) -> tuple[list[Entry], int]:
+        """A seller-month's entries written at or after `since_ms` (all when None), and the
+        time of this read by the clock that stamps the writes."""
+        key, as_of = f"{seller_id}|{month}", int(time.time() * 1000)
+        if since_ms is None:
+            docs = await self.ledger.find({"sm": {"$eq": key}}).to_list()
+        else:
+            low, high = f"{key}|{since_ms:013d}", f"{key}|9999999999999"
+            docs = await self.ledger.find({"smw": {"$gte": low, "$lte": high}}).to_list()
+        return [entry_from_doc(d) for d in docs], as_of
