@@ -39,8 +39,8 @@ from aftersales_shared.devstack import Stack
 from aftersales_shared.messaging import Bus, delete_namespace
 from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 from metrics_svc.domain.months import month_of
-from metrics_svc.handlers.statements import MARGIN_MS
 from metrics_svc.domain.weeks import shift_week, week_end, week_of, week_start
+from metrics_svc.handlers.statements import MARGIN_MS
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 H = timedelta(hours=1)
