@@ -149,7 +149,8 @@ class LedgerStore(Protocol):
     """The ledger's entries (each once, by id) and the movements as the events carried them."""
 
     async def record(self, movements: list[MovementRecord], entries: list[Entry]) -> None:
-        """Store both, each once by id (the movements first); a duplicate changes nothing."""
+        """Store the entries, each once by id, with the movement each came from (if any); a
+        duplicate changes nothing."""
         ...
 
     async def entries(
