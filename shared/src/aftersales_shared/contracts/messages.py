@@ -76,11 +76,6 @@ SMS_TEMPLATES: dict[str, tuple[str, ...]] = {
     "PRE_COMPENSATED": ("order_no", "amount"),
     "ARBITRATION_RULED": ("order_no", "outcome"),
     "SELLER_RETURN_WARNING": ("order_no", "days_left"),
-    "AUDIT_DUE_SOON": ("order_no", "hours_left"),
-    "PROCESS_DUE_SOON": ("order_no", "hours_left"),
-    "PRE_COMPENSATION_DUE_SOON": ("order_no", "hours_left"),
-    "AUTO_REFUND_DUE_SOON": ("order_no", "hours_left"),
-    "BOTTOM10_WARNING": ("weeks",),
 }
 """Each SMS template id and the parameters it needs; sms-svc owns the texts."""
 

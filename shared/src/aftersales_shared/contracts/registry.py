@@ -6,8 +6,8 @@ import builtins
 from dataclasses import dataclass
 
 from aftersales_shared.contracts import messages as m
-from aftersales_shared.contracts.notices import NOTICE_ORDER_EVENTS, NoticeRequested
 from aftersales_shared.contracts.envelope import Envelope, Frozen, Kind
+from aftersales_shared.contracts.notices import NOTICE_ORDER_EVENTS, NoticeRequested
 
 SERVICES = ("order-svc", "timer-svc", "sms-svc", "metrics-svc", "arbitration-svc")
 
