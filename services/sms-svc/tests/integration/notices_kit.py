@@ -91,7 +91,8 @@ async def order_event(sms: Sms, name: str, *, envelope_id: str, **fields: Any) -
     now = datetime.now(UTC)
     facts: dict[str, Any] = {
         "order_id": "o-1", "order_no": "SO1", "seller_id": "s-1", "category": "phones",
-        "customer_tier": "GOLD", "status_from": "AWAITING_RETURN", "status_to": "PROVISIONALLY_DONE",
+        "customer_tier": "GOLD", "status_from": "AWAITING_RETURN",
+        "status_to": "PROVISIONALLY_DONE",
         "command": name, "actor_id": "system", "actor_role": "system", "paid_amount": "199.00",
         "applied_at": now, "order_version": 3,
     }  # fmt: skip

@@ -27,11 +27,15 @@ async def test_a_notice_is_posted_signed_with_its_id(start_sms: StartSms, unique
     assert verify(request.body, request.headers["x-signature"])
     assert not verify(request.body, request.headers["x-signature"], secret="another-secret-value")
     sent = json.loads(request.body)
-    assert sent["kind"] == "AUDIT_DUE_SOON" and sent["seller_id"] == seller
-    assert sent["due_at"] is not None and sent["order_no"] == "SO1"
+    assert sent["kind"] == "AUDIT_DUE_SOON"
+    assert sent["seller_id"] == seller
+    assert sent["due_at"] is not None
+    assert sent["order_no"] == "SO1"
     assert request.headers["x-notice-id"] == sent["id"] == done["notice_id"]
     assert request.headers["content-type"] == "application/json"
-    assert done["attempts"] == 1 and done["status_code"] == 200 and not done["dead"]
+    assert done["attempts"] == 1
+    assert done["status_code"] == 200
+    assert not done["dead"]
 
 
 async def test_500_500_200_is_delivered_with_three_attempts(
@@ -60,7 +64,9 @@ async def test_always_failing_is_dead_after_the_bound_then_redelivered(
     async with hooked(start_sms, endpoint, seller) as sms:
         await request_notice(sms, seller, f"k-{unique}")
         dead = await settled(sms, seller, "DEAD")
-        assert dead["dead"] and dead["attempts"] == 3 and dead["next_retry"] is None
+        assert dead["dead"]
+        assert dead["attempts"] == 3
+        assert dead["next_retry"] is None
         assert dead["status_code"] == 503
         assert (await deliveries(sms, seller, admin(seller)))[0]["id"] == dead["id"]
         path = f"/v1/webhooks/{seller}/deliveries/{dead['id']}/redeliver"
@@ -69,7 +75,9 @@ async def test_always_failing_is_dead_after_the_bound_then_redelivered(
         answer = await sms.client.post(path, headers=PLATFORM)
         assert answer.status_code == 202, answer.text
         done = await settled(sms, seller, "DELIVERED")
-    assert done["id"] == dead["id"] and done["attempts"] == 4 and done["redeliveries"] == 1
+    assert done["id"] == dead["id"]
+    assert done["attempts"] == 4
+    assert done["redeliveries"] == 1
     assert len({r.headers["x-notice-id"] for r in endpoint.of(seller)}) == 1
 
 
