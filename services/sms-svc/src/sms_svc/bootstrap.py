@@ -96,7 +96,7 @@ async def make_webhooks(runtime: Runtime[Settings]) -> tuple[WebhookService, Web
         deliveries=deliveries,
         sender=HttpSender(
             clock=runtime.clock.now, timeout_s=settings.webhook_timeout_s,
-            concurrency=8, clients=settings.webhook_clients,
+            concurrency=settings.webhook_client_concurrency, clients=settings.webhook_clients,
         ),
         guard=DnsGuard(allow_internal=settings.webhooks_may_be_internal),
         clock=runtime.clock,

@@ -161,6 +161,10 @@ class WebhookDeliveryStore(Protocol):
         """Save a changed delivery if it is still in status `was`; whether it was saved."""
         ...
 
+    async def finish(self, delivery: WebhookDelivery, *, was: str) -> None:
+        """Save an attempt's outcome if the delivery is still in status `was`."""
+        ...
+
     async def due(self, *, now: datetime, limit: int) -> list[str]:
         """PENDING deliveries due by `now` that nobody holds."""
         ...

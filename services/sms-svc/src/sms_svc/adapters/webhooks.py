@@ -5,12 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from aftersales_shared.persistence import Doc
-from pymongo import ASCENDING, DESCENDING, ReturnDocument
+from pymongo import ASCENDING, DESCENDING, ReturnDocument, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
 
 from sms_svc.adapters.batching import Batcher
 from sms_svc.adapters.message_docs import from_ms, to_ms
-from sms_svc.adapters.mongo import _insert_many
+from sms_svc.adapters.mongo import _find_many, _insert_many
 from sms_svc.adapters.notices import page_after
 from sms_svc.domain.webhook import Status, Subscription, Try, WebhookDelivery
 
@@ -24,8 +24,11 @@ def _at(ms: object) -> datetime | None:
 
 
 class Subscriptions:
+    """Reads are micro-batched: a burst of notices asks for its sellers in one round trip."""
+
     def __init__(self, collection: AsyncCollection[Doc]) -> None:
         self._c = collection
+        self._gets: Batcher[str, Doc | None] = Batcher(lambda ids: _find_many(collection, ids))
 
     async def put(self, subscription: Subscription) -> None:
         fields = {
@@ -38,7 +41,7 @@ class Subscriptions:
         )
 
     async def get(self, seller_id: str) -> Subscription | None:
-        doc = await self._c.find_one({"_id": {"$eq": seller_id}})
+        doc = await self._gets.submit(seller_id)
         if doc is None:
             return None
         return Subscription(
@@ -96,6 +99,7 @@ class Deliveries:
     def __init__(self, collection: AsyncCollection[Doc]) -> None:
         self._c = collection
         self._inserts: Batcher[Doc, bool] = Batcher(lambda docs: _insert_many(collection, docs))
+        self._finishes: Batcher[tuple[str, str, Doc], None] = Batcher(self._finish_many)
 
     async def ensure_indexes(self) -> None:
         await self._c.create_index([("status", ASCENDING), ("next_at_ms", ASCENDING)])
@@ -129,6 +133,20 @@ class Deliveries:
             {"_id": {"$eq": delivery.id}, "status": {"$eq": was}}, {"$set": changes(delivery)}
         )
         return result.matched_count == 1
+
+    async def finish(self, delivery: WebhookDelivery, *, was: str) -> None:
+        """`save` without its answer, micro-batched (an attempt's outcome)."""
+        await self._finishes.submit((delivery.id, was, changes(delivery)))
+
+    async def _finish_many(self, items: list[tuple[str, str, Doc]]) -> list[None]:
+        await self._c.bulk_write(
+            [
+                UpdateOne({"_id": {"$eq": did}, "status": {"$eq": was}}, {"$set": fields})
+                for did, was, fields in items
+            ],
+            ordered=False,
+        )
+        return [None] * len(items)
 
     async def due(self, *, now: datetime, limit: int) -> list[str]:
         now_ms = to_ms(now)

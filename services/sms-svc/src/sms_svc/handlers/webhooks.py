@@ -105,7 +105,7 @@ class WebhookService:
         WEBHOOK_ATTEMPTS.labels(outcome=result.outcome).inc()
         was = delivery.status.value
         delivery.tried(result, backoff=self.backoff, rand=self.rand(), now=self.clock.now())
-        await self.deliveries.save(delivery, was=was)
+        await self.deliveries.finish(delivery, was=was)
         if delivery.status == Status.DEAD:
             log.warning("webhook delivery dead", delivery_id=delivery.id, tries=len(delivery.tries))
         return delivery
