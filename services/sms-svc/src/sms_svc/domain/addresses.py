@@ -15,8 +15,12 @@ class RefusedUrl(ValueError):
 
 def host_of(url: str) -> tuple[str, int]:
     """The host and port a webhook URL names; RefusedUrl unless it is http(s) with a host."""
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(url)
+        hostname = parts.hostname
+    except ValueError:
+        raise RefusedUrl("the webhook URL cannot be read") from None
+    if parts.scheme not in ("http", "https") or not hostname:
         raise RefusedUrl("a webhook URL is http:// or https:// with a host")
     if parts.username or parts.password:
         raise RefusedUrl("a webhook URL carries no credentials")
@@ -24,7 +28,7 @@ def host_of(url: str) -> tuple[str, int]:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:
         raise RefusedUrl("the webhook URL's port is not a number") from None
-    return parts.hostname, port
+    return hostname, port
 
 
 def internal(address: Address) -> bool:

@@ -35,7 +35,14 @@ class NoticePage(BaseModel):
 
 
 class WebhookIn(BaseModel):
-    url: str = Field(min_length=8, max_length=2000, examples=["https://shop.example.com/hooks"])
+    url: str = Field(
+        min_length=8,
+        max_length=2000,
+        pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?#][!-~]*)?$",
+        examples=["https://shop.example.com/hooks"],
+    )
+    """http(s), a host name or IPv4 address (ASCII, no credentials); in production not one that
+    resolves to an internal address."""
     secret: str = Field(min_length=16, max_length=200)
     """The HMAC-SHA256 key of `X-Signature`; stored, never shown again."""
 
