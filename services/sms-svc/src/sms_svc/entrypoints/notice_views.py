@@ -34,11 +34,15 @@ class NoticePage(BaseModel):
     """Pass as `cursor` for the next (older) page; null on the last page."""
 
 
+PORT = r"([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+"""0 to 65535."""
+
+
 class WebhookIn(BaseModel):
     url: str = Field(
         min_length=8,
         max_length=2000,
-        pattern=r"^https?://[A-Za-z0-9.-]+(:[0-9]{1,4})?([/?#][!-~]*)?$",
+        pattern=rf"^https?://[A-Za-z0-9.-]+(:{PORT})?([/?#][!-~]*)?$",
         examples=["https://shop.example.com/hooks"],
     )
     """http(s), a host name or IPv4 address (ASCII, no credentials); in production not one that
