@@ -8,11 +8,9 @@ from order_svc import __doc__ as description
 from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
 from order_svc.config import Settings
 from order_svc.entrypoints.api import routers
-from order_svc.entrypoints.consumer import message_handler
+from order_svc.entrypoints.consumer import message_router
 from order_svc.entrypoints.deps import OrderContainer
-from order_svc.handlers import OrderService
-from order_svc.seller_handlers import SellerService
-from order_svc.system_handlers import SystemService
+from order_svc.handlers import OrderService, SellerService, SystemService
 
 
 async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
@@ -31,7 +29,7 @@ async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
     return OrderContainer(
         orders=service,
         sellers=SellerService(sellers=sellers, clock=runtime.clock),
-        handler=message_handler(system),
+        handler=message_router(system),
     )
 
 

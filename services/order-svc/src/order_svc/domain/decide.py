@@ -11,7 +11,7 @@ from aftersales_shared.errors import InvalidTransition, Locked, NotFound, NotPer
 from order_svc.domain.actors import Actor
 from order_svc.domain.commands import Apply, Payload, fen
 from order_svc.domain.deadlines import rearm
-from order_svc.domain.events import Outgoing, order_event
+from order_svc.domain.events import OrderChanged, OrderEvent
 from order_svc.domain.freight import initial_freight
 from order_svc.domain.model import ActorKind, Cmd, Status
 from order_svc.domain.notices import customer_sms
@@ -37,15 +37,15 @@ class Ctx:
     charged_to_seller_fen: int | None = None
     exchange_id: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
-    extra: list[Outgoing] = field(default_factory=list)
+    extra: list[OrderEvent] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Decision:
-    """The order after an accepted command and the messages to store with it."""
+    """The order after an accepted command and what it records (the messages stored with it)."""
 
     order: ServiceOrder
-    messages: list[Outgoing]
+    events: list[OrderEvent]
 
 
 def visible_to(order: ServiceOrder, actor: Actor) -> bool:
@@ -113,12 +113,12 @@ def execute(
         )
     )
     name = EVENT_OF[cmd]
-    events = (
+    events: list[OrderEvent] = (
         []
         if name is None
         else [
-            order_event(
-                new,
+            OrderChanged(
+                order=new,
                 name=name,
                 command=cmd.value,
                 status_from=order.status.value,
@@ -131,7 +131,7 @@ def execute(
         ]
     )
     timers = rearm(order, new)
-    return Decision(order=new, messages=[*events, *ctx.extra, *customer_sms(cmd, new), *timers])
+    return Decision(order=new, events=[*events, *ctx.extra, *customer_sms(cmd, new), *timers])
 
 
 def apply(payload: Apply, *, order_id: str, customer: Actor, now: datetime) -> Decision:
@@ -176,6 +176,8 @@ def apply(payload: Apply, *, order_id: str, customer: Actor, now: datetime) -> D
             status_to=order.status.value,
         )
     )
-    event = order_event(order, name="applied", command="APPLY", status_from=None, actor=customer)
+    event = OrderChanged(
+        order=order, name="applied", command="APPLY", status_from=None, actor=customer
+    )
     timers = rearm(order.model_copy(), order)
-    return Decision(order=order, messages=[event, *timers])
+    return Decision(order=order, events=[event, *timers])

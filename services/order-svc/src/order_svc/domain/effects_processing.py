@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from aftersales_shared.errors import Invalid, InvalidTransition, Locked
+from aftersales_shared.money import show_fen
 
 from order_svc.domain import commands as c
 from order_svc.domain.decide import UNDER_ARBITRATION, Ctx
@@ -18,7 +19,6 @@ from order_svc.domain.effect_steps import (
 )
 from order_svc.domain.freight import set_return_freight, settle_return_freight
 from order_svc.domain.model import PROCESS_COMMANDS, REOPENABLE, Cmd, Outcome
-from order_svc.domain.money import show
 from order_svc.domain.order import Processing
 
 
@@ -38,8 +38,8 @@ def receipt(ctx: Ctx) -> None:
 def return_freight(ctx: Ctx) -> None:
     p = need(ctx, c.ReturnFreight)
     ctx.order.freight = set_return_freight(ctx.order.freight, c.fen(p.amount))
-    ctx.detail = f"return freight {show(c.fen(p.amount))}"
-    ctx.data["return_freight"] = show(c.fen(p.amount))
+    ctx.detail = f"return freight {show_fen(c.fen(p.amount))}"
+    ctx.data["return_freight"] = show_fen(c.fen(p.amount))
 
 
 def process(ctx: Ctx) -> None:

@@ -8,13 +8,13 @@ from aftersales_shared.auth import CurrentPrincipal
 from aftersales_shared.errors import NotFound
 from aftersales_shared.ids import Id, KeyId
 from aftersales_shared.phones import Phone
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, Query, Response
 from fastapi.responses import JSONResponse
 
 from order_svc.domain import commands as c
 from order_svc.domain.model import Cmd, Status
 from order_svc.domain.order import order_id_of_exchange
-from order_svc.entrypoints.deps import CorrelationDep, IdempotencyKey, OrdersDep, idempotent
+from order_svc.entrypoints.deps import OrdersDep, WriteDep
 from order_svc.entrypoints.images import RASTER_TYPES, served_headers
 from order_svc.entrypoints.views import order_view, summary_view
 from order_svc.ports import OrderQuery
@@ -23,19 +23,13 @@ router = APIRouter(prefix="/v1", tags=["service orders"])
 
 
 @router.post("/service-orders", status_code=201, summary="Apply for after-sales (customer)")
-async def apply_for(
-    body: c.Apply,
-    request: Request,
-    principal: CurrentPrincipal,
-    orders: OrdersDep,
-    key: IdempotencyKey = None,
-    cid: CorrelationDep = None,
-) -> JSONResponse:
+async def apply_for(body: c.Apply, orders: OrdersDep, write: WriteDep) -> JSONResponse:
     async def action(request_id: str | None) -> tuple[int, Any]:
-        order = await orders.apply(principal, body, correlation_id=cid, request=request_id)
-        return 201, order_view(order, await orders.actor_of(principal))
+        p = write.principal
+        order = await orders.apply(p, body, correlation_id=write.correlation_id, request=request_id)
+        return 201, order_view(order, await orders.actor_of(p))
 
-    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
+    return await write.once(body, action)
 
 
 @router.get("/service-orders", summary="List orders (yours only), newest first")
@@ -105,13 +99,7 @@ async def get_attachment(
     summary="Order management: the exchange order has shipped (platform)",
 )
 async def exchange_shipped(
-    exchange_order_id: Id,
-    body: c.ExchangeShipped,
-    request: Request,
-    principal: CurrentPrincipal,
-    orders: OrdersDep,
-    key: IdempotencyKey = None,
-    cid: CorrelationDep = None,
+    exchange_order_id: Id, body: c.ExchangeShipped, orders: OrdersDep, write: WriteDep
 ) -> JSONResponse:
     async def action(request_id: str | None) -> tuple[int, Any]:
         order_id = order_id_of_exchange(exchange_order_id)
@@ -119,12 +107,12 @@ async def exchange_shipped(
             raise NotFound(f"exchange order {exchange_order_id} not found")
         payload = c.ExchangeShippedCmd(exchange_order_id=exchange_order_id, **body.model_dump())
         order, actor = await orders.command(
-            principal,
+            write.principal,
             order_id,
             lambda _a: (Cmd.EXCHANGE_SHIPPED, payload),
-            correlation_id=cid,
+            correlation_id=write.correlation_id,
             request=request_id,
         )
         return 200, order_view(order, actor)
 
-    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
+    return await write.once(body, action)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from aftersales_shared.money import show_fen
+
 from order_svc.domain.actors import Actor
 from order_svc.domain.model import ActorKind
-from order_svc.domain.money import show, shown
+from order_svc.domain.money import shown
 from order_svc.domain.order import ServiceOrder
 
 
@@ -25,7 +27,7 @@ def next_deadlines(order: ServiceOrder, now: datetime | None) -> dict[str, str]:
 def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     """The full order with its history, as this actor may see it."""
     data = order.model_dump(mode="json")
-    data["refund_amount"] = show(order.refunded_fen)
+    data["refund_amount"] = show_fen(order.refunded_fen)
     data["next_deadlines"] = {} if order.locked else next_deadlines(order, now)  # suspended
     data.pop("deadlines", None)
     for entry in data.get("history", []):
