@@ -34,8 +34,8 @@ class NoticePage(BaseModel):
     """Pass as `cursor` for the next (older) page; null on the last page."""
 
 
-PORT = r"([0-9]{1,4}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
-"""0 to 65535."""
+PORT = r"([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+"""1 to 65535 (what `domain/addresses.py`, `host_of`, accepts)."""
 
 
 class WebhookIn(BaseModel):
