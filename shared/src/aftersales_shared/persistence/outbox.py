@@ -11,20 +11,10 @@ from pymongo.asynchronous.collection import AsyncCollection
 from aftersales_shared.background import Periodic
 from aftersales_shared.metrics import OUTBOX_LAG, OUTBOX_PENDING
 from aftersales_shared.persistence.client import Doc
-from aftersales_shared.persistence.documents import (
-    AT,
-    OUTBOX,
-    SINCE,
-    VERSION,
-    publishable,
-    wall_ms,
-)
+from aftersales_shared.persistence.documents import AT, publishable, wall_ms
 from aftersales_shared.persistence.outbox_ledger import Key, Ledger, Plan
-from aftersales_shared.persistence.outbox_store import (
-    ensure_pending_index,
-    mark_sent,
-    oldest_pending,
-)
+from aftersales_shared.persistence.outbox_store import ensure_pending_index, mark_sent
+from aftersales_shared.persistence.outbox_stored import bounded, stored_plans
 from aftersales_shared.persistence.versioned import Written
 from aftersales_shared.ports import Publisher
 
@@ -116,20 +106,13 @@ class OutboxRelay:
         self._loop.start()
 
     async def stop(self) -> None:
-        """Stop the loop, settle or cancel the rounds under way, drain: each step bounded."""
-        await self._loop.stop()
-        tasks = [*self._rounds, *([self._marking] if self._marking else [])]
-        if tasks:
-            _, late = await asyncio.wait(tasks, timeout=self._stop_timeout)
-            for task in late:
-                task.cancel()
-            if late:
-                await asyncio.wait(late, timeout=self._stop_timeout)
-        try:
-            async with asyncio.timeout(self._stop_timeout):
-                await self.drain_once()
-        except Exception as exc:  # the store keeps it: published at the next start
-            log.warning("outbox not drained at stop", error=repr(exc))
+        """Stop the loop, let the rounds under way settle, drain: each step within
+        `stop_timeout_s`, whatever the store or the broker do (what is left stays pending in
+        the store, published at the next start or by another process)."""
+        await bounded(self._loop.stop(), self._stop_timeout, what="the relay's loop")
+        for task in [*self._rounds, *([self._marking] if self._marking else [])]:
+            await bounded(task, self._stop_timeout, what="a round under way")
+        await bounded(self.drain_once(), self._stop_timeout, what="the last drain")
 
     async def _round(self) -> bool:
         """The loop's turn: start a round if there is work and room, and a mark if one is due."""
@@ -233,7 +216,9 @@ class OutboxRelay:
         plans, budget = self._take_fresh(self._round_messages)
         if poll and budget > 0:
             skip = {p.key for p in plans} | set(self._fresh) | self._busy | handled
-            found = await self._stored(grace_ms, skip=skip)
+            found, self._more_stored = await stored_plans(
+                self._ledger, self._collections, grace_ms, skip=skip, batch=self._batch
+            )
             # Read the next batch at once only when this one was full of work for us: a full
             # batch of documents this relay is publishing or marking itself is no reason.
             self._more_stored = self._more_stored and bool(found)
@@ -256,29 +241,6 @@ class OutboxRelay:
             plans.append(plan)
             budget -= len(plan.todo)
         return plans, budget
-
-    async def _stored(self, grace_ms: int, *, skip: set[Key]) -> list[Plan]:
-        """Pending documents older than the grace period that this relay is not marking."""
-        found: list[Plan] = []
-        cutoff = wall_ms() - grace_ms
-        self._more_stored = False
-        for collection in self._collections:
-            name = collection.full_name
-            failed = {doc_id for coll, doc_id in self._ledger.failed if coll == name}
-            written_by = cutoff if grace_ms > 0 else None
-            docs = await oldest_pending(
-                collection, limit=self._batch, written_by=written_by, also=failed
-            )
-            self._more_stored |= len(docs) == self._batch
-            for doc in docs:
-                key = (collection.full_name, str(doc["_id"]))
-                if key in skip or self._ledger.published_at(key, doc[VERSION]):
-                    continue
-                if int(doc.get(SINCE) or 0) > cutoff and key not in self._ledger.failed:
-                    continue
-                outbox = doc.get(OUTBOX) or []
-                found.append(self._ledger.plan(collection, None, key[1], int(doc[VERSION]), outbox))
-        return found
 
     async def _mark(self, *, older_than: float | None) -> None:
         """Mark sent the documents published at least `mark_delay_s` ago (all when None)."""
