@@ -342,10 +342,11 @@ async def main() -> None:
         print(f"outbox drained {drain:.1f}s after the load")
         confirmed_in_load = (lag_in_load[-1][1] - lag_start[-1][1]) if lag_in_load else 0.0
         confirmed_all = (lag_end[-1][1] - lag_start[-1][1]) if lag_end else 0.0
+        p50, p99 = (lag_quantile(lag_start, lag_end, q) for q in (0.5, 0.99))
         print(
-            f"relay lag (write to broker confirm): p50={lag_quantile(lag_start, lag_end, 0.5):.0f}ms "
-            f"p99={lag_quantile(lag_start, lag_end, 0.99):.0f}ms over {confirmed_all:.0f} messages; "
-            f"{confirmed_in_load / max(confirmed_all, 1):.0%} of them confirmed before the load ended"
+            f"relay lag (write to broker confirm): p50={p50:.0f}ms p99={p99:.0f}ms "
+            f"over {confirmed_all:.0f} messages; {confirmed_in_load / max(confirmed_all, 1):.0%} "
+            "of them confirmed before the load ended"
         )
         print(
             f"order-svc RSS start={rss_start:.0f}MiB at20s={rss_at_20:.0f}MiB end={rss_end:.0f}MiB "
