@@ -397,8 +397,14 @@ async def test_a_stopped_relay_against_the_store_stops_at_once(
     )
 
 
-def test_the_connection_queues_a_round_of_publishes_without_waiting() -> None:
-    assert aiormq.connection.Connection.FRAME_BUFFER_SIZE == FRAME_BUFFER >= 1000
+async def test_the_connection_queues_a_round_of_publishes_without_waiting(
+    amqp_url: str, namespace: str
+) -> None:
+    bus = await connected(amqp_url, namespace)
+    try:
+        assert aiormq.connection.Connection.FRAME_BUFFER_SIZE == FRAME_BUFFER >= 1000
+    finally:
+        await bus.close()
 
 
 def deadline_ids(outbox: list[Doc]) -> list[str]:
