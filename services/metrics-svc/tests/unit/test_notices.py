@@ -54,7 +54,8 @@ async def test_the_second_week_in_the_bottom10_warns_the_seller_the_third_escala
         seen.append(notices(results.outbox))
         results.outbox.clear()
     first, second, third = seen
-    assert first == [] and third == []
+    assert first == []
+    assert third == []
     bottom = sorted(r.card.seller_id for r in await results.all_results(WEEK) if r.bottom10)
     assert sorted(n["seller_id"] for n in second) == bottom
     week = shift_week(WEEK, 1)

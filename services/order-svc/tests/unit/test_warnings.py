@@ -74,7 +74,7 @@ def test_the_offsets_are_settings() -> None:
     assert settings.warning_offsets() == WarningOffsets(audit=3 * H)
     assert armed(applied(settings.warning_offsets()).order)["AUDIT_DUE_SOON"] == NOW + 9 * H
     assert Settings(auth_secret="s" * 32).warning_offsets() == DEFAULT_OFFSETS
-    assert DEFAULT_OFFSETS == WarningOffsets(audit=2 * H, pre_compensation=D, process=6 * H)
+    assert WarningOffsets(audit=2 * H, pre_compensation=D, process=6 * H) == DEFAULT_OFFSETS
 
 
 def test_no_offsets_no_warnings() -> None:
