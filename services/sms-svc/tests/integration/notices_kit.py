@@ -45,10 +45,14 @@ def verify(body: bytes, signature: str, secret: str = SECRET) -> bool:
 
 @contextlib.asynccontextmanager
 async def hooked(
-    start_sms: StartSms, endpoint: FakeEndpoint, *sellers: str, **settings: Any
+    start_sms: StartSms,
+    endpoint: FakeEndpoint,
+    *sellers: str,
+    port: int | None = None,
+    **settings: Any,
 ) -> AsyncIterator[Sms]:
-    """sms-svc with the sellers' webhooks pointing at `endpoint`."""
-    async with running(endpoint), start_sms(**(FAST | settings)) as sms:
+    """sms-svc with the sellers' webhooks pointing at `endpoint` (on `port` if given)."""
+    async with running(endpoint, port=port), start_sms(**(FAST | settings)) as sms:
         for seller in sellers:
             body = {"url": f"{endpoint.url}/{seller}", "secret": SECRET}
             answer = await sms.client.put(

@@ -7,13 +7,14 @@ import json
 
 import pytest
 from aftersales_shared.auth import Role
-from aftersales_testkit import bearer, eventually
+from aftersales_testkit import bearer, eventually, free_port
 from sms_svc.adapters.fake_endpoint import FakeEndpoint
+from sms_svc.adapters.fake_gateway import running
 from sms_svc.adapters.webhook_http import DnsGuard
 from sms_svc.config import Settings
 
 from .conftest import PLATFORM, StartSms
-from .notices_kit import SECRET, admin, deliveries, hooked, request_notice, settled, verify
+from .notices_kit import FAST, SECRET, admin, deliveries, hooked, request_notice, settled, verify
 
 pytestmark = pytest.mark.integration
 
@@ -142,3 +143,19 @@ async def test_a_seller_sets_only_its_own_webhook_and_reads_only_its_deliveries(
         assert answer.status_code == 403
         assert await deliveries(sms, mine, admin(mine)) == []
         assert len(await deliveries(sms, theirs, admin(theirs))) == 1
+
+
+async def test_a_delivery_survives_a_restart(start_sms: StartSms, unique: str) -> None:
+    seller = f"s-{unique}"
+    endpoint, port = FakeEndpoint(plans={seller: [503]}), free_port()
+    async with hooked(start_sms, endpoint, seller, port=port) as sms:
+        await request_notice(sms, seller, f"k-{unique}")
+
+        async def failed_once() -> list[dict[str, object]]:
+            found = await deliveries(sms, seller)
+            return found if found and found[0]["attempts"] == 1 else []
+
+        await eventually(failed_once, what="the first attempt failed")
+    async with running(endpoint, port=port), start_sms(**FAST) as sms:
+        done = await settled(sms, seller, "DELIVERED")
+    assert [t["outcome"] for t in done["tries"]] == ["http_503", "ok"]

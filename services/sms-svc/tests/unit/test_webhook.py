@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aftersales_shared.errors import InvalidTransition
-from sms_svc.domain.addresses import RefusedUrl, host_of, internal, refused
+from sms_svc.adapters.webhook_http import internal, refused
+from sms_svc.domain.addresses import RefusedUrl, host_of
 from sms_svc.domain.webhook import (
     TRANSITIONS,
     Backoff,
@@ -19,8 +20,8 @@ from sms_svc.domain.webhook import (
     WebhookDelivery,
     delivery_id,
     next_status,
-    sign,
 )
+from sms_svc.handlers.webhooks import sign
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 BACKOFF = Backoff(max_attempts=3, base=timedelta(seconds=10), cap=timedelta(seconds=60))
@@ -106,7 +107,15 @@ def test_one_internal_address_among_several_is_enough_to_refuse() -> None:
 
 
 @pytest.mark.parametrize(
-    "url", ["ftp://example.com/x", "http:///x", "http://u:p@example.com/", "http://h:99999/"]
+    "url",
+    [
+        "ftp://example.com/x",
+        "http:///x",
+        "http://u:p@example.com/",
+        "http://h:99999/",
+        "http://[::1]/x",
+        "http://h/a b",
+    ],
 )
 def test_only_plain_http_urls_with_a_host(url: str) -> None:
     with pytest.raises(RefusedUrl):
@@ -115,4 +124,4 @@ def test_only_plain_http_urls_with_a_host(url: str) -> None:
 
 def test_host_and_port_of_a_url() -> None:
     assert host_of("https://shop.example.com/hooks") == ("shop.example.com", 443)
-    assert host_of("http://shop.example.com:8080/hooks") == ("shop.example.com", 8080)
+    assert host_of("http://Shop.Example.com:8080/hooks?x=1") == ("shop.example.com", 8080)

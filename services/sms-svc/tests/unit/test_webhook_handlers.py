@@ -13,8 +13,8 @@ from aftersales_shared.errors import Invalid, NotFound
 from sms_svc.adapters.webhook_http import DnsGuard, HttpSender
 from sms_svc.adapters.webhooks import changes, delivery_doc, delivery_of
 from sms_svc.domain.notice import Notice
-from sms_svc.domain.webhook import Backoff, Status, Subscription, WebhookDelivery, sign
-from sms_svc.handlers.webhooks import WebhookService
+from sms_svc.domain.webhook import Backoff, Status, Subscription, WebhookDelivery
+from sms_svc.handlers.webhooks import WebhookService, sign
 
 NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
 NOTICE = Notice(id="ntc_1", seller_id="s1", kind="RULED", at=NOW, text="t", order_id="o1")

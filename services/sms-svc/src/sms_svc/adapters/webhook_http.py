@@ -13,7 +13,7 @@ from datetime import datetime
 
 import httpx
 
-from sms_svc.domain.addresses import Address, RefusedUrl, host_of, refused
+from sms_svc.domain.addresses import RefusedUrl, host_of
 from sms_svc.domain.webhook import Try
 
 
@@ -61,6 +61,25 @@ class HttpSender:
     async def close(self) -> None:
         for client, _ in self._pool:
             await client.aclose()
+
+
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def internal(address: Address) -> bool:
+    """Whether a webhook must not reach this address in production: loopback, private,
+    link-local, multicast, reserved, unspecified or otherwise not global (IPv4-mapped too)."""
+    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+        address = address.ipv4_mapped
+    return not address.is_global or address.is_multicast or address.is_reserved
+
+
+def refused(addresses: list[Address]) -> str | None:
+    """Why these resolved addresses are refused (any internal one is enough), or None."""
+    if not addresses:
+        return "the host does not resolve"
+    bad = [str(a) for a in addresses if internal(a)]
+    return f"the host resolves to internal addresses: {', '.join(bad)}" if bad else None
 
 
 class DnsGuard:

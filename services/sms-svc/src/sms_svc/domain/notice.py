@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from datetime import datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime, timedelta, timezone
 
 from aftersales_shared.contracts.messages import ServiceOrderEvent
 from aftersales_shared.contracts.notices import WARNING_KINDS, NoticeRequested
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
+SHANGHAI = timezone(timedelta(hours=8), "Asia/Shanghai")
+"""UTC+8 all year: Asia/Shanghai has had no daylight saving time since 1991."""
 RULINGS = {
     "REFUND": "退款",
     "EXCHANGE": "换新",

@@ -8,7 +8,6 @@ jitter. The platform may redeliver a DEAD or DELIVERED one: a new round, the sam
 from __future__ import annotations
 
 import hashlib
-import hmac
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -45,11 +44,6 @@ def next_status(current: Status, event: Event) -> Status:
         return TRANSITIONS[(current, event)]
     except KeyError:
         raise InvalidTransition(f"a {current} delivery cannot take {event}") from None
-
-
-def sign(secret: str, body: bytes) -> str:
-    """The `X-Signature` header: `sha256=` and the hex HMAC-SHA256 of the body."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def delivery_id(notice_id: str, seller_id: str) -> str:

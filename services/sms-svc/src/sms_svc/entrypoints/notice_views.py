@@ -34,8 +34,19 @@ class NoticePage(BaseModel):
     """Pass as `cursor` for the next (older) page; null on the last page."""
 
 
+PORT = r"([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+"""1 to 65535 (what `domain/addresses.py`, `host_of`, accepts)."""
+
+
 class WebhookIn(BaseModel):
-    url: str = Field(min_length=8, max_length=2000, examples=["https://shop.example.com/hooks"])
+    url: str = Field(
+        min_length=8,
+        max_length=2000,
+        pattern=rf"^https?://[A-Za-z0-9.-]+(:{PORT})?([/?#][!-~]*)?$",
+        examples=["https://shop.example.com/hooks"],
+    )
+    """http(s), a host name or IPv4 address (ASCII, no credentials); in production not one that
+    resolves to an internal address."""
     secret: str = Field(min_length=16, max_length=200)
     """The HMAC-SHA256 key of `X-Signature`; stored, never shown again."""
 

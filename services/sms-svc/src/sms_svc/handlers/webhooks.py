@@ -3,6 +3,8 @@ ones, redeliver; and the wire form of a notice as its endpoint receives it."""
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 import random
 from collections.abc import Callable
@@ -15,7 +17,7 @@ from aftersales_shared.errors import Conflict, Invalid, NotFound
 from prometheus_client import Counter
 
 from sms_svc.domain.notice import Notice
-from sms_svc.domain.webhook import Backoff, Status, Subscription, Try, WebhookDelivery, sign
+from sms_svc.domain.webhook import Backoff, Status, Subscription, Try, WebhookDelivery
 from sms_svc.ports import SubscriptionStore, UrlGuard, WebhookDeliveryStore, WebhookSender
 
 log = structlog.get_logger(__name__)
@@ -37,6 +39,11 @@ def body_of(notice: Notice) -> str:
         "order_ids": list(notice.order_ids),
     }
     return json.dumps(wire, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The `X-Signature` header: `sha256=` and the hex HMAC-SHA256 of the body."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
 
 
 def headers_of(delivery: WebhookDelivery, secret: str) -> dict[str, str]:
