@@ -16,12 +16,11 @@ DeadlineKind = Literal[
     "PRE_COMPENSATION",
     "AUDIT_OVERDUE",
     "PROCESS_OVERDUE",
-    "AUDIT_DUE_SOON",
+    "AUDIT_DUE_SOON",  # this one and the next three: warnings before a deadline (notices.py)
     "PRE_COMPENSATION_DUE_SOON",
     "PROCESS_DUE_SOON",
     "AUTO_REFUND_DUE_SOON",
 ]
-"""The last four are the warnings before a deadline that costs the seller (contracts/notices.py)."""
 
 
 class TimerSchedule(Frozen):
