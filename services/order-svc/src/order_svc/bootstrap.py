@@ -19,13 +19,15 @@ async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
     orders = MongoOrders(runtime.versioned("service_orders", cache_size=cache_size))
     await orders.ensure_indexes()
     sellers = MongoSellers(runtime.versioned("sellers", cache_size=1_000))
+    warnings = runtime.settings.warning_offsets()
     service = OrderService(
         orders=orders,
         sellers=sellers,
         attachments=MongoAttachments(runtime.db["attachments"]),
         clock=runtime.clock,
+        warnings=warnings,
     )
-    system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock)
+    system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock, warnings=warnings)
     return OrderContainer(
         orders=service,
         sellers=SellerService(sellers=sellers, clock=runtime.clock),

@@ -28,6 +28,7 @@ from order_svc.domain.decide import Decision, apply, execute, visible_to
 from order_svc.domain.model import Cmd
 from order_svc.domain.open_lines import already_open, open_line
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.warnings import DEFAULT_OFFSETS, WarningOffsets
 from order_svc.handlers.actors import actor_of, staff_target
 from order_svc.handlers.replay import made_by, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
@@ -61,6 +62,13 @@ class OrderService:
     attachments: Attachments
     clock: Clock
     ids: Callable[[], str] = new_id
+    warnings: WarningOffsets | None = DEFAULT_OFFSETS  # settings; None: no warnings armed
+
+    def decide(self, order: ServiceOrder, cmd: Cmd, actor: Actor, payload: Any) -> Decision:
+        """The pure decision, now, with the warnings of the settings armed."""
+        return execute(
+            order, cmd, actor=actor, now=self.clock.now(), payload=payload, warnings=self.warnings
+        )
 
     async def actor_of(self, principal: Principal) -> Actor:
         """The domain actor; a sub-account's rights come from the staff records, read now."""
@@ -82,8 +90,9 @@ class OrderService:
         customer = Actor.customer(principal.sub)
         order_id = self.ids() if request is None else order_id_for(request)
         for _ in range(2):  # the open one may become final between the refusal and the look-up
-            decision = apply(payload, order_id=order_id, customer=customer, now=self.clock.now())
-            decision = stamped(decision, since=0, request=request)
+            now, warnings = self.clock.now(), self.warnings
+            made = apply(payload, order_id=order_id, customer=customer, now=now, warnings=warnings)
+            decision = stamped(made, since=0, request=request)
             try:
                 await self.orders.add(
                     decision.order, envelopes(decision, correlation_id=correlation_id)
@@ -146,7 +155,7 @@ class OrderService:
                 return order, actor
             cmd, payload = pick(actor)
             try:
-                decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+                decision = self.decide(order, cmd, actor, payload)
                 decision = stamped(decision, since=len(order.history), request=request)
             except AppError:
                 _, stored = await self.load(order_id, actor)
@@ -187,7 +196,7 @@ class OrderService:
                 continue
             cmd, payload = pick(actor)
             try:
-                decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+                decision = self.decide(order, cmd, actor, payload)
             except AppError as exc:
                 exc.details["order_id"] = order_id
                 raise
