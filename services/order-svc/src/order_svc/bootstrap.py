@@ -15,8 +15,11 @@ from order_svc.handlers import OrderService, SellerService, SystemService
 
 async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
     """Create indexes, build the use cases, and hand the frame this service's message handler."""
-    cache_size = runtime.settings.order_cache_size
-    orders = MongoOrders(runtime.versioned("service_orders", cache_size=cache_size))
+    settings = runtime.settings
+    orders = MongoOrders(
+        runtime.versioned("service_orders", cache_size=settings.order_cache_size),
+        keep=settings.order_history_tail,
+    )
     await orders.ensure_indexes()
     sellers = MongoSellers(runtime.versioned("sellers", cache_size=1_000))
     service = OrderService(
@@ -24,6 +27,8 @@ async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
         sellers=sellers,
         attachments=MongoAttachments(runtime.db["attachments"]),
         clock=runtime.clock,
+        tail=settings.order_history_tail,
+        message_cap=settings.customer_messages_per_day,
     )
     system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock)
     return OrderContainer(
