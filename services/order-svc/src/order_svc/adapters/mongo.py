@@ -60,6 +60,14 @@ class MongoOrders:
         """History entries and messages the document keeps at least (twice as many at most)."""
         self.tails = MongoTails(self._c.database)
 
+    @property
+    def collection(self) -> AsyncCollection[Doc]:
+        return self._c
+
+    def overlong(self, order: ServiceOrder) -> bool:
+        """Whether the next write will move some of the order's history or messages out."""
+        return max(len(order.history), len(order.messages)) > 2 * self._keep
+
     async def ensure_indexes(self) -> None:
         for key in ("seller_id", "customer_id"):
             await self._c.create_index([(key, ASCENDING), ("created_ms", DESCENDING)])
