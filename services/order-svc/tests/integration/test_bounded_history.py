@@ -127,6 +127,7 @@ async def test_a_keyed_change_is_found_after_it_left_the_tail(
     api = small
     await api.setup_seller()
     o = await done(api)
+    await api.do(o["id"], "messages", api.me, {"text": "hello"})
     keyed = {**api.boss, "Idempotency-Key": f"k-{api.unique}"}
     r = await api.client.post(
         f"/v1/service-orders/{o['id']}/messages", json={"text": "keyed"}, headers=keyed
