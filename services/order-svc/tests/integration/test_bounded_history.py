@@ -4,19 +4,14 @@ a customer's messages are capped per day; orders of the old shape keep working."
 from __future__ import annotations
 
 import json
-from collections.abc import AsyncIterator
 from typing import Any
 
-import aio_pika
-import httpx
 import pytest
 from aftersales_shared.errors import ConcurrencyConflict
 from aftersales_shared.persistence import VersionedCollection
-from aftersales_shared.service import create_app
-from api_support import Api, BusTap
+from api_support import Api
 from order_svc.adapters.migrate import migrate_history
 from order_svc.adapters.mongo import MongoOrders
-from order_svc.bootstrap import definition
 from order_svc.config import Settings
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
@@ -30,25 +25,10 @@ TAIL, CAP = 5, 3
 
 
 @pytest.fixture
-async def small(
-    settings: Settings, amqp_url: str, namespace: str, unique: str, mongo_client: AsyncMongoClient
-) -> AsyncIterator[Api]:
-    """order-svc with a tail of 5, a cap of 3 messages a day, and no write cache."""
-    tuned = settings.model_copy(
-        update={
-            "order_history_tail": TAIL,
-            "customer_messages_per_day": CAP,
-            "order_cache_size": 0,
-        }
-    )
-    app = create_app(definition(), tuned)
-    connection = await aio_pika.connect(amqp_url)
-    async with app.router.lifespan_context(app):
-        transport = httpx.ASGITransport(app=app)
-        async with httpx.AsyncClient(transport=transport, base_url="http://order-svc") as client:
-            yield Api(client=client, unique=unique, tap=BusTap(connection, namespace))
-    await connection.close()
-    await mongo_client.drop_database(settings.mongo_db)
+def settings(settings: Settings) -> Settings:
+    """A tail of 5, a cap of 3 messages a day, and no write cache (documents are edited here)."""
+    changes = {"order_history_tail": TAIL, "customer_messages_per_day": CAP, "order_cache_size": 0}
+    return settings.model_copy(update=changes)
 
 
 async def done(api: Api) -> dict[str, Any]:
@@ -75,9 +55,8 @@ async def every_entry(api: Api, order_id: str, *, limit: int = 37) -> list[dict[
 
 
 async def test_an_order_with_thousands_of_entries_stays_small_and_pages_whole(
-    small: Api, settings: Settings, mongo_client: AsyncMongoClient
+    api: Api, settings: Settings, mongo_client: AsyncMongoClient
 ) -> None:
-    api = small
     await api.setup_seller()
     o = await done(api)
     await api.do(o["id"], "messages", api.me, {"text": "still broken"})  # → UNRESOLVED
@@ -122,9 +101,8 @@ async def test_an_order_with_thousands_of_entries_stays_small_and_pages_whole(
 
 
 async def test_a_keyed_change_is_found_after_it_left_the_tail(
-    small: Api, settings: Settings, mongo_client: AsyncMongoClient
+    api: Api, settings: Settings, mongo_client: AsyncMongoClient
 ) -> None:
-    api = small
     await api.setup_seller()
     o = await done(api)
     await api.do(o["id"], "messages", api.me, {"text": "hello"})
@@ -148,9 +126,8 @@ async def test_a_keyed_change_is_found_after_it_left_the_tail(
 
 
 async def test_the_entry_of_a_write_that_lost_its_compare_and_set_is_never_shown(
-    small: Api, settings: Settings, mongo_client: AsyncMongoClient
+    api: Api, settings: Settings, mongo_client: AsyncMongoClient
 ) -> None:
-    api = small
     await api.setup_seller()
     o = await done(api)
     await api.do(o["id"], "messages", api.me, {"text": "hello"})
@@ -180,8 +157,7 @@ async def test_the_entry_of_a_write_that_lost_its_compare_and_set_is_never_shown
     assert "the loser" not in {d["detail"] for d in apart}
 
 
-async def test_a_customers_messages_are_capped_per_day_and_replies_are_not(small: Api) -> None:
-    api = small
+async def test_a_customers_messages_are_capped_per_day_and_replies_are_not(api: Api) -> None:
     await api.setup_seller()
     o = await done(api)
     for i in range(CAP):
@@ -213,9 +189,8 @@ def old_shape(doc: dict[str, Any], extra: int) -> dict[str, Any]:
 
 
 async def test_orders_of_the_old_shape_read_write_and_migrate(
-    small: Api, settings: Settings, mongo_client: AsyncMongoClient
+    api: Api, settings: Settings, mongo_client: AsyncMongoClient
 ) -> None:
-    api = small
     await api.setup_seller()
     c_ = mongo_client[settings.mongo_db]["service_orders"]
     ids = []
