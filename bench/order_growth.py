@@ -3,7 +3,8 @@
 One order-svc process and the development store. The order is taken to PROVISIONALLY_DONE, then
 one customer writes 200-character messages to it, one at a time over one connection (the daily
 cap raised for the run). Prints the median write time of the 100 writes made from 10, 100,
-1,000, 10,000 and 20,000 entries on, the size of the order's view at each of them, and the rate
+1,000, 10,000 and 20,000 entries on, the size of the order's view and of its stored document at
+each of them, and the rate
 at which `GET /history` pages through all of it (first half against second half of the pages).
 
     uv run python bench/order_growth.py [--entries 20000]
@@ -22,9 +23,12 @@ from pathlib import Path
 from typing import Any
 
 import aiohttp
+import bson
 from aftersales_shared.devstack import Stack
 from aftersales_shared.messaging import delete_namespace
+from aftersales_shared.persistence import Doc, connect_mongo
 from aftersales_testkit import TEST_SECRET, bearer, free_port
+from pymongo.asynchronous.collection import AsyncCollection
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 SELLER = "growth-seller"
@@ -76,10 +80,12 @@ async def processed_order(s: aiohttp.ClientSession) -> str:
     return base
 
 
-async def grow(s: aiohttp.ClientSession, base: str, entries: int) -> None:
+async def grow(
+    s: aiohttp.ClientSession, base: str, entries: int, stored: AsyncCollection[Doc]
+) -> None:
     checkpoints = [n for n in (10, 100, 1_000, 10_000, 20_000) if n <= entries]
     held = 6  # apply, claim, audit, shipment, receipt, process
-    print(f"{'entries':>8} {'median write':>13} {'p90 write':>10} {'view':>10}")
+    print(f"{'entries':>8} {'median write':>13} {'p90 write':>10} {'view':>10} {'document':>9}")
     started = time.perf_counter()
     for n in checkpoints:
         while held < n:
@@ -93,9 +99,11 @@ async def grow(s: aiohttp.ClientSession, base: str, entries: int) -> None:
             held += 1
         _, view = await call(s, "GET", base, BOSS)
         p90 = statistics.quantiles(times, n=10)[-1]
+        doc = await stored.find_one({"_id": {"$eq": base.rsplit("/", 1)[-1]}})
         print(
             f"{n:>8,} {statistics.median(times) * 1000:>10.2f} ms {p90 * 1000:>7.2f} ms"
-            f" {len(view) / 1024:>6.1f} KiB   ({time.perf_counter() - started:.0f} s)",
+            f" {len(view) / 1024:>6.1f} KiB {len(bson.encode(doc or {})) / 1024:>5.1f} KiB"
+            f"   ({time.perf_counter() - started:.0f} s)",
             flush=True,
         )
     await page_through(s, base, held)
@@ -148,8 +156,11 @@ async def main() -> None:
         stack.start_service("order-svc", port=port, env=env, log_path=data / "svc.log")
         stack.wait_ready(timeout=60)
         connector = aiohttp.TCPConnector(limit=1)
+        store = connect_mongo(mongo_url)
+        stored = store["growth_order_svc"]["service_orders"]
         async with aiohttp.ClientSession(f"http://127.0.0.1:{port}", connector=connector) as s:
-            await grow(s, await processed_order(s), args.entries)
+            await grow(s, await processed_order(s), args.entries, stored)
+        await store.close()
     finally:
         stack.stop()
         await delete_namespace(AMQP, namespace)
