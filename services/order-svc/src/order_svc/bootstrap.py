@@ -15,8 +15,11 @@ from order_svc.handlers import OrderService, SellerService, SystemService
 
 async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
     """Create indexes, build the use cases, and hand the frame this service's message handler."""
-    cache_size = runtime.settings.order_cache_size
-    orders = MongoOrders(runtime.versioned("service_orders", cache_size=cache_size))
+    settings = runtime.settings
+    orders = MongoOrders(
+        runtime.versioned("service_orders", cache_size=settings.order_cache_size),
+        keep=settings.order_history_tail,
+    )
     await orders.ensure_indexes()
     sellers = MongoSellers(runtime.versioned("sellers", cache_size=1_000))
     warnings = runtime.settings.warning_offsets()
@@ -26,6 +29,8 @@ async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
         attachments=MongoAttachments(runtime.db["attachments"]),
         clock=runtime.clock,
         warnings=warnings,
+        tail=settings.order_history_tail,
+        message_cap=settings.customer_messages_per_day,
     )
     system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock, warnings=warnings)
     return OrderContainer(

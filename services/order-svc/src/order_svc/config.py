@@ -32,3 +32,10 @@ class Settings(ServiceSettings):
             process=self.process_warning_before,
             auto_refund=self.auto_refund_warning_before,
         )
+
+    order_history_tail: int = Field(default=20, ge=1, le=200)
+    """History entries and messages an order's view shows; its document keeps up to twice as
+    many, the older ones are stored apart (one document each) and paged by `/history`."""
+    customer_messages_per_day: int = Field(default=50, ge=1)
+    """A customer's messages per order per day (Asia/Shanghai, or the virtual clock's); beyond:
+    429. The seller's replies are not counted."""

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import structlog
@@ -25,29 +24,20 @@ from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
 from order_svc.domain.batches import batch_audit_command
 from order_svc.domain.decide import Decision, apply, execute, visible_to
+from order_svc.domain.limits import count_message
 from order_svc.domain.model import Cmd
 from order_svc.domain.open_lines import already_open, open_line
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.tail import no_caller_raced, recent
 from order_svc.domain.warnings import DEFAULT_OFFSETS, WarningOffsets
 from order_svc.handlers.actors import actor_of, staff_target
-from order_svc.handlers.replay import made_by, order_id_for, stamped
+from order_svc.handlers.replay import applied, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
 from order_svc.ports import Attachments, OrderQuery, Orders, Sellers
 
+__all__ = ["SYSTEM_RACE_RETRIES", "OrderService", "no_caller_raced"]
 log = structlog.get_logger(__name__)
 SYSTEM_RACE_RETRIES = 3
-
-
-def no_caller_raced(read: ServiceOrder, latest: ServiceOrder, *, since: datetime) -> bool:
-    """True when no change after `read` was a caller's made while this command ran.
-
-    Changes by the system (a deadline firing) never count; older changes neither: the read came
-    from this process's memory and another process had written since (history records all).
-    """
-    return all(
-        entry.actor_role == "system" or entry.at < since
-        for entry in latest.history[len(read.history) :]
-    )
 
 
 Pick = Callable[[Actor], tuple[Cmd, c.Payload | None]]
@@ -63,6 +53,10 @@ class OrderService:
     clock: Clock
     ids: Callable[[], str] = new_id
     warnings: WarningOffsets | None = DEFAULT_OFFSETS  # settings; None: no warnings armed
+    tail: int = 20
+    """History entries and messages an order's view shows (the latest ones)."""
+    message_cap: int = 50
+    """A customer's messages per order per day (Asia/Shanghai)."""
 
     def decide(self, order: ServiceOrder, cmd: Cmd, actor: Actor, payload: Any) -> Decision:
         """The pure decision, now, with the warnings of the settings armed."""
@@ -101,7 +95,7 @@ class OrderService:
             except Conflict:
                 if request is not None:  # a retry of a request whose first run was applied
                     found = await self.orders.get(order_id)
-                    if found is not None and made_by(found[0], request):
+                    if found is not None and await applied(self.orders, found[0], request):
                         return found[0]
                 line = open_line(decision.order)
                 holder = None if line is None else await self.orders.holding(line)
@@ -127,7 +121,7 @@ class OrderService:
         """One order as its caller may see it."""
         actor = await self.actor_of(principal)
         order, _ = await self.load(order_id, actor)
-        return order, actor
+        return recent(order, self.tail), actor
 
     async def command(
         self,
@@ -151,11 +145,15 @@ class OrderService:
         began = self.clock.now()
         for attempt in range(SYSTEM_RACE_RETRIES + 1):
             order, current = await self.load(order_id, actor, for_update=True)
-            if made_by(order, request):
-                return order, actor
+            if await applied(self.orders, order, request):
+                return recent(order, self.tail), actor
             cmd, payload = pick(actor)
             try:
-                decision = self.decide(order, cmd, actor, payload)
+                now = self.clock.now()
+                decision = execute(
+                    order, cmd, actor=actor, now=now, payload=payload, warnings=self.warnings
+                )
+                count_message(decision.order, cmd, actor=actor, now=now, cap=self.message_cap)
                 decision = stamped(decision, since=len(order.history), request=request)
             except AppError:
                 _, stored = await self.load(order_id, actor)
@@ -173,7 +171,7 @@ class OrderService:
                 ):
                     raise
                 continue
-            return decision.order, actor
+            return recent(decision.order, self.tail), actor
         raise AssertionError("unreachable")
 
     async def batch(
@@ -191,7 +189,7 @@ class OrderService:
         decided: list[tuple[Any, Decision | ServiceOrder]] = []
         for order_id in dict.fromkeys(ids):
             order, current = await self.load(order_id, actor)
-            if made_by(order, request):
+            if await applied(self.orders, order, request):
                 decided.append((current, order))
                 continue
             cmd, payload = pick(actor)
