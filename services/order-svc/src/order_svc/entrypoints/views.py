@@ -11,6 +11,7 @@ from order_svc.domain.actors import Actor
 from order_svc.domain.model import ActorKind
 from order_svc.domain.money import shown
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.table import allowed_actions
 
 
 def next_deadlines(order: ServiceOrder, now: datetime | None) -> dict[str, str]:
@@ -30,6 +31,7 @@ def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -
     data["refund_amount"] = show_fen(order.refunded_fen)
     data["next_deadlines"] = {} if order.locked else next_deadlines(order, now)  # suspended
     data.pop("deadlines", None)
+    data["allowed_actions"] = allowed_actions(order, actor)
     for entry in data.get("history", []):
         entry.pop("request", None)
     if actor.kind is ActorKind.CUSTOMER and data.get("audit"):

@@ -24,10 +24,11 @@ from aftersales_shared.errors import (
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
 from order_svc.domain.batches import batch_audit_command
-from order_svc.domain.decide import Decision, apply, execute, visible_to
+from order_svc.domain.decide import Decision, apply, execute
 from order_svc.domain.model import Cmd
 from order_svc.domain.open_lines import already_open, open_line
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.table import visible_to
 from order_svc.handlers.actors import actor_of, staff_target
 from order_svc.handlers.replay import made_by, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
