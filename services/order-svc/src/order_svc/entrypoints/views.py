@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from aftersales_shared.money import show_fen
@@ -40,5 +40,11 @@ def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -
 
 
 def summary_view(doc: dict[str, Any]) -> dict[str, Any]:
-    """A list row."""
-    return shown(doc)  # type: ignore[no-any-return]
+    """A list row, with its soonest deadline (none while locked: its timers are suspended)."""
+    row = dict(doc)
+    ms, kind = row.pop("next_due_ms", None), row.pop("next_due_kind", None)
+    due = None if ms is None or kind is None else datetime.fromtimestamp(ms / 1000, UTC)
+    row["next_due"] = None if due is None else {"kind": kind, "at": due.isoformat()}
+    if "shipped" in row:
+        row["shipped"] = bool(row["shipped"])
+    return shown(row)  # type: ignore[no-any-return]
