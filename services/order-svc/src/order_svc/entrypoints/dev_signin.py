@@ -63,7 +63,11 @@ async def accounts() -> dict[str, Any]:
     return {"items": [asdict(a) for a in DEMO_ACCOUNTS]}
 
 
-@router.post("/tokens", summary="A token for a demo account (development only)")
+@router.post(
+    "/tokens",
+    summary="A token for a demo account (development only)",
+    responses={404: {"description": "No demo account has that id"}},
+)
 async def token(body: TokenRequest, request: Request) -> dict[str, Any]:
     account = BY_ID.get(body.account)
     if account is None:
