@@ -7,6 +7,7 @@ from aftersales_shared.service import Runtime, ServiceDefinition
 from order_svc import __doc__ as description
 from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
 from order_svc.config import Settings
+from order_svc.entrypoints import dev_signin
 from order_svc.entrypoints.api import routers
 from order_svc.entrypoints.consumer import message_router
 from order_svc.entrypoints.deps import OrderContainer
@@ -47,4 +48,5 @@ def definition() -> ServiceDefinition[Settings, OrderContainer]:
         description=description or "",
         routers=routers(),
         bootstrap=bootstrap,
+        dev_routers=[dev_signin.router],
     )

@@ -13,6 +13,8 @@ from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
 from order_svc.adapters.mongo_tails import MongoTails
+from order_svc.adapters.order_counts import OrderCounters, counted
+from order_svc.adapters.order_queries import count_due, sort_of, where_of, workbench_fields
 from order_svc.domain.open_lines import open_line
 from order_svc.domain.order import HistoryEntry, ServiceOrder
 from order_svc.domain.seller import Seller
@@ -36,6 +38,9 @@ SUMMARY = (
     "tracking_no",
     "customer_tier",
     "version",
+    "shipped",
+    "next_due_ms",
+    "next_due_kind",
 )
 
 
@@ -45,6 +50,7 @@ def order_doc(order: ServiceOrder) -> Doc:
     doc["_id"] = order.id
     doc["created_ms"] = int(order.applied_at.timestamp() * 1000)
     doc["tracking_no"] = order.shipment.tracking_no if order.shipment else None
+    doc |= workbench_fields(order)
     if (line := open_line(order)) is not None:  # absent once final: the sparse index skips it
         doc["open_line"] = line
     return doc
@@ -59,6 +65,7 @@ class MongoOrders:
         self._keep = keep
         """History entries and messages the document keeps at least (twice as many at most)."""
         self.tails = MongoTails(self._c.database)
+        self._counters = OrderCounters(self._c.database["order_counts"], self._c)
 
     @property
     def collection(self) -> AsyncCollection[Doc]:
@@ -75,6 +82,9 @@ class MongoOrders:
             await self._c.create_index(key)
         await self._c.create_index("open_line", unique=True, sparse=True)
         await self.tails.ensure_indexes()
+        for key in ("status", "next_due_ms", "locked", "shipped"):
+            await self._c.create_index([("seller_id", ASCENDING), (key, ASCENDING)])
+        await self._counters.ensure()
 
     async def get(self, order_id: str) -> tuple[ServiceOrder, Versioned] | None:
         """The order as stored now."""
@@ -94,8 +104,10 @@ class MongoOrders:
         return order, current
 
     async def add(self, order: ServiceOrder, messages: Sequence[Envelope]) -> None:
-        stored = await self._v.insert(order_doc(order), messages=messages)
+        doc = order_doc(order)
+        stored = await self._v.insert(doc, messages=messages)
         self._v.remember_parsed(order.id, stored.version, order)
+        await self._counters.moved(None, doc)
 
     async def holding(self, line: str) -> tuple[str, str] | None:
         """The open application on this order line: (its id, its customer), if any."""
@@ -108,8 +120,13 @@ class MongoOrders:
         """Compare-and-set; what leaves the order's tails is stored apart first (committed)."""
         cut = spill(order, keep=self._keep, committed=_totals(current))
         await self.tails.put(order.id, cut)
-        stored = await self._v.save(current, order_doc(cut.order), messages=messages)
+        doc = order_doc(cut.order)
+        stored = await self._v.save(current, doc, messages=messages)
         self._v.remember_parsed(order.id, stored.version, cut.order)
+        before = current.parsed
+        await self._counters.moved(
+            counted(before) if isinstance(before, ServiceOrder) else current.data, doc
+        )
 
     async def made_by(self, order_id: str, request: str) -> bool:
         return await self.tails.made_by(order_id, request)
@@ -121,33 +138,19 @@ class MongoOrders:
 
     async def find(self, query: OrderQuery) -> list[dict[str, Any]]:
         """Newest first; `$eq` everywhere so the development store uses its indexes."""
-        where: Doc = {}
-        for key in (
-            "seller_id",
-            "customer_id",
-            "status",
-            "assignee",
-            "customer_responded",
-            "order_no",
-            "customer_phone",
-            "tracking_no",
-        ):
-            value = getattr(query, key)
-            if value is not None:
-                where[key] = {"$eq": value}
-        if query.customer_phone is not None:
-            # orders applied before phones were normalised on write hold "+86138…" (the only
-            # other form the old rule took)
-            where["customer_phone"] = {"$in": [query.customer_phone, f"+86{query.customer_phone}"]}
-        if query.categories is not None:
-            where["category"] = {"$in": sorted(query.categories)}
+        where = where_of(query)
         cursor = (
             self._c.find(where, {k: 1 for k in SUMMARY})
-            .sort([("created_ms", DESCENDING), ("_id", DESCENDING)])
+            .sort(sort_of(query))
             .skip(query.offset)
             .limit(query.limit)
         )
         return [{k: v for k, v in d.items() if k != "_id"} for d in await cursor.to_list()]
+
+    async def counts(self, query: OrderQuery, *, due_before_ms: int) -> dict[str, Any]:
+        """Per state the orders of the query's scope, and the workbench's badges."""
+        due = await count_due(self._c, query, due_before_ms=due_before_ms)
+        return await self._counters.counts(query) | {"due_within_24h": due}
 
 
 def _totals(current: Versioned) -> tuple[int, int]:

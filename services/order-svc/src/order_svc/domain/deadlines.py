@@ -146,3 +146,11 @@ DEADLINE_COMMANDS: dict[str, Cmd] = {
     "SELLER_RETURN_WARNING": Cmd.RETURN_WARNING,
 }
 """What order-svc does when timer-svc reports a deadline as fired."""
+
+
+def next_due(order: ServiceOrder) -> ArmedDeadline | None:
+    """The soonest deadline still to fire; none while locked (its timers are suspended)."""
+    if order.locked:
+        return None
+    pending = [d for d in order.deadlines.values() if not d.fired]
+    return min(pending, key=lambda d: d.due_at, default=None)

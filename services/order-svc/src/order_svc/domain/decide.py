@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from aftersales_shared.errors import InvalidTransition, Locked, NotFound, NotPermitted
+from aftersales_shared.errors import NotPermitted
 
 from order_svc.domain.actors import Actor
 from order_svc.domain.commands import Apply, Payload, fen
@@ -16,12 +16,10 @@ from order_svc.domain.freight import initial_freight
 from order_svc.domain.model import ActorKind, Cmd, Status
 from order_svc.domain.notices import customer_sms
 from order_svc.domain.order import HistoryEntry, ServiceOrder, Shipment
-from order_svc.domain.table import EVENT_OF, TRANSITIONS, WHO
+from order_svc.domain.table import EVENT_OF, TRANSITIONS, refusal, visible_to
 from order_svc.domain.warnings import WarningOffsets
 
-UNDER_ARBITRATION = (
-    "the order is under arbitration (京东介入); it can only be viewed until the platform rules"
-)
+__all__ = ["Ctx", "Decision", "apply", "check", "execute", "visible_to"]
 
 
 @dataclass
@@ -49,43 +47,12 @@ class Decision:
     events: list[OrderEvent]
 
 
-def visible_to(order: ServiceOrder, actor: Actor) -> bool:
-    """Tenancy: customers see their own orders, sellers their own (staff: their categories)."""
-    if actor.kind is ActorKind.CUSTOMER:
-        return order.customer_id == actor.id
-    if actor.kind is ActorKind.SELLER:
-        return order.seller_id == actor.seller_id and actor.sees_category(order.category)
-    return True
-
-
 def check(order: ServiceOrder, cmd: Cmd, actor: Actor) -> Status:
     """The next state if `actor` may issue `cmd` now; else the error that says why not."""
-    if not visible_to(order, actor):
-        raise NotFound(f"service order {order.id} not found")
-    rule = WHO[cmd]
-    name = cmd.value.lower()
-    if actor.kind not in rule.kinds:
-        raise NotPermitted(f"a {actor.role} may not {name}")
-    if actor.kind is ActorKind.SELLER:
-        if rule.main_only and not actor.main_account:
-            raise NotPermitted(f"only the seller's main account may {name}")
-        needed = rule.permission_in(order.status)
-        if needed is not None and needed not in actor.permissions:
-            raise NotPermitted(f"{name} needs the {needed} permission in {order.status}")
-        if rule.owner_only and not actor.main_account and order.assignee != actor.id:
-            raise NotPermitted("only the staff member who claimed this order may audit it")
-    if order.locked and not rule.while_locked:
-        raise Locked(UNDER_ARBITRATION)
-    nxt = TRANSITIONS.get((order.status, cmd))
-    if nxt is None:
-        raise InvalidTransition(
-            f"{name} is not allowed in {order.status}",
-            status=order.status.value,
-            allowed_in=sorted(s.value for (s, c) in TRANSITIONS if c is cmd),
-        )
-    if cmd is Cmd.APPLY_RULING and not order.locked:
-        raise InvalidTransition("no arbitration case is open on this order")
-    return nxt
+    error = refusal(order, cmd, actor)
+    if error is not None:
+        raise error
+    return TRANSITIONS[(order.status, cmd)]
 
 
 def execute(

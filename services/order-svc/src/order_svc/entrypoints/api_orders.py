@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from aftersales_shared.auth import CurrentPrincipal
 from aftersales_shared.errors import NotFound
@@ -16,7 +16,9 @@ from order_svc.domain.model import Cmd, Status
 from order_svc.domain.order import order_id_of_exchange
 from order_svc.entrypoints.deps import OrdersDep, WriteDep
 from order_svc.entrypoints.images import RASTER_TYPES, served_headers
-from order_svc.entrypoints.views import order_view, summary_view
+from order_svc.entrypoints.pages import CURSOR, cursor_of, page
+from order_svc.entrypoints.views import order_view
+from order_svc.handlers.queries import due_before_ms
 from order_svc.ports import OrderQuery
 
 router = APIRouter(prefix="/v1", tags=["service orders"])
@@ -32,7 +34,7 @@ async def apply_for(body: c.Apply, orders: OrdersDep, write: WriteDep) -> JSONRe
     return await write.once(body, action)
 
 
-@router.get("/service-orders", summary="List orders (yours only), newest first")
+@router.get("/service-orders", summary="List orders (yours only), newest first or soonest due")
 async def list_orders(
     principal: CurrentPrincipal,
     orders: OrdersDep,
@@ -44,6 +46,20 @@ async def list_orders(
         Phone | None, Query(description="Any of 138…, +86138…, +86 138…, 86138…")
     ] = None,
     tracking_no: Annotated[str | None, Query(min_length=1, max_length=100)] = None,
+    shipped: Annotated[
+        bool | None, Query(description="In AWAITING_RETURN: the return shipment is recorded")
+    ] = None,
+    locked: Annotated[bool | None, Query(description="Under arbitration (京东介入)")] = None,
+    due_within_hours: Annotated[
+        int | None, Query(ge=1, le=24 * 60, description="Some deadline falls due within N hours")
+    ] = None,
+    sort: Annotated[
+        Literal["created", "due"], Query(description="created: newest first; due: soonest first")
+    ] = "created",
+    cursor: Annotated[
+        str | None,
+        Query(pattern=CURSOR, description="sort=due: the `next_cursor` of the page before"),
+    ] = None,
     offset: Annotated[int, Query(ge=0, le=100_000)] = 0,
     limit: Annotated[int, Query(ge=1, le=100)] = 20,
 ) -> dict[str, Any]:
@@ -54,17 +70,27 @@ async def list_orders(
         order_no=order_no,
         customer_phone=customer_phone,
         tracking_no=tracking_no,
-        offset=offset,
+        shipped=shipped,
+        locked=locked,
+        due_before_ms=None
+        if due_within_hours is None
+        else due_before_ms(orders.clock, due_within_hours),
+        sort=sort,
+        after=cursor_of(cursor),
+        offset=0 if cursor else offset,
         limit=limit + 1,
     )
     rows = await orders.search(principal, query)
-    more = len(rows) > limit
-    return {
-        "items": [summary_view(r) for r in rows[:limit]],
-        "offset": offset,
-        "limit": limit,
-        "next_offset": offset + limit if more else None,
-    }
+    return page(rows, offset=query.offset, limit=limit, by_due=sort == "due")
+
+
+@router.get("/service-orders/counts", summary="How many orders you see per state (tab badges)")
+async def order_counts(
+    principal: CurrentPrincipal,
+    orders: OrdersDep,
+    seller_id: Annotated[Id | None, Query(description="platform_agent: one seller's")] = None,
+) -> dict[str, Any]:
+    return await orders.counts(principal, seller_id=seller_id)
 
 
 @router.get("/service-orders/{order_id}", summary="One order with its history")

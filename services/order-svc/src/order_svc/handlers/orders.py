@@ -23,13 +23,15 @@ from aftersales_shared.errors import (
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
 from order_svc.domain.batches import batch_audit_command
-from order_svc.domain.decide import Decision, apply, execute, visible_to
+from order_svc.domain.decide import Decision, apply, execute
 from order_svc.domain.limits import count_message
 from order_svc.domain.model import Cmd
 from order_svc.domain.open_lines import already_open, open_line
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.table import visible_to
 from order_svc.domain.tail import no_caller_raced, recent
 from order_svc.domain.warnings import DEFAULT_OFFSETS, WarningOffsets
+from order_svc.handlers import queries
 from order_svc.handlers.actors import actor_of, staff_target
 from order_svc.handlers.replay import applied, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
@@ -237,11 +239,10 @@ class OrderService:
 
     async def search(self, principal: Principal, query: OrderQuery) -> list[dict[str, Any]]:
         """The caller's orders only: a seller's own (staff: their categories), a customer's own."""
-        actor = await self.actor_of(principal)
-        scope: dict[str, Any] = {}
-        if actor.kind == "customer":
-            scope["customer_id"] = actor.id
-        elif actor.kind == "seller":
-            scope["seller_id"] = actor.seller_id
-            scope["categories"] = actor.categories
-        return await self.orders.find(OrderQuery(**{**query.__dict__, **scope}))
+        return await queries.search(self.orders, self.sellers, principal, query)
+
+    async def counts(self, principal: Principal, *, seller_id: str | None) -> dict[str, Any]:
+        """The workbench's tab badges, over the orders the caller sees."""
+        return await queries.counts(
+            self.orders, self.sellers, self.clock, principal, seller_id=seller_id
+        )
