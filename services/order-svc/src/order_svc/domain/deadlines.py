@@ -25,7 +25,7 @@ from order_svc.domain.events import (
 )
 from order_svc.domain.model import Cmd, Status
 from order_svc.domain.order import ArmedDeadline, ServiceOrder
-from order_svc.domain.warnings import WarningOffsets, warnings_of
+from order_svc.domain.warnings import WARNED_BY, WarningOffsets, warnings_of
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 SHIP_REMINDERS = (5 * DAY, 10 * DAY, 25 * DAY)
@@ -149,8 +149,10 @@ DEADLINE_COMMANDS: dict[str, Cmd] = {
 
 
 def next_due(order: ServiceOrder) -> ArmedDeadline | None:
-    """The soonest deadline still to fire; none while locked (its timers are suspended)."""
+    """The soonest deadline still to fire; none while locked (its timers are suspended).
+
+    The warnings before a deadline are the seller's notices, not deadlines of the order."""
     if order.locked:
         return None
-    pending = [d for d in order.deadlines.values() if not d.fired]
+    pending = [d for d in order.deadlines.values() if not d.fired and d.kind not in WARNED_BY]
     return min(pending, key=lambda d: d.due_at, default=None)
