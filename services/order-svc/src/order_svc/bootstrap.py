@@ -6,11 +6,13 @@ from aftersales_shared.service import Runtime, ServiceDefinition
 
 from order_svc import __doc__ as description
 from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
+from order_svc.adapters.order_facts import MongoOrderFacts
 from order_svc.config import Settings
 from order_svc.entrypoints.api import routers
 from order_svc.entrypoints.consumer import message_router
 from order_svc.entrypoints.deps import OrderContainer
 from order_svc.handlers import OrderService, SellerService, SystemService
+from order_svc.handlers.order_facts import OrderFactsService
 
 
 async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
@@ -19,17 +21,21 @@ async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
     orders = MongoOrders(runtime.versioned("service_orders", cache_size=cache_size))
     await orders.ensure_indexes()
     sellers = MongoSellers(runtime.versioned("sellers", cache_size=1_000))
+    order_facts = MongoOrderFacts(runtime.db["order_facts"], runtime.db["service_orders"])
     service = OrderService(
         orders=orders,
         sellers=sellers,
         attachments=MongoAttachments(runtime.db["attachments"]),
         clock=runtime.clock,
+        facts=order_facts,
     )
     system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock)
+    facts = OrderFactsService(facts=order_facts, clock=runtime.clock)
     return OrderContainer(
         orders=service,
         sellers=SellerService(sellers=sellers, clock=runtime.clock),
-        handler=message_router(system),
+        facts=facts,
+        handler=message_router(system, facts),
     )
 
 

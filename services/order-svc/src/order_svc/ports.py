@@ -10,6 +10,7 @@ from aftersales_shared.contracts import Envelope
 from aftersales_shared.persistence import Versioned
 
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.order_facts import Claim, OrderFacts
 from order_svc.domain.seller import Seller
 
 
@@ -46,6 +47,16 @@ class Orders(Protocol):
     ) -> None: ...
 
     async def find(self, query: OrderQuery) -> list[dict[str, Any]]: ...
+
+
+class OrderFactsStore(Protocol):
+    async def get(self, order_no: str) -> OrderFacts | None: ...
+
+    async def add(self, facts: OrderFacts) -> bool:
+        """Stored once by order_no; False when one was stored first."""
+
+    async def claims(self, order_no: str) -> list[Claim]:
+        """What the live after-sales orders (not rejected, cancelled, closed) hold of its lines."""
 
 
 class Sellers(Protocol):

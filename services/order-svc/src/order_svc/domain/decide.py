@@ -9,11 +9,12 @@ from typing import Any
 from aftersales_shared.errors import InvalidTransition, Locked, NotFound, NotPermitted
 
 from order_svc.domain.actors import Actor
-from order_svc.domain.commands import Apply, Payload, fen
+from order_svc.domain.commands import Application, Payload, fen
 from order_svc.domain.deadlines import rearm
 from order_svc.domain.events import OrderChanged, OrderEvent
 from order_svc.domain.freight import initial_freight
 from order_svc.domain.model import ActorKind, Cmd, Status
+from order_svc.domain.movements import movements
 from order_svc.domain.notices import customer_sms
 from order_svc.domain.order import HistoryEntry, ServiceOrder, Shipment
 from order_svc.domain.table import EVENT_OF, TRANSITIONS, WHO
@@ -127,6 +128,7 @@ def execute(
                 charged_to_seller_fen=ctx.charged_to_seller_fen,
                 exchange_id=ctx.exchange_id,
                 data=ctx.data,
+                movements=movements(order, new, cmd, now),
             )
         ]
     )
@@ -134,7 +136,7 @@ def execute(
     return Decision(order=new, events=[*events, *ctx.extra, *customer_sms(cmd, new), *timers])
 
 
-def apply(payload: Apply, *, order_id: str, customer: Actor, now: datetime) -> Decision:
+def apply(payload: Application, *, order_id: str, customer: Actor, now: datetime) -> Decision:
     """A customer's application creates an order in PENDING_CLAIM."""
     if customer.kind is not ActorKind.CUSTOMER:
         raise NotPermitted("only a customer may apply for after-sales")

@@ -29,9 +29,10 @@ from order_svc.domain.model import Cmd
 from order_svc.domain.open_lines import already_open, open_line
 from order_svc.domain.order import ServiceOrder
 from order_svc.handlers.actors import actor_of, staff_target
+from order_svc.handlers.order_facts import application_of
 from order_svc.handlers.replay import made_by, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
-from order_svc.ports import Attachments, OrderQuery, Orders, Sellers
+from order_svc.ports import Attachments, OrderFactsStore, OrderQuery, Orders, Sellers
 
 log = structlog.get_logger(__name__)
 SYSTEM_RACE_RETRIES = 3
@@ -60,6 +61,7 @@ class OrderService:
     sellers: Sellers
     attachments: Attachments
     clock: Clock
+    facts: OrderFactsStore
     ids: Callable[[], str] = new_id
 
     async def actor_of(self, principal: Principal) -> Actor:
@@ -74,15 +76,19 @@ class OrderService:
         correlation_id: str | None = None,
         request: str | None = None,
     ) -> ServiceOrder:
-        """A customer's application (seller registered); a key's slot gives the order's id."""
+        """A customer's application for a line of their order (seller, paid share and tier from
+        the order's facts: `handlers/order_facts.py`); a key's slot gives the order's id."""
         if principal.role is not Role.CUSTOMER:
             raise NotPermitted("only a customer may apply for after-sales")
-        if not await self.sellers.registered(payload.seller_id):
-            raise Invalid(f"seller {payload.seller_id} is not registered", field="seller_id")
         customer = Actor.customer(principal.sub)
         order_id = self.ids() if request is None else order_id_for(request)
         for _ in range(2):  # the open one may become final between the refusal and the look-up
-            decision = apply(payload, order_id=order_id, customer=customer, now=self.clock.now())
+            if (done := await self._applied(order_id, request)) is not None:
+                return done  # a retry of a request whose first run was applied
+            filled = await application_of(self.facts, principal.sub, payload)
+            if not await self.sellers.registered(filled.seller_id):
+                raise Invalid(f"seller {filled.seller_id} is not registered", field="seller_id")
+            decision = apply(filled, order_id=order_id, customer=customer, now=self.clock.now())
             decision = stamped(decision, since=0, request=request)
             try:
                 await self.orders.add(
@@ -90,10 +96,8 @@ class OrderService:
                 )
                 return decision.order
             except Conflict:
-                if request is not None:  # a retry of a request whose first run was applied
-                    found = await self.orders.get(order_id)
-                    if found is not None and made_by(found[0], request):
-                        return found[0]
+                if (done := await self._applied(order_id, request)) is not None:
+                    return done
                 line = open_line(decision.order)
                 holder = None if line is None else await self.orders.holding(line)
                 if holder is not None:
@@ -101,6 +105,10 @@ class OrderService:
                         holder_id=holder[0], holder_customer=holder[1], customer=principal.sub
                     ) from None
         raise ConcurrencyConflict("the order line changed meanwhile; please try again")
+
+    async def _applied(self, order_id: str, request: str | None) -> ServiceOrder | None:
+        found = None if request is None else await self.orders.get(order_id)
+        return found[0] if found is not None and made_by(found[0], request) else None
 
     async def load(
         self, order_id: str, actor: Actor, *, for_update: bool = False
