@@ -47,3 +47,22 @@ def refund_return_freight(order: ServiceOrder, now: datetime) -> None:
     if f.refunded_at is not None or not f.return_freight_fen or f.return_freight_borne_by is None:
         return
     f.refunded_fen, f.refunded_at = f.return_freight_fen, now
+
+
+def freight_legs(order: ServiceOrder) -> list[dict[str, object]]:
+    """Each leg for the order view: its amount, who pays it, what was refunded to the customer."""
+    f = order.freight
+    outbound = sum(x.freight_fen or 0 for x in order.exchanges)
+    if order.processing is not None:
+        outbound += order.processing.outbound_freight_fen or 0
+    return [
+        {
+            "leg": "RETURN",
+            "amount_fen": f.return_freight_fen,
+            "paid_by": (f.return_freight_borne_by or f.return_leg_payer).value,
+            "customer_paid_fen": f.customer_paid_fen,
+            "refunded_to_customer_fen": f.refunded_fen or 0,
+            "refunded_at": None if f.refunded_at is None else f.refunded_at.isoformat(),
+        },
+        {"leg": "OUTBOUND", "amount_fen": outbound, "paid_by": f.outbound_leg_payer.value},
+    ]
