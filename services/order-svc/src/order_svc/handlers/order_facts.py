@@ -11,6 +11,7 @@ from aftersales_shared.clock import Clock
 from aftersales_shared.errors import NotFound, NotPermitted
 
 from order_svc.domain import commands as c
+from order_svc.domain.open_lines import already_open
 from order_svc.domain.order_facts import (
     OrderFacts,
     PlaceOrder,
@@ -20,7 +21,7 @@ from order_svc.domain.order_facts import (
     facts_of,
     facts_view,
 )
-from order_svc.ports import OrderFactsStore
+from order_svc.ports import OrderFactsStore, Orders
 
 
 @dataclass
@@ -80,3 +81,10 @@ async def application_of(
             "customer_tier": claimed.tier,
         }
     )
+
+
+async def refuse_open(orders: Orders, line: str | None, customer: str) -> None:
+    """409 naming the open application on `line` (to its own customer only), if there is one."""
+    holder = None if line is None else await orders.holding(line)
+    if holder is not None:
+        raise already_open(holder_id=holder[0], holder_customer=holder[1], customer=customer)

@@ -26,10 +26,10 @@ from order_svc.domain.actors import Actor
 from order_svc.domain.batches import batch_audit_command
 from order_svc.domain.decide import Decision, apply, execute, visible_to
 from order_svc.domain.model import Cmd
-from order_svc.domain.open_lines import already_open, open_line
+from order_svc.domain.open_lines import line_key
 from order_svc.domain.order import ServiceOrder
 from order_svc.handlers.actors import actor_of, staff_target
-from order_svc.handlers.order_facts import application_of
+from order_svc.handlers.order_facts import application_of, refuse_open
 from order_svc.handlers.replay import made_by, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
 from order_svc.ports import Attachments, OrderFactsStore, OrderQuery, Orders, Sellers
@@ -81,11 +81,18 @@ class OrderService:
         if principal.role is not Role.CUSTOMER:
             raise NotPermitted("only a customer may apply for after-sales")
         customer = Actor.customer(principal.sub)
+        line = line_key(payload.order_no, payload.sku)
         order_id = self.ids() if request is None else order_id_for(request)
         for _ in range(2):  # the open one may become final between the refusal and the look-up
             if (done := await self._applied(order_id, request)) is not None:
                 return done  # a retry of a request whose first run was applied
-            filled = await application_of(self.facts, principal.sub, payload)
+            try:
+                filled = await application_of(self.facts, principal.sub, payload)
+            except Invalid:  # an open application on the line is named first (409), as before
+                await refuse_open(
+                    self.orders, line_key(payload.order_no, payload.sku), principal.sub
+                )
+                raise
             if not await self.sellers.registered(filled.seller_id):
                 raise Invalid(f"seller {filled.seller_id} is not registered", field="seller_id")
             decision = apply(filled, order_id=order_id, customer=customer, now=self.clock.now())
@@ -98,12 +105,7 @@ class OrderService:
             except Conflict:
                 if (done := await self._applied(order_id, request)) is not None:
                     return done
-                line = open_line(decision.order)
-                holder = None if line is None else await self.orders.holding(line)
-                if holder is not None:
-                    raise already_open(
-                        holder_id=holder[0], holder_customer=holder[1], customer=principal.sub
-                    ) from None
+                await refuse_open(self.orders, line, principal.sub)
         raise ConcurrencyConflict("the order line changed meanwhile; please try again")
 
     async def _applied(self, order_id: str, request: str | None) -> ServiceOrder | None:
