@@ -36,7 +36,7 @@ def _refunds(before: ServiceOrder, after: ServiceOrder, cmd: Cmd, at: datetime) 
         out.append(Movement(kind, after.refund.amount_fen, Payer.SELLER, Payer.CUSTOMER, at))
     if before.ruling_refund is None and after.ruling_refund is not None:
         amount = after.ruling_refund.amount_fen
-        out.append(Movement("REFUND", amount, Payer.SELLER, Payer.CUSTOMER, at, leg="RULING"))
+        out.append(Movement("REFUND", amount, Payer.SELLER, Payer.CUSTOMER, at))
     return out
 
 
