@@ -99,3 +99,39 @@ async def test_pre_compensation_pays_exactly_the_recorded_share(
         await bus.close()
     assert movements(event) == [("PRE_COMPENSATION", "33.33", "SELLER", "CUSTOMER")]
     assert (await api.get(o["id"]))["refund_amount"] == "33.33"
+
+
+async def test_the_auto_refund_pays_exactly_the_recorded_share(
+    api: Api, amqp_url: str, namespace: str
+) -> None:
+    await api.setup_seller()
+    order_no = f"JD-{api.unique}"
+    await api.place_order(order_no, [("SKU-1", 3, "100.00")])
+    o = await api.apply(order_no=order_no, quantity=2, paid_amount="66.66")
+    assert o["paid_amount"] == "66.66"
+    both = api.staff("both")
+    await api.do(o["id"], "claim", both)
+    await api.do(o["id"], "audit", both, {"result": "APPROVE_RETURN"})
+    await api.do(o["id"], "shipment", api.me, {"carrier": "SF", "tracking_no": "T1"})
+    armed = await api.tap.wait_for(
+        lambda m: (
+            m["type"] == "timer.schedule"
+            and m["payload"]["kind"] == "AUTO_REFUND"
+            and m["payload"]["order_id"] == o["id"]
+        ),
+        service="timer-svc",
+    )
+    bus = Bus(url=amqp_url, namespace=namespace, service="timer-svc")
+    await bus.connect()
+    try:
+        did = armed["payload"]["deadline_id"]
+        await fire(bus, api.seller, order_id=o["id"], kind="AUTO_REFUND", deadline_id=did)
+        event = await api.tap.wait_for(
+            lambda m: (
+                m["type"] == "serviceorder.auto_refunded" and m["payload"]["order_id"] == o["id"]
+            )
+        )
+    finally:
+        await bus.close()
+    assert movements(event) == [("AUTO_REFUND", "66.66", "SELLER", "CUSTOMER")]
+    assert (await api.get(o["id"]))["refund_amount"] == "66.66"
