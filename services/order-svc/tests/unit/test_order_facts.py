@@ -110,6 +110,6 @@ def test_the_same_facts_again_are_a_no_op_other_facts_a_conflict() -> None:
         check_again(stored, facts(("S", 1, "2.00")))
 
 
-def test_one_line_per_sku() -> None:
-    with pytest.raises(ValueError, match="one line"):
-        facts(("S", 1, "1.00"), ("S", 2, "2.00"))
+def test_lines_of_the_same_sku_are_one_line() -> None:
+    merged = facts(("S", 1, "1.00"), ("S", 2, "2.50"), ("T", 1, "3.00"))
+    assert [(x.sku, x.quantity, x.paid_fen) for x in merged.lines] == [("S", 3, 350), ("T", 1, 300)]

@@ -16,7 +16,7 @@ from typing import Any
 from aftersales_shared.errors import Conflict, Invalid, NotFound
 from aftersales_shared.ids import Id
 from aftersales_shared.money import Count, Paid, show_fen
-from pydantic import AwareDatetime, BaseModel, Field, field_validator
+from pydantic import AwareDatetime, BaseModel, Field
 
 from order_svc.domain.commands import Name, OrderNo, Payload, fen
 from order_svc.domain.model import Status, Tier
@@ -41,13 +41,7 @@ class PlaceOrder(Payload):
     customer_tier: Tier
     paid_at: AwareDatetime
     lines: list[LineIn] = Field(min_length=1, max_length=100)
-
-    @field_validator("lines")
-    @classmethod
-    def _one_line_per_sku(cls, lines: list[LineIn]) -> list[LineIn]:
-        if len({line.sku for line in lines}) != len(lines):
-            raise ValueError("each sku is on one line only")
-        return lines
+    """Lines of the same sku are one line: their quantities and paid amounts add up."""
 
 
 class FactLine(BaseModel):
@@ -94,7 +88,15 @@ class Claimed:
 
 
 def facts_of(p: PlaceOrder, *, now: datetime) -> OrderFacts:
-    lines = [FactLine(sku=x.sku, quantity=x.quantity, paid_fen=fen(x.paid_amount)) for x in p.lines]
+    merged: dict[str, FactLine] = {}
+    for x in p.lines:
+        had = merged.get(x.sku, FactLine(sku=x.sku, quantity=0, paid_fen=0))
+        merged[x.sku] = FactLine(
+            sku=x.sku,
+            quantity=had.quantity + x.quantity,
+            paid_fen=had.paid_fen + fen(x.paid_amount),
+        )
+    lines = list(merged.values())
     return OrderFacts(
         order_no=p.order_no,
         seller_id=p.seller_id,
