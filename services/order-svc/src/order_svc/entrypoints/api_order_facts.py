@@ -33,6 +33,7 @@ EXAMPLE = {
         "facts come again, 409 `order_facts_differ` for other facts under a known `order_no`. "
         "`customer_id` is the customer's token `sub`; `paid_amount` is the line's total."
     ),
+    responses={200: {"description": "The same facts again: the stored ones, nothing changed"}},
     openapi_extra={
         "requestBody": {
             "content": {"application/json": {"examples": {"order": {"value": EXAMPLE}}}}
