@@ -40,6 +40,7 @@ from aftersales_shared.messaging import Bus, delete_namespace
 from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
 from metrics_svc.domain.months import month_of
 from metrics_svc.domain.weeks import shift_week, week_end, week_of, week_start
+from metrics_svc.handlers.statements import MARGIN_MS
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 H = timedelta(hours=1)
@@ -238,7 +239,10 @@ async def time_statement(http: httpx.AsyncClient, week: str, rounds: int = 100) 
     """The big seller's monthly statement, `rounds` times one after another: p50 and p99."""
     month = month_of(week_start(week) + 24 * H)
     path = f"/v1/statements/{month}?seller_id={BIG}"
+    began = time.monotonic()
     first = (await http.get(path)).json()
+    print(f"statement {month} of {BIG}, first read (cold cache): {time.monotonic() - began:.2f} s")
+    await asyncio.sleep(MARGIN_MS / 1000)  # the last writes are older than the read-again margin
     times = []
     for _ in range(rounds):
         began = time.monotonic()
@@ -250,7 +254,7 @@ async def time_statement(http: httpx.AsyncClient, week: str, rounds: int = 100) 
     print(
         f"statement {month} of {BIG}: {len(first['refunds']['entries']):,} entries, total "
         f"{first['refunds']['total']}; p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
-        f" over {rounds} reads (target p99 <= 200 ms)"
+        f" over {rounds} reads after the first (target p99 <= 200 ms)"
     )
 
 

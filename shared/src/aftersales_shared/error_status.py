@@ -8,6 +8,7 @@ from aftersales_shared.errors import (
     Invalid,
     NotFound,
     NotPermitted,
+    TooManyRequests,
     Unauthorized,
     Unavailable,
 )
@@ -18,6 +19,7 @@ STATUS_OF: dict[type[AppError], int] = {
     NotFound: 404,
     Conflict: 409,
     Invalid: 422,
+    TooManyRequests: 429,
     Unavailable: 503,
 }
 

@@ -49,6 +49,12 @@ class Invalid(AppError):
     code = "invalid"
 
 
+class TooManyRequests(AppError):
+    """A limit on how often a caller may do something was reached; nothing was done."""
+
+    code = "too_many_requests"
+
+
 class Unavailable(AppError):
     """Something the request needs did not answer in time; the caller may try again."""
 

@@ -149,7 +149,8 @@ class LedgerStore(Protocol):
     """The ledger's entries (each once, by id) and the movements as the events carried them."""
 
     async def record(self, movements: list[MovementRecord], entries: list[Entry]) -> None:
-        """Store both, each once by id (the movements first); a duplicate changes nothing."""
+        """Store the entries, each once by id, with the movement each came from (if any); a
+        duplicate changes nothing."""
         ...
 
     async def entries(
@@ -170,6 +171,13 @@ class LedgerStore(Protocol):
     async def month_movements(
         self, month: str, *, seller_id: str | None
     ) -> list[MovementRecord]: ...
+
+    async def written_since(
+        self, month: str, *, seller_id: str, since_ms: int | None
+    ) -> tuple[list[Entry], int]:
+        """A seller-month's entries stored at or after `since_ms` by the clock that stamps the
+        writes (all when None), and the time of this read by that clock."""
+        ...
 
 
 class Lease(Protocol):

@@ -13,10 +13,11 @@ from urllib.parse import parse_qsl
 import pytest
 from aftersales_shared.clock import VirtualClock
 from aftersales_shared.contracts import Envelope
-from aftersales_testkit import bearer, eventually
+from aftersales_testkit import TEST_SECRET, bearer, eventually
 from aftersales_testkit.order_events import money_movement, order_event
 from metrics_svc.config import Settings
 from metrics_svc.domain.weeks import week_end
+from metrics_svc.entrypoints import cli
 from pymongo import AsyncMongoClient
 
 from .conftest import Running, running
@@ -211,3 +212,12 @@ async def test_statement_csv_tenancy_and_a_tampered_entry(svc: Running, unique: 
     ]
     assert report["expected"]["refunds"] == "201.00"
     assert report["recorded"]["refunds"] == "1.02"
+    # the operators' command sees the same difference
+    from_cli = await cli.reconcile(svc.runtime.settings, MONTH, seller)
+    assert from_cli == report
+    assert (await cli.reconcile(svc.runtime.settings, MONTH, other))["ok"] is True
+
+
+def test_the_command_exits_2_on_a_malformed_month(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AUTH_SECRET", TEST_SECRET)
+    assert cli.run(["reconcile", "2026-13"]) == 2

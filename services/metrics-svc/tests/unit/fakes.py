@@ -134,12 +134,17 @@ class FakeLedger:
     def __init__(self) -> None:
         self.entries_: dict[str, Entry] = {}
         self.movements: dict[str, MovementRecord] = {}
+        self.written: dict[str, int] = {}
+        """When each entry was stored (a counter standing for the writer's clock)."""
+        self.now_ms = 1
 
     async def record(self, movements: list[MovementRecord], entries: list[Entry]) -> None:
         for record in movements:
             self.movements.setdefault(record.id, record)
         for entry in entries:
-            self.entries_.setdefault(entry.id, entry)
+            if entry.id not in self.entries_:
+                self.entries_[entry.id] = entry
+                self.written[entry.id] = self.now_ms
 
     async def entries(
         self, *, seller_id: str | None, order_id: str | None, month: str | None,
@@ -164,3 +169,12 @@ class FakeLedger:
             r for r in self.movements.values()
             if r.month == month and seller_id in (None, r.seller_id)
         ]  # fmt: skip
+
+    async def written_since(
+        self, month: str, *, seller_id: str, since_ms: int | None
+    ) -> tuple[list[Entry], int]:
+        found = [
+            e for e in await self.month_entries(month, seller_id=seller_id)
+            if since_ms is None or self.written[e.id] >= since_ms
+        ]  # fmt: skip
+        return found, self.now_ms

@@ -4,6 +4,7 @@ reconciliation; a Hypothesis test over random sequences of movements, each deliv
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -19,7 +20,7 @@ from metrics_svc.domain.ledger import Entry, Section, fine_entries, fine_month, 
 from metrics_svc.domain.months import month_end, month_of, month_start, parse_month
 from metrics_svc.domain.penalties import penalty_lines
 from metrics_svc.handlers.ledger import Bookkeeper, records_of_batch, weeks_fined_in
-from metrics_svc.handlers.statements import LedgerReader, csv_rows
+from metrics_svc.handlers.statements import MARGIN_MS, LedgerReader, StatementCache, csv_rows
 
 from .fakes import FakeFacts, FakeLedger
 
@@ -180,3 +181,45 @@ async def test_reconciliation_finds_a_tampered_a_missing_and_an_unexpected_entry
     }
     assert found.expected[Section.REFUNDS] == 9999
     assert found.recorded[Section.REFUNDS] == 999_900
+
+
+def refund_entry(n: int) -> Entry:
+    return Entry(f"o{n}:REFUND@v1", "REFUND", "s1", f"o{n}", n, "SELLER", "CUSTOMER",
+                 DEC + timedelta(seconds=n), "2026-12")  # fmt: skip
+
+
+async def test_the_statement_cache_tops_up_from_shortly_before_the_last_read() -> None:
+    ledger = FakeLedger()
+    cache = StatementCache(ledger)
+    ledger.now_ms = 1_000_000
+    await ledger.record([], [refund_entry(1), refund_entry(2)])
+    assert [e.id for e in (await cache.sections("2026-12", "s1"))[Section.REFUNDS]] == [
+        "o1:REFUND@v1", "o2:REFUND@v1"
+    ]  # fmt: skip
+    ledger.now_ms = 1_000_000 - MARGIN_MS  # a write in flight at the read: stamped before it
+    await ledger.record([], [refund_entry(3)])
+    ledger.now_ms = 1_000_000 - MARGIN_MS - 1  # (older than the margin: not asked for again)
+    await ledger.record([], [refund_entry(4)])
+    ledger.now_ms = 1_000_000 + 10 * MARGIN_MS
+    await ledger.record([], [refund_entry(0)])
+    refunds = (await cache.sections("2026-12", "s1"))[Section.REFUNDS]
+    assert [e.fen for e in refunds] == [0, 1, 2, 3]
+    ledger.entries_["o1:REFUND@v1"] = replace(refund_entry(1), fen=999)  # tampered afterwards
+    assert [e.fen for e in (await cache.sections("2026-12", "s1"))[Section.REFUNDS]] == [
+        0,
+        1,
+        2,
+        3,
+    ]  # fmt: skip  (what was read is kept: entries never change)
+
+
+async def test_the_statement_cache_drops_the_least_recently_read_months() -> None:
+    ledger = FakeLedger()
+    await ledger.record([], [refund_entry(1), refund_entry(2)])
+    await ledger.record([], [Entry("x", "FINE", "s2", None, 5, "SELLER", "PLATFORM", DEC,
+                                   "2026-12")])  # fmt: skip
+    cache = StatementCache(ledger, max_entries=2)
+    await cache.sections("2026-12", "s1")
+    await cache.sections("2026-12", "s2")
+    assert list(cache._cache) == [("s2", "2026-12")]
+    assert len((await cache.sections("2026-12", "s1"))[Section.REFUNDS]) == 2

@@ -78,3 +78,13 @@ async def test_entries_are_paged_in_time_order_with_filters(ledger: LedgerStore)
     assert await page(None, kind="FINE", seller_id="s1", month="2026-12") == entries[1:6:2]
     assert await page(None, order_id="o4") == [entries[3]]
     assert await page(None, seller_id="s2") == []
+
+
+async def test_entries_written_since_a_time(ledger: LedgerStore) -> None:
+    await ledger.record([], [entry(1), entry(2), entry(3, seller="s2")])
+    found, as_of = await ledger.written_since("2026-12", seller_id="s1", since_ms=None)
+    assert sorted(e.id for e in found) == [entry(1).id, entry(2).id]
+    again, _ = await ledger.written_since("2026-12", seller_id="s1", since_ms=as_of - 60_000)
+    assert sorted(e.id for e in again) == [entry(1).id, entry(2).id]
+    later, _ = await ledger.written_since("2026-12", seller_id="s1", since_ms=as_of + 60_000)
+    assert later == []

@@ -17,19 +17,26 @@ from order_svc.handlers.order_facts import OrderFactsService
 
 async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
     """Create indexes, build the use cases, and hand the frame this service's message handler."""
-    cache_size = runtime.settings.order_cache_size
-    orders = MongoOrders(runtime.versioned("service_orders", cache_size=cache_size))
+    settings = runtime.settings
+    orders = MongoOrders(
+        runtime.versioned("service_orders", cache_size=settings.order_cache_size),
+        keep=settings.order_history_tail,
+    )
     await orders.ensure_indexes()
     sellers = MongoSellers(runtime.versioned("sellers", cache_size=1_000))
+    warnings = runtime.settings.warning_offsets()
     order_facts = MongoOrderFacts(runtime.db["order_facts"], runtime.db["service_orders"])
     service = OrderService(
         orders=orders,
         sellers=sellers,
         attachments=MongoAttachments(runtime.db["attachments"]),
         clock=runtime.clock,
+        warnings=warnings,
+        tail=settings.order_history_tail,
+        message_cap=settings.customer_messages_per_day,
         facts=order_facts,
     )
-    system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock)
+    system = SystemService(orders=orders, sellers=sellers, clock=runtime.clock, warnings=warnings)
     facts = OrderFactsService(facts=order_facts, clock=runtime.clock)
     return OrderContainer(
         orders=service,

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from aftersales_shared.settings import ServiceSettings
 from pydantic import Field
+
+from order_svc.domain.warnings import WarningOffsets
 
 
 class Settings(ServiceSettings):
@@ -11,3 +15,27 @@ class Settings(ServiceSettings):
     http_port: int = 8001
     order_cache_size: int = Field(default=2_000, ge=0)
     """Orders whose last version is kept in memory so a command skips its read (0: off)."""
+    audit_warning_before: timedelta = Field(default=timedelta(hours=2), gt=timedelta(0))
+    """`AUDIT_DUE_SOON` falls due this long before the 12-hour audit count."""
+    pre_compensation_warning_before: timedelta = Field(default=timedelta(days=1), gt=timedelta(0))
+    """`PRE_COMPENSATION_DUE_SOON` falls due this long before the 7-day pre-compensation."""
+    process_warning_before: timedelta = Field(default=timedelta(hours=6), gt=timedelta(0))
+    """`PROCESS_DUE_SOON` falls due this long before the 48-hour processing fine."""
+    auto_refund_warning_before: timedelta = Field(default=timedelta(days=1), gt=timedelta(0))
+    """`AUTO_REFUND_DUE_SOON` falls due this long before the 15-day auto-refund."""
+
+    def warning_offsets(self) -> WarningOffsets:
+        """The offsets as the domain takes them (`domain/warnings.py`)."""
+        return WarningOffsets(
+            audit=self.audit_warning_before,
+            pre_compensation=self.pre_compensation_warning_before,
+            process=self.process_warning_before,
+            auto_refund=self.auto_refund_warning_before,
+        )
+
+    order_history_tail: int = Field(default=20, ge=1, le=200)
+    """History entries and messages an order's view shows; its document keeps up to twice as
+    many, the older ones are stored apart (one document each) and paged by `/history`."""
+    customer_messages_per_day: int = Field(default=50, ge=1)
+    """A customer's messages per order per day (Asia/Shanghai, or the virtual clock's); beyond:
+    429. The seller's replies are not counted."""

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.persistence import Versioned
 
-from order_svc.domain.order import ServiceOrder
+from order_svc.domain.order import HistoryEntry, ServiceOrder
 from order_svc.domain.order_facts import Claim, OrderFacts
 from order_svc.domain.seller import Seller
 
@@ -47,6 +47,15 @@ class Orders(Protocol):
     ) -> None: ...
 
     async def find(self, query: OrderQuery) -> list[dict[str, Any]]: ...
+
+    async def made_by(self, order_id: str, request: str) -> bool:
+        """Whether a history entry stored apart from the order carries this request's slot."""
+
+    async def history_page(
+        self, order: ServiceOrder, *, after: int, limit: int
+    ) -> list[tuple[int, HistoryEntry]]:
+        """Up to `limit` (sequence number, entry) pairs after `after`, oldest first, up to the
+        order as read."""
 
 
 class OrderFactsStore(Protocol):

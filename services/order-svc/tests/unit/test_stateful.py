@@ -17,6 +17,7 @@ from order_svc.domain.decide import apply, execute, visible_to
 from order_svc.domain.model import FINAL, Cmd, Outcome, Permission, Status
 from order_svc.domain.order import ServiceOrder, exchange_order_id
 from order_svc.domain.table import TRANSITIONS
+from order_svc.domain.warnings import DEFAULT_OFFSETS, WARNED_BY
 from order_svc.handlers.wire import messages
 
 ACTORS = [
@@ -109,7 +110,11 @@ class Lifecycle(RuleBasedStateMachine):
     def apply_for(self, customer: str, seller: str, category: str, paid: Decimal) -> None:
         payload = application(seller_id=seller, category=category, paid_amount=paid)
         decision = apply(
-            payload, order_id=f"so-{len(self.orders)}", customer=Actor.customer(customer), now=NOW
+            payload,
+            order_id=f"so-{len(self.orders)}",
+            customer=Actor.customer(customer),
+            now=NOW,
+            warnings=DEFAULT_OFFSETS,
         )
         self.orders.append(decision.order)
 
@@ -144,7 +149,12 @@ class Lifecycle(RuleBasedStateMachine):
         self.steps += 1
         try:
             decision = execute(
-                old, cmd, actor=actor, now=NOW + timedelta(minutes=self.steps), payload=payload
+                old,
+                cmd,
+                actor=actor,
+                now=NOW + timedelta(minutes=self.steps),
+                payload=payload,
+                warnings=DEFAULT_OFFSETS,
             )
         except AppError:
             assert old == snapshot, "a refused command changes nothing"
@@ -164,13 +174,21 @@ class Lifecycle(RuleBasedStateMachine):
                 assert m.payload.order_version == new.version  # type: ignore[attr-defined]
         if not new.locked:
             slots = {slot_of(d) for d in new.deadlines}
-            assert slots == set(wanted(new)), "armed deadlines follow the state"
+            assert slots == set(wanted(new, DEFAULT_OFFSETS)), "armed deadlines follow the state"
             assert len(slots) == len(new.deadlines), "one deadline per slot"
             # After every step, not only between rules: `advance` takes several in one rule.
             if seller_turn(new):
                 assert new.deadlines, f"{new.status} waits on the seller, nothing armed"
         self.orders[i] = new
         REACHED.add(new.status)
+
+    @invariant()
+    def a_warning_is_armed_only_while_its_deadline_is(self) -> None:
+        for order in self.orders:
+            kinds = {d.kind for d in order.deadlines.values()}
+            for d in order.deadlines.values():
+                if d.kind in WARNED_BY:
+                    assert WARNED_BY[d.kind] in kinds, f"{d.kind} without its deadline"
 
     @invariant()
     def refunds_within_paid(self) -> None:

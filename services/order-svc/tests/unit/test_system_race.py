@@ -12,7 +12,9 @@ BEFORE, AFTER = BEGAN - timedelta(seconds=1), BEGAN
 
 
 def order(*entries: tuple[str, datetime]) -> Any:
-    return SimpleNamespace(history=[SimpleNamespace(actor_role=r, at=at) for r, at in entries])
+    return SimpleNamespace(
+        history=[SimpleNamespace(actor_role=r, at=at) for r, at in entries], history_start=0
+    )
 
 
 def test_changes_by_the_system_alone_allow_a_retry() -> None:

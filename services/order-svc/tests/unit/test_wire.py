@@ -16,12 +16,13 @@ from order_svc.domain.events import (
     OrderEvent,
     SmsRequested,
     StaffRightsChanged,
+    WarningDue,
 )
 from order_svc.handlers.wire import SAME_FIELDS, messages, outgoing
 
 
 def test_every_event_of_an_order_has_a_wire_message() -> None:
-    mapped = {OrderChanged, SmsRequested, *SAME_FIELDS}
+    mapped = {OrderChanged, SmsRequested, WarningDue, *SAME_FIELDS}
     assert set(get_args(OrderEvent)) == mapped
 
 

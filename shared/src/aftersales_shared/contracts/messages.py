@@ -16,6 +16,10 @@ DeadlineKind = Literal[
     "PRE_COMPENSATION",
     "AUDIT_OVERDUE",
     "PROCESS_OVERDUE",
+    "AUDIT_DUE_SOON",  # this one and the next three: warnings before a deadline (notices.py)
+    "PRE_COMPENSATION_DUE_SOON",
+    "PROCESS_DUE_SOON",
+    "AUTO_REFUND_DUE_SOON",
 ]
 
 

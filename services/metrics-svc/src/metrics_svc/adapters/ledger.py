@@ -1,12 +1,18 @@
-"""metrics-svc's ledger collections: `ledger` (one entry per money movement, its id the
-movement's) and `movements` (each movement as its event carried it, for reconciliation).
+"""metrics-svc's ledger collection: one document per entry, its id the movement's, holding the
+movement as its event carried it (`b`, the `MoneyMovement` JSON) next to the entry's fields, so
+a reconciliation can recompute the entry from it.
 
 Entries are only inserted (a duplicate id is ignored), never updated. Instants are epoch
-milliseconds; `c` (time and id, see `domain.ledger.cursor_of`) orders and pages the entries.
+milliseconds. Three indexes, as few as the queries need (each costs every insert; the ledger
+is written on the ingest path): `smw` (seller, month and the time of the write: a seller's
+entries, a seller-month's, and those written since a time), `o` (an order's) and `c` (the
+entry's time and id, `domain.ledger.cursor_of`: the order of the pages). A month's entries of
+every seller are found by a scan (an operator's query, not a hot one).
 """
 
 from __future__ import annotations
 
+import time
 from datetime import UTC, datetime
 
 from aftersales_shared.persistence import Doc
@@ -19,10 +25,12 @@ from metrics_svc.domain.ledger import Entry, cursor_of
 from metrics_svc.ports import MovementRecord
 
 DUPLICATE_KEY = 11000
+HIGHEST = "\x7f"
+"""Above every character an id or a month may hold: the end of a prefix range."""
 
 
-def entry_doc(entry: Entry) -> Doc:
-    return {
+def entry_doc(entry: Entry, *, written_ms: int, movement: MovementRecord | None) -> Doc:
+    doc: Doc = {
         "_id": entry.id,
         "k": entry.kind,
         "s": entry.seller_id,
@@ -32,12 +40,17 @@ def entry_doc(entry: Entry) -> Doc:
         "pe": entry.payee,
         "at": int(entry.at.timestamp() * 1000),
         "m": entry.month,
-        "sm": f"{entry.seller_id}|{entry.month}",
         "os": list(entry.order_ids),
         "n": entry.note,
         "src": entry.source,
         "c": cursor_of(entry),
+        "w": written_ms,
+        "smw": f"{entry.seller_id}|{entry.month}|{written_ms:013d}",
     }
+    if movement is not None:
+        doc |= {"b": movement.body, "bs": movement.seller_id, "bo": movement.order_id,
+                "bm": movement.month, "bsrc": movement.source}  # fmt: skip
+    return doc
 
 
 def entry_from_doc(doc: Doc) -> Entry:
@@ -57,20 +70,8 @@ def entry_from_doc(doc: Doc) -> Entry:
     )
 
 
-def movement_doc(record: MovementRecord) -> Doc:
-    return {
-        "_id": record.id,
-        "s": record.seller_id,
-        "o": record.order_id,
-        "m": record.month,
-        "sm": f"{record.seller_id}|{record.month}",
-        "src": record.source,
-        "body": record.body,
-    }
-
-
 def movement_from_doc(doc: Doc) -> MovementRecord:
-    return MovementRecord(str(doc["_id"]), doc["s"], doc["o"], doc["m"], doc["src"], doc["body"])
+    return MovementRecord(str(doc["_id"]), doc["bs"], doc["bo"], doc["bm"], doc["bsrc"], doc["b"])
 
 
 async def insert_once(collection: AsyncCollection[Doc], docs: list[Doc]) -> None:
@@ -84,10 +85,14 @@ async def insert_once(collection: AsyncCollection[Doc], docs: list[Doc]) -> None
             raise
 
 
+def prefix(*parts: str) -> Doc:
+    """The `smw` range of a seller (and month), on its index."""
+    key = "|".join(parts) + "|"
+    return {"smw": {"$gte": key, "$lt": key + HIGHEST}}
+
+
 def month_query(month: str, seller_id: str | None) -> Doc:
-    if seller_id is None:
-        return {"m": {"$eq": month}}
-    return {"sm": {"$eq": f"{seller_id}|{month}"}}
+    return {"m": {"$eq": month}} if seller_id is None else prefix(seller_id, month)
 
 
 class MongoLedger:
@@ -95,27 +100,25 @@ class MongoLedger:
 
     def __init__(self, db: AsyncDatabase[Doc]) -> None:
         self.ledger = db["ledger"]
-        self.movements = db["movements"]
 
     async def ensure_indexes(self) -> None:
-        for field in ("sm", "m", "s", "o", "c"):
+        for field in ("smw", "o", "c"):
             await self.ledger.create_index([(field, ASCENDING)])
-        for field in ("sm", "m"):
-            await self.movements.create_index([(field, ASCENDING)])
 
     async def record(self, movements: list[MovementRecord], entries: list[Entry]) -> None:
-        await insert_once(self.movements, [movement_doc(r) for r in movements])
-        await insert_once(self.ledger, [entry_doc(e) for e in entries])
+        """One document per entry, with its movement as the event carried it (if any)."""
+        carried = {r.id: r for r in movements}
+        written = int(time.time() * 1000)  # the wall clock: when, not what (see `written_since`)
+        docs = [entry_doc(e, written_ms=written, movement=carried.get(e.id)) for e in entries]
+        await insert_once(self.ledger, docs)
 
     async def entries(
         self, *, seller_id: str | None, order_id: str | None, month: str | None,
         kind: str | None, after: str | None, limit: int,
     ) -> list[Entry]:  # fmt: skip
         query: Doc = {}
-        if seller_id is not None and month is not None:
-            query["sm"] = {"$eq": f"{seller_id}|{month}"}
-        elif seller_id is not None:
-            query["s"] = {"$eq": seller_id}
+        if seller_id is not None:
+            query |= prefix(seller_id) if month is None else prefix(seller_id, month)
         elif month is not None:
             query["m"] = {"$eq": month}
         if order_id is not None:
@@ -132,5 +135,18 @@ class MongoLedger:
         return [entry_from_doc(d) for d in docs]
 
     async def month_movements(self, month: str, *, seller_id: str | None) -> list[MovementRecord]:
-        docs = await self.movements.find(month_query(month, seller_id)).to_list()
-        return [movement_from_doc(d) for d in docs]
+        query = {"bm": {"$eq": month}} if seller_id is None else prefix(seller_id, month)
+        docs = await self.ledger.find(query).to_list()
+        return [movement_from_doc(d) for d in docs if "b" in d and d["bm"] == month]
+
+    async def written_since(
+        self, month: str, *, seller_id: str, since_ms: int | None
+    ) -> tuple[list[Entry], int]:
+        """A seller-month's entries written at or after `since_ms` (all when None), and the
+        time of this read by the clock that stamps the writes."""
+        as_of = int(time.time() * 1000)
+        query = prefix(seller_id, month)
+        if since_ms is not None:
+            query["smw"]["$gte"] = f"{seller_id}|{month}|{since_ms:013d}"
+        docs = await self.ledger.find(query).to_list()
+        return [entry_from_doc(d) for d in docs], as_of

@@ -49,3 +49,8 @@ def penalty_lines(facts: Iterable[Fact]) -> list[PenaltyLine]:
 def total_fen(lines: Iterable[PenaltyLine]) -> int:
     """The sum of the lines."""
     return sum(line.amount_fen for line in lines)
+
+
+def fined_orders(lines: Iterable[PenaltyLine]) -> list[str]:
+    """The orders behind the lines that cost something (9 unaudited orders are not a fine)."""
+    return sorted({o for line in lines if line.amount_fen > 0 for o in line.order_ids})

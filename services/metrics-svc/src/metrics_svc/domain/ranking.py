@@ -13,6 +13,8 @@ from metrics_svc.domain.scoring import Scorecard
 
 BOTTOM_SIZE = 10
 ESCALATE_AT = 3
+WARN_AT = ESCALATE_AT - 1
+"""The second week running in the Bottom-10: the seller is warned before the third escalates."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,6 +28,11 @@ class Ranked:
     @property
     def escalated(self) -> bool:
         return self.streak >= ESCALATE_AT
+
+    @property
+    def warned(self) -> bool:
+        """`BOTTOM10_WARNING`: in the Bottom-10 for exactly the second week running."""
+        return self.streak == WARN_AT
 
 
 def sort_key(card: Scorecard) -> tuple[object, ...]:

@@ -14,7 +14,7 @@ from aftersales_shared.auth import CurrentPrincipal, Principal, Role
 from aftersales_shared.errors import Invalid, NotPermitted
 from aftersales_shared.ids import Id
 from fastapi import APIRouter, Path, Query
-from fastapi.responses import Response
+from fastapi.responses import JSONResponse, Response
 
 from metrics_svc.domain.months import MONTH_PATTERN
 from metrics_svc.entrypoints.api import CsvResponse, seller_scope
@@ -27,6 +27,24 @@ Month = Annotated[str, Path(pattern=MONTH_PATTERN, description=MONTH_DOC)]
 Kind = Literal[
     "REFUND", "AUTO_REFUND", "FREIGHT_REFUND", "PRE_COMPENSATION", "OUTBOUND_FREIGHT", "FINE"
 ]
+SECTION_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "entries": {"type": "array", "items": {"type": "object"}},
+        "total": {"type": "string", "description": 'the sum of the entries, like "12.00"'},
+    },
+    "required": ["entries", "total"],
+}
+STATEMENT_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "month": {"type": "string"},
+        "seller_id": {"type": "string"},
+        "currency": {"type": "string"},
+    }
+    | {s: SECTION_SCHEMA for s in ("settlement", "compensation", "refunds", "fines")},
+    "required": ["month", "seller_id", "settlement", "compensation", "refunds", "fines"],
+}
 CURSOR = r"^[0-9]{13}\|[^\x00-\x1f\x7f]{1,200}$"
 
 
@@ -81,12 +99,16 @@ async def statement_csv(
 @router.get(
     "/statements/{month}",
     summary="A seller's monthly statement: settlement, compensation, refunds and fines",
+    response_class=JSONResponse,
+    responses={200: {"content": {"application/json": {"schema": STATEMENT_SCHEMA}}}},
 )
 async def statement(
     month: Month, read: LedgerDep, principal: CurrentPrincipal, seller_id: Id | None = None
-) -> dict[str, Any]:
-    """Each section has its `entries` and its exact `total` (the sum of its entries, in fen)."""
-    return await read.statement(month, statement_seller(principal, seller_id))
+) -> Response:
+    """Each section has its `entries` and its exact `total` (the sum of its entries, in fen).
+    The JSON is rendered once per change of the seller's month (`StatementCache`)."""
+    body = await read.statement_json(month, statement_seller(principal, seller_id))
+    return Response(body, media_type="application/json")
 
 
 @router.post(

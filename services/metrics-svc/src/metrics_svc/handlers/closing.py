@@ -14,6 +14,7 @@ from metrics_svc.domain.weeks import is_closed, previous_week
 from metrics_svc.handlers.ingest import Ingestor
 from metrics_svc.handlers.ledger import Bookkeeper
 from metrics_svc.handlers.metrics import WEEK_CLOSE_SECONDS
+from metrics_svc.handlers.notices import week_notices
 from metrics_svc.handlers.wire import week_closed_messages
 from metrics_svc.ports import BottomEntry, ClosedWeek, ResultStore
 
@@ -83,7 +84,8 @@ class WeekCloser:
             log.info("week closed", week=week, ranked=len(ranking), seconds=round(elapsed, 2))
 
     async def _freeze(self, week: str, ranking: list[Ranked]) -> None:
-        """The escalations, then the closing with its messages (one write)."""
+        """The escalations, then the closing with its messages (one write): the announcements
+        and the seller's notices (`handlers/notices.py`)."""
         now = self.clock.now()
         bottom = [r for r in ranking if r.bottom10]
         await self.results.save_escalations(week, [r for r in bottom if r.escalated], at=now)
@@ -93,4 +95,6 @@ class WeekCloser:
             ranked=len(ranking),
             bottom=tuple(BottomEntry(r.card.seller_id, r.streak, r.position) for r in bottom),
         )
-        await self.results.close_week(closed, messages=week_closed_messages(week, ranking, now=now))
+        notices = await week_notices(self.ingestor.store, week, ranking, now=now)
+        messages = [*week_closed_messages(week, ranking, now=now), *notices]
+        await self.results.close_week(closed, messages=messages)

@@ -12,9 +12,11 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from order_svc.adapters.mongo_tails import MongoTails
 from order_svc.domain.open_lines import open_line
-from order_svc.domain.order import ServiceOrder
+from order_svc.domain.order import HistoryEntry, ServiceOrder
 from order_svc.domain.seller import Seller
+from order_svc.domain.tail import spill
 from order_svc.ports import OrderQuery
 
 SUMMARY = (
@@ -51,9 +53,20 @@ def order_doc(order: ServiceOrder) -> Doc:
 class MongoOrders:
     """Service orders; each write carries the messages it produces."""
 
-    def __init__(self, versioned: VersionedCollection) -> None:
+    def __init__(self, versioned: VersionedCollection, *, keep: int = 20) -> None:
         self._v = versioned
         self._c: AsyncCollection[Doc] = versioned.collection
+        self._keep = keep
+        """History entries and messages the document keeps at least (twice as many at most)."""
+        self.tails = MongoTails(self._c.database)
+
+    @property
+    def collection(self) -> AsyncCollection[Doc]:
+        return self._c
+
+    def overlong(self, order: ServiceOrder) -> bool:
+        """Whether the next write will move some of the order's history or messages out."""
+        return max(len(order.history), len(order.messages)) > 2 * self._keep
 
     async def ensure_indexes(self) -> None:
         for key in ("seller_id", "customer_id"):
@@ -61,6 +74,7 @@ class MongoOrders:
         for key in ("created_ms", "order_no", "customer_phone", "tracking_no", "status"):
             await self._c.create_index(key)
         await self._c.create_index("open_line", unique=True, sparse=True)
+        await self.tails.ensure_indexes()
 
     async def get(self, order_id: str) -> tuple[ServiceOrder, Versioned] | None:
         """The order as stored now."""
@@ -91,8 +105,19 @@ class MongoOrders:
     async def save(
         self, current: Versioned, order: ServiceOrder, messages: Sequence[Envelope]
     ) -> None:
-        stored = await self._v.save(current, order_doc(order), messages=messages)
-        self._v.remember_parsed(order.id, stored.version, order)
+        """Compare-and-set; what leaves the order's tails is stored apart first (committed)."""
+        cut = spill(order, keep=self._keep, committed=_totals(current))
+        await self.tails.put(order.id, cut)
+        stored = await self._v.save(current, order_doc(cut.order), messages=messages)
+        self._v.remember_parsed(order.id, stored.version, cut.order)
+
+    async def made_by(self, order_id: str, request: str) -> bool:
+        return await self.tails.made_by(order_id, request)
+
+    async def history_page(
+        self, order: ServiceOrder, *, after: int, limit: int
+    ) -> list[tuple[int, HistoryEntry]]:
+        return await self.tails.history_page(order, after=after, limit=limit)
 
     async def find(self, query: OrderQuery) -> list[dict[str, Any]]:
         """Newest first; `$eq` everywhere so the development store uses its indexes."""
@@ -123,6 +148,17 @@ class MongoOrders:
             .limit(query.limit)
         )
         return [{k: v for k, v in d.items() if k != "_id"} for d in await cursor.to_list()]
+
+
+def _totals(current: Versioned) -> tuple[int, int]:
+    """The (history, messages) totals of a stored version (parsed, or a raw document)."""
+    if isinstance(o := current.parsed, ServiceOrder):
+        return o.history_start + len(o.history), o.messages_start + len(o.messages)
+    d = current.data
+    return (
+        int(d.get("history_start", 0)) + len(d.get("history", [])),
+        int(d.get("messages_start", 0)) + len(d.get("messages", [])),
+    )
 
 
 class MongoSellers:

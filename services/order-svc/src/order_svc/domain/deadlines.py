@@ -25,6 +25,7 @@ from order_svc.domain.events import (
 )
 from order_svc.domain.model import Cmd, Status
 from order_svc.domain.order import ArmedDeadline, ServiceOrder
+from order_svc.domain.warnings import WarningOffsets, warnings_of
 
 DAY, HOUR = timedelta(days=1), timedelta(hours=1)
 SHIP_REMINDERS = (5 * DAY, 10 * DAY, 25 * DAY)
@@ -53,8 +54,9 @@ def slot_of(armed_id: str) -> str:
     return armed_id.rsplit("@v", 1)[0]
 
 
-def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
-    """The deadlines the rules of domain.md call for in the order's current state."""
+def wanted(o: ServiceOrder, warnings: WarningOffsets | None = None) -> dict[str, ArmedDeadline]:
+    """The deadlines the rules of domain.md call for in the order's current state, and with
+    `warnings` the warning before each one that costs the seller (`domain/warnings.py`)."""
     out: dict[str, ArmedDeadline] = {}
 
     def arm(kind: DeadlineKind, due: datetime, n: int | None = None) -> None:
@@ -79,10 +81,12 @@ def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
             arm("AUTO_REFUND", started + AUTO_REFUND_AFTER)
     elif o.status is Status.PENDING_PROCESS and (since := o.reopened_at or o.received_at):
         arm("PROCESS_OVERDUE", since + PROCESS_OVERDUE_AFTER)
-    return out
+    return out if warnings is None else {**out, **warnings_of(out, warnings)}
 
 
-def rearm(before: ServiceOrder, after: ServiceOrder) -> list[OrderEvent]:
+def rearm(
+    before: ServiceOrder, after: ServiceOrder, warnings: WarningOffsets | None = None
+) -> list[OrderEvent]:
     """Timer commands for the change from `before` to `after`; updates `after.deadlines`.
 
     A deadline already due is dropped without a cancel: it has fired (or will, and then finds
@@ -93,7 +97,7 @@ def rearm(before: ServiceOrder, after: ServiceOrder) -> list[OrderEvent]:
     if after.locked and not before.locked:
         out.append(DeadlinesSuspended(order_id=after.id))
     armed = dict(before.deadlines)
-    want = wanted(after)
+    want = wanted(after, warnings)
     slots = {slot_of(did): did for did in armed}
     now = after.history[-1].at if after.history else None
     for slot in sorted(set(slots) - set(want)):

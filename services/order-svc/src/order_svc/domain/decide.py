@@ -18,6 +18,7 @@ from order_svc.domain.movements import movements
 from order_svc.domain.notices import customer_sms
 from order_svc.domain.order import HistoryEntry, ServiceOrder, Shipment
 from order_svc.domain.table import EVENT_OF, TRANSITIONS, WHO
+from order_svc.domain.warnings import WarningOffsets
 
 UNDER_ARBITRATION = (
     "the order is under arbitration (京东介入); it can only be viewed until the platform rules"
@@ -89,9 +90,18 @@ def check(order: ServiceOrder, cmd: Cmd, actor: Actor) -> Status:
 
 
 def execute(
-    order: ServiceOrder, cmd: Cmd, *, actor: Actor, now: datetime, payload: Payload | None = None
+    order: ServiceOrder,
+    cmd: Cmd,
+    *,
+    actor: Actor,
+    now: datetime,
+    payload: Payload | None = None,
+    warnings: WarningOffsets | None = None,
 ) -> Decision:
-    """Apply one command to an order; the input order is never modified."""
+    """Apply one command to an order; the input order is never modified.
+
+    With `warnings` (order-svc's settings) the warnings before the deadlines are armed too.
+    """
     from order_svc.domain.effects import EFFECTS
 
     nxt = check(order, cmd, actor)
@@ -132,11 +142,18 @@ def execute(
             )
         ]
     )
-    timers = rearm(order, new)
+    timers = rearm(order, new, warnings)
     return Decision(order=new, events=[*events, *ctx.extra, *customer_sms(cmd, new), *timers])
 
 
-def apply(payload: Application, *, order_id: str, customer: Actor, now: datetime) -> Decision:
+def apply(
+    payload: Application,
+    *,
+    order_id: str,
+    customer: Actor,
+    now: datetime,
+    warnings: WarningOffsets | None = None,
+) -> Decision:
     """A customer's application creates an order in PENDING_CLAIM."""
     if customer.kind is not ActorKind.CUSTOMER:
         raise NotPermitted("only a customer may apply for after-sales")
@@ -181,5 +198,5 @@ def apply(payload: Application, *, order_id: str, customer: Actor, now: datetime
     event = OrderChanged(
         order=order, name="applied", command="APPLY", status_from=None, actor=customer
     )
-    timers = rearm(order.model_copy(), order)
+    timers = rearm(order.model_copy(), order, warnings)
     return Decision(order=order, events=[event, *timers])

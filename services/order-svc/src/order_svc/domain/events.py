@@ -74,6 +74,24 @@ class DeadlinesResumed:
 
 
 @dataclass(frozen=True)
+class WarningDue:
+    """A warning's deadline fell due while the deadline it warns of is armed: tell the seller.
+
+    `notice_key` is the warning deadline's id (one notice per arming), `due_at` the warned
+    deadline's own due time, `contact_phone` the seller's after-sales contact.
+    """
+
+    notice_key: str
+    seller_id: str
+    kind: DeadlineKind
+    order_id: str
+    order_no: str
+    category: str
+    due_at: datetime
+    contact_phone: str | None
+
+
+@dataclass(frozen=True)
 class ArbitrationOpened:
     """A case for the platform, with the order as evidence (a JSON-ready snapshot)."""
 
@@ -104,5 +122,6 @@ OrderEvent = (
     | DeadlinesSuspended
     | DeadlinesResumed
     | ArbitrationOpened
+    | WarningDue
 )
 """What a decision on an order records."""

@@ -104,6 +104,13 @@ class ArmedDeadline(Part):
     """Applied once; kept while its slot is still wanted so that it is not armed again."""
 
 
+class DailyCount(Part):
+    """How many of something happened on one local day (Asia/Shanghai)."""
+
+    day: str
+    count: int
+
+
 class ArbitrationInfo(Part):
     reason: str
     requested_by: str
@@ -168,6 +175,13 @@ class ServiceOrder(Part):
     rated_at: datetime | None = None
     deadlines: dict[str, ArmedDeadline] = Field(default_factory=dict)
     history: list[HistoryEntry] = Field(default_factory=list)
+    """The latest entries only (the older ones are stored apart: `domain/tail.py`)."""
+    history_start: int = 0
+    """How many entries came before `history[0]`: its sequence number is this + 1."""
+    messages_start: int = 0
+    """How many messages came before `messages[0]` (the older ones are stored apart)."""
+    customer_messages: DailyCount | None = None
+    """The customer's messages of their latest day (`domain/limits.py`)."""
 
     @property
     def refunded_fen(self) -> int:

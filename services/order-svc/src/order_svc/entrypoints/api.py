@@ -7,6 +7,7 @@ from fastapi import APIRouter
 from order_svc.entrypoints import (
     api_audit,
     api_commands,
+    api_history,
     api_order_facts,
     api_orders,
     api_sellers,
@@ -20,5 +21,6 @@ def routers() -> list[APIRouter]:
         api_order_facts.router,
         api_audit.router,
         api_orders.router,
+        api_history.router,
         api_commands.router,
     ]

@@ -3,6 +3,7 @@
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
+from aftersales_shared.api_description import ErrorBody
 from aftersales_shared.ids import Id
 from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
@@ -46,6 +47,7 @@ def command_route(
     *,
     method: str = "POST",
     optional: bool = False,
+    responses: dict[int | str, dict[str, Any]] | None = None,
 ) -> None:
     """Register one path: authenticate, idempotency, run the command, answer with the order."""
 
@@ -65,7 +67,12 @@ def command_route(
     endpoint = _endpoint(run, body_type, optional=optional)
     # named as before: the OpenAPI operation ids are made from it
     router.add_api_route(
-        f"/{{order_id}}/{path}", endpoint, methods=[method], summary=summary, name="endpoint"
+        f"/{{order_id}}/{path}",
+        endpoint,
+        methods=[method],
+        summary=summary,
+        name="endpoint",
+        responses=responses,
     )
 
 
@@ -129,7 +136,19 @@ command_route(
     "Process: REFUND, EXCHANGE, RETURN_ORIGINAL, OFFLINE_EXCHANGE → PROVISIONALLY_DONE",
 )
 command_route("reopen", None, fixed(Cmd.REOPEN), "Reopen a RETURN_ORIGINAL / OFFLINE_EXCHANGE")
-command_route("messages", c.Message, _message, "Customer leaves a message / seller replies")
+command_route(
+    "messages",
+    c.Message,
+    _message,
+    "Customer leaves a message / seller replies",
+    responses={
+        429: {
+            "model": ErrorBody,
+            "description": "The customer's messages of the day on this order reached the cap"
+            " (`CUSTOMER_MESSAGES_PER_DAY`); nothing was stored. Replies are not capped",
+        }
+    },
+)
 command_route(
     "resolve",
     c.Resolve,

@@ -8,6 +8,7 @@ import uvloop
 from aftersales_shared.service import create_app, serve
 from fastapi import FastAPI
 
+from order_svc.adapters import migrate
 from order_svc.bootstrap import definition
 from order_svc.config import Settings
 
@@ -22,3 +23,14 @@ def main() -> None:
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     settings = Settings()
     serve(create_app(definition(), settings), settings)
+
+
+def migrate_history() -> None:
+    """`python -m order_svc migrate-history`: orders of the old shape moved to the bounded one."""
+    settings = Settings()
+    moved = asyncio.run(
+        migrate.run(
+            mongo_url=settings.mongo_url, db=settings.mongo_db, keep=settings.order_history_tail
+        )
+    )
+    print(f"migrate-history: {moved} orders rewritten with their tails bounded")  # noqa: T201

@@ -12,13 +12,15 @@ from order_svc.domain.freight_money import freight_legs
 from order_svc.domain.model import ActorKind
 from order_svc.domain.money import shown
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.warnings import WARNED_BY
 
 
 def next_deadlines(order: ServiceOrder, now: datetime | None) -> dict[str, str]:
-    """The next pending deadline of each kind (not fired, after `now`)."""
+    """The next pending deadline of each kind (not fired, after `now`); the warnings before them
+    are the seller's notices (sms-svc), not deadlines of the order."""
     nxt: dict[str, datetime] = {}
     for d in order.deadlines.values():
-        if d.fired:
+        if d.fired or d.kind in WARNED_BY:
             continue
         if (now is None or d.due_at > now) and (d.kind not in nxt or d.due_at < nxt[d.kind]):
             nxt[d.kind] = d.due_at

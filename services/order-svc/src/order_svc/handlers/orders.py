@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 import structlog
@@ -25,29 +24,21 @@ from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
 from order_svc.domain.batches import batch_audit_command
 from order_svc.domain.decide import Decision, apply, execute, visible_to
+from order_svc.domain.limits import count_message
 from order_svc.domain.model import Cmd
 from order_svc.domain.open_lines import line_key
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.tail import no_caller_raced, recent
+from order_svc.domain.warnings import DEFAULT_OFFSETS, WarningOffsets
 from order_svc.handlers.actors import actor_of, staff_target
 from order_svc.handlers.order_facts import application_of, refuse_open
-from order_svc.handlers.replay import made_by, order_id_for, stamped
+from order_svc.handlers.replay import applied, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
 from order_svc.ports import Attachments, OrderFactsStore, OrderQuery, Orders, Sellers
 
+__all__ = ["SYSTEM_RACE_RETRIES", "OrderService", "no_caller_raced"]
 log = structlog.get_logger(__name__)
 SYSTEM_RACE_RETRIES = 3
-
-
-def no_caller_raced(read: ServiceOrder, latest: ServiceOrder, *, since: datetime) -> bool:
-    """True when no change after `read` was a caller's made while this command ran.
-
-    Changes by the system (a deadline firing) never count; older changes neither: the read came
-    from this process's memory and another process had written since (history records all).
-    """
-    return all(
-        entry.actor_role == "system" or entry.at < since
-        for entry in latest.history[len(read.history) :]
-    )
 
 
 Pick = Callable[[Actor], tuple[Cmd, c.Payload | None]]
@@ -63,6 +54,17 @@ class OrderService:
     clock: Clock
     facts: OrderFactsStore
     ids: Callable[[], str] = new_id
+    warnings: WarningOffsets | None = DEFAULT_OFFSETS  # settings; None: no warnings armed
+    tail: int = 20
+    """History entries and messages an order's view shows (the latest ones)."""
+    message_cap: int = 50
+    """A customer's messages per order per day (Asia/Shanghai)."""
+
+    def decide(self, order: ServiceOrder, cmd: Cmd, actor: Actor, payload: Any) -> Decision:
+        """The pure decision, now, with the warnings of the settings armed."""
+        return execute(
+            order, cmd, actor=actor, now=self.clock.now(), payload=payload, warnings=self.warnings
+        )
 
     async def actor_of(self, principal: Principal) -> Actor:
         """The domain actor; a sub-account's rights come from the staff records, read now."""
@@ -89,14 +91,13 @@ class OrderService:
             try:
                 filled = await application_of(self.facts, principal.sub, payload)
             except Invalid:  # an open application on the line is named first (409), as before
-                await refuse_open(
-                    self.orders, line_key(payload.order_no, payload.sku), principal.sub
-                )
+                await refuse_open(self.orders, line, principal.sub)
                 raise
             if not await self.sellers.registered(filled.seller_id):
                 raise Invalid(f"seller {filled.seller_id} is not registered", field="seller_id")
-            decision = apply(filled, order_id=order_id, customer=customer, now=self.clock.now())
-            decision = stamped(decision, since=0, request=request)
+            now, warnings = self.clock.now(), self.warnings
+            made = apply(filled, order_id=order_id, customer=customer, now=now, warnings=warnings)
+            decision = stamped(made, since=0, request=request)
             try:
                 await self.orders.add(
                     decision.order, envelopes(decision, correlation_id=correlation_id)
@@ -110,7 +111,9 @@ class OrderService:
 
     async def _applied(self, order_id: str, request: str | None) -> ServiceOrder | None:
         found = None if request is None else await self.orders.get(order_id)
-        return found[0] if found is not None and made_by(found[0], request) else None
+        if found is None or request is None:
+            return None
+        return found[0] if await applied(self.orders, found[0], request) else None
 
     async def load(
         self, order_id: str, actor: Actor, *, for_update: bool = False
@@ -128,7 +131,7 @@ class OrderService:
         """One order as its caller may see it."""
         actor = await self.actor_of(principal)
         order, _ = await self.load(order_id, actor)
-        return order, actor
+        return recent(order, self.tail), actor
 
     async def command(
         self,
@@ -152,11 +155,15 @@ class OrderService:
         began = self.clock.now()
         for attempt in range(SYSTEM_RACE_RETRIES + 1):
             order, current = await self.load(order_id, actor, for_update=True)
-            if made_by(order, request):
-                return order, actor
+            if await applied(self.orders, order, request):
+                return recent(order, self.tail), actor
             cmd, payload = pick(actor)
             try:
-                decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+                now = self.clock.now()
+                decision = execute(
+                    order, cmd, actor=actor, now=now, payload=payload, warnings=self.warnings
+                )
+                count_message(decision.order, cmd, actor=actor, now=now, cap=self.message_cap)
                 decision = stamped(decision, since=len(order.history), request=request)
             except AppError:
                 _, stored = await self.load(order_id, actor)
@@ -174,7 +181,7 @@ class OrderService:
                 ):
                     raise
                 continue
-            return decision.order, actor
+            return recent(decision.order, self.tail), actor
         raise AssertionError("unreachable")
 
     async def batch(
@@ -192,12 +199,12 @@ class OrderService:
         decided: list[tuple[Any, Decision | ServiceOrder]] = []
         for order_id in dict.fromkeys(ids):
             order, current = await self.load(order_id, actor)
-            if made_by(order, request):
+            if await applied(self.orders, order, request):
                 decided.append((current, order))
                 continue
             cmd, payload = pick(actor)
             try:
-                decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+                decision = self.decide(order, cmd, actor, payload)
             except AppError as exc:
                 exc.details["order_id"] = order_id
                 raise

@@ -11,6 +11,7 @@ from dataclasses import replace
 
 from order_svc.domain.decide import Decision
 from order_svc.domain.order import ServiceOrder
+from order_svc.ports import Orders
 
 _ORDER_IDS = uuid.UUID("0b6e7a4e-5d0c-4b8e-9a51-2f3c8d9e1a77")
 
@@ -18,6 +19,13 @@ _ORDER_IDS = uuid.UUID("0b6e7a4e-5d0c-4b8e-9a51-2f3c8d9e1a77")
 def made_by(order: ServiceOrder, request: str | None) -> bool:
     """Whether the request with this slot id changed the order already."""
     return request is not None and any(entry.request == request for entry in order.history)
+
+
+async def applied(orders: Orders, order: ServiceOrder, request: str | None) -> bool:
+    """`made_by`, also among the entries that left the order's tail (stored apart)."""
+    if request is None or made_by(order, request):
+        return request is not None
+    return order.history_start > 0 and await orders.made_by(order.id, request)
 
 
 def stamped(decision: Decision, *, since: int, request: str | None) -> Decision:

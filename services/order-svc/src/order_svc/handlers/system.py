@@ -8,14 +8,16 @@ import structlog
 from aftersales_shared.clock import Clock
 from aftersales_shared.contracts.messages import TimerFired
 from aftersales_shared.errors import AppError, InvalidTransition, NotFound
+from aftersales_shared.persistence import Versioned
 
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
 from order_svc.domain.deadlines import DEADLINE_COMMANDS, is_armed, mark_fired
 from order_svc.domain.decide import execute
-from order_svc.domain.firings import refused
+from order_svc.domain.firings import refused, warned
 from order_svc.domain.model import Cmd
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.warnings import DEFAULT_OFFSETS, WARNED_BY, WarningOffsets
 from order_svc.handlers.wire import envelopes
 from order_svc.ports import Orders, Sellers
 
@@ -29,6 +31,8 @@ class SystemService:
     orders: Orders
     sellers: Sellers
     clock: Clock
+    warnings: WarningOffsets | None = DEFAULT_OFFSETS
+    """When each warning falls due before its deadline (settings); None: no warnings armed."""
 
     async def system_command(
         self,
@@ -45,7 +49,14 @@ class SystemService:
             raise NotFound(f"service order {order_id} not found")
         order, current = found
         try:
-            decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+            decision = execute(
+                order,
+                cmd,
+                actor=actor,
+                now=self.clock.now(),
+                payload=payload,
+                warnings=self.warnings,
+            )
         except InvalidTransition as exc:
             log.info("command no longer applies", order_id=order_id, cmd=cmd, reason=exc.message)
             return None
@@ -67,11 +78,14 @@ class SystemService:
         if not is_armed(order, fired.deadline_id):
             log.info("deadline no longer armed", deadline_id=fired.deadline_id)
             return False
+        if fired.kind in WARNED_BY:
+            return await self._warn(order, current, fired.deadline_id, correlation_id)
         cmd = DEADLINE_COMMANDS[fired.kind]
         try:
             payload = await self._payload(order, cmd)
+            now, system = self.clock.now(), Actor.system("timer")
             decision = execute(
-                order, cmd, actor=Actor.system("timer"), now=self.clock.now(), payload=payload
+                order, cmd, actor=system, now=now, payload=payload, warnings=self.warnings
             )
             mark_fired(decision.order, fired.deadline_id)
         except AppError as exc:
@@ -80,6 +94,21 @@ class SystemService:
             decision = refused(
                 order, cmd, deadline_id=fired.deadline_id, reason=exc.message, now=self.clock.now()
             )
+        await self.orders.save(
+            current, decision.order, envelopes(decision, correlation_id=correlation_id)
+        )
+        return True
+
+    async def _warn(
+        self, order: ServiceOrder, current: Versioned, deadline_id: str, correlation_id: str | None
+    ) -> bool:
+        """A warning's firing: a notice for the seller while its deadline is still armed."""
+        seller = await self.sellers.get(order.seller_id)
+        phone = None if seller is None else seller[0].aftersales_contact_phone
+        decision = warned(order, deadline_id, contact_phone=phone, now=self.clock.now())
+        if decision is None:
+            log.info("warning no longer applies", deadline_id=deadline_id)
+            return False
         await self.orders.save(
             current, decision.order, envelopes(decision, correlation_id=correlation_id)
         )

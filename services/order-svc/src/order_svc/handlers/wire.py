@@ -21,6 +21,7 @@ from aftersales_shared.contracts.messages import (
     TimerSchedule,
     TimerSuspend,
 )
+from aftersales_shared.contracts.notices import NoticeRequested
 from aftersales_shared.money import show_fen
 
 from order_svc.domain.decide import Decision
@@ -33,6 +34,7 @@ from order_svc.domain.events import (
     OrderChanged,
     OrderEvent,
     SmsRequested,
+    WarningDue,
 )
 from order_svc.domain.movements import Movement
 from order_svc.domain.seller import Seller
@@ -64,6 +66,10 @@ def outgoing(event: OrderEvent) -> Outgoing:
         return Outgoing(f"serviceorder.{event.name}", order_event(event), event.name)
     if isinstance(event, SmsRequested):
         return Outgoing("sms.send", sms_send(event), f"sms.{event.key}")
+    if isinstance(event, WarningDue):  # a subset of the contract's fields (no fine, no streak)
+        return Outgoing(
+            "notice.requested", NoticeRequested.model_validate(_fields(event)), "notice"
+        )
     message_type, contract, key = SAME_FIELDS[type(event)]
     return Outgoing(message_type, contract.model_validate(_fields(event)), key(event))
 
