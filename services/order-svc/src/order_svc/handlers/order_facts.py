@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from aftersales_shared.auth import SELLER_ROLES, Principal, Role
 from aftersales_shared.clock import Clock
-from aftersales_shared.errors import NotFound, NotPermitted
+from aftersales_shared.errors import Invalid, NotFound, NotPermitted
 
 from order_svc.domain import commands as c
 from order_svc.domain.open_lines import already_open
@@ -21,7 +21,7 @@ from order_svc.domain.order_facts import (
     facts_of,
     facts_view,
 )
-from order_svc.ports import OrderFactsStore, Orders
+from order_svc.ports import OrderFactsStore, Orders, Sellers
 
 
 @dataclass
@@ -88,3 +88,24 @@ async def refuse_open(orders: Orders, line: str | None, customer: str) -> None:
     holder = None if line is None else await orders.holding(line)
     if holder is not None:
         raise already_open(holder_id=holder[0], holder_customer=holder[1], customer=customer)
+
+
+class Applying(Protocol):
+    facts: OrderFactsStore
+    orders: Orders
+    sellers: Sellers
+
+
+async def filled_in(
+    service: Applying, customer_id: str, payload: c.Apply, line: str
+) -> c.Application:
+    """`application_of`, an open application on the line named first (409, as before the
+    facts), and the record's seller registered (422 otherwise)."""
+    try:
+        filled = await application_of(service.facts, customer_id, payload)
+    except Invalid:
+        await refuse_open(service.orders, line, customer_id)
+        raise
+    if not await service.sellers.registered(filled.seller_id):
+        raise Invalid(f"seller {filled.seller_id} is not registered", field="seller_id")
+    return filled

@@ -15,7 +15,6 @@ from aftersales_shared.errors import (
     AppError,
     ConcurrencyConflict,
     Conflict,
-    Invalid,
     NotFound,
     NotPermitted,
 )
@@ -31,7 +30,7 @@ from order_svc.domain.order import ServiceOrder
 from order_svc.domain.tail import no_caller_raced, recent
 from order_svc.domain.warnings import DEFAULT_OFFSETS, WarningOffsets
 from order_svc.handlers.actors import actor_of, staff_target
-from order_svc.handlers.order_facts import application_of, refuse_open
+from order_svc.handlers.order_facts import filled_in, refuse_open
 from order_svc.handlers.replay import applied, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
 from order_svc.ports import Attachments, OrderFactsStore, OrderQuery, Orders, Sellers
@@ -88,13 +87,7 @@ class OrderService:
         for _ in range(2):  # the open one may become final between the refusal and the look-up
             if (done := await self._applied(order_id, request)) is not None:
                 return done  # a retry of a request whose first run was applied
-            try:
-                filled = await application_of(self.facts, principal.sub, payload)
-            except Invalid:  # an open application on the line is named first (409), as before
-                await refuse_open(self.orders, line, principal.sub)
-                raise
-            if not await self.sellers.registered(filled.seller_id):
-                raise Invalid(f"seller {filled.seller_id} is not registered", field="seller_id")
+            filled = await filled_in(self, principal.sub, payload, line)
             now, warnings = self.clock.now(), self.warnings
             made = apply(filled, order_id=order_id, customer=customer, now=now, warnings=warnings)
             decision = stamped(made, since=0, request=request)
