@@ -28,6 +28,7 @@ from aftersales_shared.devstack import Stack
 from aftersales_shared.messaging import delete_namespace
 from aftersales_shared.persistence import Doc, connect_mongo
 from aftersales_testkit import TEST_SECRET, bearer, free_port
+from aftersales_testkit.order_facts import order_facts_for
 from pymongo.asynchronous.collection import AsyncCollection
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
@@ -69,6 +70,8 @@ async def processed_order(s: aiohttp.ClientSession) -> str:
         "quality_issue": True,
         "customer_phone": "13800138000",
     }
+    facts = order_facts_for(application, "growth-customer")
+    await call(s, "POST", "/v1/orders", bearer("platform_agent"), facts)
     _, raw = await call(s, "POST", "/v1/service-orders", CUSTOMER, application)
     base = f"/v1/service-orders/{json.loads(raw)['id']}"
     await call(s, "POST", f"{base}/claim", BOSS)

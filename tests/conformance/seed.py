@@ -5,6 +5,7 @@ from __future__ import annotations
 import httpx
 from aftersales_shared.auth import Role
 from aftersales_testkit import bearer
+from aftersales_testkit.order_facts import order_facts_for
 
 SELLER = "conf-seller"
 STAFF = "conf-staff"
@@ -54,6 +55,9 @@ def seed(order_svc: str) -> str:
             "customer_tier": "GOLD",
             "customer_phone": "13800138000",
         }
+        facts = order_facts_for(application, CUSTOMER)
+        response = client.post("/v1/orders", json=facts, headers=headers_of(Role.PLATFORM_AGENT))
+        assert response.status_code == 201, response.text
         response = client.post(
             "/v1/service-orders", json=application, headers=headers_of(Role.CUSTOMER)
         )

@@ -36,6 +36,8 @@ ROUTES = {
     "/v1/service-orders/batch-audit": "order-svc",
     "/v1/service-orders/SO1/audit": "order-svc",
     "/v1/exchange-orders/EO1/shipped": "order-svc",
+    "/v1/orders": "order-svc",
+    "/v1/orders/JD1": "order-svc",
     "/v1/sellers/S1/scorecard?week=2026-W48": "metrics-svc",
     "/v1/sellers/S1/scorecard/": "metrics-svc",
     "/v1/sellers/S1/scorecards": "order-svc",  # the regex is anchored: only the scorecard itself

@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 from aftersales_testkit import bearer, eventually
+from aftersales_testkit.order_facts import place_order_for
 
 from tests.e2e.conftest import RunningStack
 
@@ -79,23 +80,21 @@ class Steps:
 
     async def apply(self, n: int = 0) -> str:
         """A new order; returns its id."""
-        r = await self.http.post(
-            self.order_url(),
-            headers=self.customer,
-            json={
-                "order_no": f"N{self.unique}-{n}",
-                "seller_id": self.seller_id,
-                "sku": "SKU",
-                "quantity": 1,
-                "paid_amount": "10.50",
-                "category": "c",
-                "reason": "r",
-                "description": "d",
-                "quality_issue": True,
-                "customer_tier": "GOLD",
-                "customer_phone": self.customer_phone,
-            },
-        )
+        body = {
+            "order_no": f"N{self.unique}-{n}",
+            "seller_id": self.seller_id,
+            "sku": "SKU",
+            "quantity": 1,
+            "paid_amount": "10.50",
+            "category": "c",
+            "reason": "r",
+            "description": "d",
+            "quality_issue": True,
+            "customer_tier": "GOLD",
+            "customer_phone": self.customer_phone,
+        }
+        await place_order_for(self.http, body, f"c-{self.unique}", base=self.stack.url("order-svc"))
+        r = await self.http.post(self.order_url(), headers=self.customer, json=body)
         assert r.status_code == 201, r.text
         return str(r.json()["id"])
 

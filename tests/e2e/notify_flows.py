@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 from aftersales_shared.auth import Role
 from aftersales_testkit import bearer, eventually
+from aftersales_testkit.order_facts import place_order_for
 
 from tests.e2e.conftest import AGENT, RunningStack
 
@@ -59,6 +60,7 @@ class Flows:
         """A new order (PENDING_CLAIM) with its own order number and customer phone."""
         sub = f"c-{uuid.uuid4().hex[:8]}"
         body = self.apply_body(order_no=f"JD{uuid.uuid4().int % 10**16:016d}", paid=paid)
+        await place_order_for(self.http, body, sub, base=self.url("order-svc", ""))
         order: dict[str, Any] = await self.call(
             "POST", "/v1/service-orders", bearer(Role.CUSTOMER, sub=sub), json=body
         )

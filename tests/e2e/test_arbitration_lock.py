@@ -21,6 +21,7 @@ from aftersales_shared.contracts.messages import ArbitrationRuled
 from aftersales_shared.messaging import Bus
 from aftersales_shared.persistence import Doc
 from aftersales_testkit import bearer, eventually
+from aftersales_testkit.order_facts import place_order_for
 from pymongo import AsyncMongoClient
 
 from tests.e2e.conftest import RunningStack
@@ -118,8 +119,9 @@ class Shop:
             "customer_tier": "GOLD",
             "customer_phone": f"137{zlib.crc32(self.unique.encode()) % 10**8:08d}",
         }
-        url = f"{self.stack.url('order-svc')}/v1/service-orders"
-        r = await self.http.post(url, json=body, headers=self.me)
+        base = self.stack.url("order-svc")
+        await place_order_for(self.http, body, f"c-{self.unique}", base=base)
+        r = await self.http.post(f"{base}/v1/service-orders", json=body, headers=self.me)
         assert r.status_code == 201, r.text
         oid: str = r.json()["id"]
         self.made.append(oid)

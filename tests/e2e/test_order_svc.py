@@ -9,6 +9,7 @@ import httpx
 import pytest
 from aftersales_shared.devstack import Stack
 from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
+from aftersales_testkit.order_facts import place_order_for
 
 pytestmark = pytest.mark.e2e
 
@@ -52,23 +53,21 @@ async def test_order_svc_process_serves_a_lifecycle(order_svc: str, unique: str)
             },
         )
         assert r.status_code == 201, r.text
-        r = await client.post(
-            "/v1/service-orders",
-            headers=me,
-            json={
-                "order_no": "N1",
-                "seller_id": seller,
-                "sku": "S",
-                "quantity": 2,
-                "paid_amount": "10.50",
-                "category": "c",
-                "reason": "r",
-                "description": "d",
-                "quality_issue": False,
-                "customer_tier": "DIAMOND",
-                "customer_phone": "13800138000",
-            },
-        )
+        application = {
+            "order_no": "N1",
+            "seller_id": seller,
+            "sku": "S",
+            "quantity": 2,
+            "paid_amount": "10.50",
+            "category": "c",
+            "reason": "r",
+            "description": "d",
+            "quality_issue": False,
+            "customer_tier": "DIAMOND",
+            "customer_phone": "13800138000",
+        }
+        await place_order_for(client, application, f"c-{unique}")
+        r = await client.post("/v1/service-orders", headers=me, json=application)
         assert r.status_code == 201, r.text
         order = r.json()
         assert order["freight"]["return_leg_payer"] == "PLATFORM"

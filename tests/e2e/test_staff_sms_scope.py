@@ -19,6 +19,7 @@ import pytest
 from aftersales_shared.auth import Role
 from aftersales_shared.devstack import Stack
 from aftersales_testkit import bearer, eventually, free_port
+from aftersales_testkit.order_facts import place_order_for
 
 from tests.e2e.conftest import AGENT, stack_env
 
@@ -70,7 +71,9 @@ async def test_staff_read_the_sms_of_their_categories(
     await call("POST", f"/v1/sellers/{seller}/staff", boss, json=member)
     sent = {}
     for category in ("laptops", "phones"):
-        order = await call("POST", "/v1/service-orders", customer(), json=apply(seller, category))
+        application = apply(seller, category)
+        await place_order_for(client, application, "c-scope", base=orders)
+        order = await call("POST", "/v1/service-orders", customer(), json=application)
         await call("POST", f"/v1/service-orders/{order['id']}/claim", boss)
         body = {"result": "APPROVE_RETURN"}
         await call("POST", f"/v1/service-orders/{order['id']}/audit", boss, json=body)

@@ -13,6 +13,7 @@ from aftersales_shared.contracts import envelope
 from aftersales_shared.contracts.messages import TimerFired
 from aftersales_shared.messaging import Bus
 from aftersales_testkit import bearer, eventually
+from aftersales_testkit.order_facts import place_order_for
 
 
 class BusTap:
@@ -106,10 +107,31 @@ class Api:
     def staff(self, staff_id: str) -> dict[str, str]:
         return self.who("seller_staff", sub=staff_id)
 
+    async def place(self, application: dict[str, Any], customer: str | None = None) -> None:
+        """The order facts `application` points at, as the order system records them."""
+        await place_order_for(self.client, application, customer or self.customer)
+
+    async def place_order(
+        self, order_no: str, lines: list[tuple[str, int, str]], **facts: Any
+    ) -> dict[str, Any]:
+        """Record an order of `lines` (sku, quantity, the line's paid total) for this customer."""
+        body = {
+            "order_no": order_no,
+            "seller_id": self.seller,
+            "customer_id": self.customer,
+            "customer_tier": "GOLD",
+            "paid_at": "2026-11-20T10:00:00+08:00",
+            "lines": [{"sku": s, "quantity": q, "paid_amount": p} for s, q, p in lines],
+        } | facts
+        r = await self.client.post("/v1/orders", json=body, headers=self.agent)
+        assert r.status_code in (200, 201), r.text
+        result: dict[str, Any] = r.json()
+        return result
+
     async def apply(self, **overrides: Any) -> dict[str, Any]:
-        r = await self.client.post(
-            "/v1/service-orders", json=self.application(**overrides), headers=self.me
-        )
+        body = self.application(**overrides)
+        await self.place(body)
+        r = await self.client.post("/v1/service-orders", json=body, headers=self.me)
         assert r.status_code == 201, r.text
         order: dict[str, Any] = r.json()
         return order

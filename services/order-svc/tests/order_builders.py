@@ -19,7 +19,7 @@ CATEGORY = "phones"
 AFTER_DONE = {Status.PROVISIONALLY_DONE, Status.UNRESOLVED, Status.COMPLETED}
 
 
-def application(**overrides: Any) -> c.Apply:
+def application(**overrides: Any) -> c.Application:
     fields: dict[str, Any] = {
         "order_no": "JD-1001",
         "seller_id": SELLER,
@@ -32,7 +32,7 @@ def application(**overrides: Any) -> c.Apply:
         "quality_issue": True,
         "customer_phone": "13800138000",
     }
-    return c.Apply(**(fields | overrides))
+    return c.Application(**(fields | overrides))
 
 
 def new_order(order_id: str = "so-1", **overrides: Any) -> ServiceOrder:

@@ -10,6 +10,7 @@ from aftersales_shared.contracts import Envelope
 from aftersales_shared.persistence import Versioned
 
 from order_svc.domain.order import HistoryEntry, ServiceOrder
+from order_svc.domain.order_facts import Claim, OrderFacts
 from order_svc.domain.seller import Seller
 
 
@@ -67,6 +68,16 @@ class Orders(Protocol):
     async def counts(self, query: OrderQuery, *, due_before_ms: int) -> dict[str, Any]:
         """Per state the orders of the query's scope (seller, categories, customer), and the
         badges: customer_responded, shipped, locked, due (next_due at or before the instant)."""
+
+
+class OrderFactsStore(Protocol):
+    async def get(self, order_no: str) -> OrderFacts | None: ...
+
+    async def add(self, facts: OrderFacts) -> bool:
+        """Stored once by order_no; False when one was stored first."""
+
+    async def claims(self, order_no: str) -> list[Claim]:
+        """What the live after-sales orders (not rejected, cancelled, closed) hold of its lines."""
 
 
 class Sellers(Protocol):

@@ -76,6 +76,7 @@ async def test_bad_audits_change_nothing(api: Api) -> None:
 
 async def test_bad_applications_are_refused(api: Api) -> None:
     await api.setup_seller()
+    await api.place({"order_no": "N", "seller_id": api.seller, "sku": "S", "paid_amount": "1.00"})
     for overrides in (
         {"paid_amount": "-5"},
         {"quantity": 0},
@@ -171,6 +172,7 @@ async def test_idempotency_key_replays_and_never_repeats(api: Api) -> None:
         "quality_issue": False,
         "customer_phone": "13800138000",
     }
+    await api.place(body)
     a = await api.client.post("/v1/service-orders", json=body, headers=headers)
     b = await api.client.post("/v1/service-orders", json=body, headers=headers)
     assert a.status_code == b.status_code == 201

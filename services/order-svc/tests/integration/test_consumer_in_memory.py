@@ -14,18 +14,22 @@ from aftersales_shared.auth import Principal, Role
 from aftersales_shared.clock import SystemClock
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import ArbitrationRuled, TimerFired
+from aftersales_shared.contracts.orders import OrderPlaced
 from aftersales_shared.errors import Invalid
 from aftersales_shared.messaging import Delivery
 from aftersales_shared.persistence import Doc, OutboxRelay, VersionedCollection
 from aftersales_testkit import MemoryBroker, MemoryBus, MemoryInbox, eventually
 from order_builders import application
 from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
+from order_svc.adapters.order_facts import MongoOrderFacts
 from order_svc.domain import commands as c
 from order_svc.domain.model import AuditResult, Cmd, Status
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.order_facts import PlaceOrder
 from order_svc.domain.seller import Seller
 from order_svc.entrypoints.consumer import message_router
 from order_svc.handlers import OrderService, SellerService, SystemService
+from order_svc.handlers.order_facts import OrderFactsService
 from pymongo.asynchronous.database import AsyncDatabase
 
 pytestmark = pytest.mark.integration
@@ -44,6 +48,7 @@ class World:
     mongo_orders: MongoOrders
     relay: OutboxRelay
     """Publishes order-svc's stored messages when a test asks (`published`), not by itself."""
+    facts: MongoOrderFacts
 
     async def send(self, message_type: str, payload: Any) -> Envelope:
         message = envelope(
@@ -98,16 +103,40 @@ async def world(db: AsyncDatabase[Doc], unique: str) -> AsyncIterator[World]:
         ),
     )
     system = SystemService(orders=mongo_orders, sellers=sellers, clock=clock)
-    await bus.consume(message_router(system), inbox=MemoryInbox())
+    facts = MongoOrderFacts(db["order_facts"], db["service_orders"])
+    facts_service = OrderFactsService(facts=facts, clock=clock)
+    await bus.consume(message_router(system, facts_service), inbox=MemoryInbox())
+    await facts_service.place(placed_order())
     orders = OrderService(
         orders=mongo_orders,
         sellers=sellers,
         attachments=MongoAttachments(db["attachments"]),
         clock=clock,
+        facts=facts,
     )
-    yield World(broker=broker, peer=peer, orders=orders, mongo_orders=mongo_orders, relay=relay)
+    yield World(
+        broker=broker,
+        peer=peer,
+        orders=orders,
+        mongo_orders=mongo_orders,
+        relay=relay,
+        facts=facts,
+    )
     await bus.close()
     await peer.close()
+
+
+def placed_order(**changes: Any) -> PlaceOrder:
+    """The order the builders' application points at (JD-1001, SKU-1, 199.00, cust-1)."""
+    fields: dict[str, Any] = {
+        "order_no": "JD-1001",
+        "seller_id": SELLER,
+        "customer_id": CUSTOMER.sub,
+        "customer_tier": "REGULAR",
+        "paid_at": datetime(2026, 11, 20, tzinfo=UTC),
+        "lines": [{"sku": "SKU-1", "quantity": 1, "paid_amount": "199.00"}],
+    }
+    return PlaceOrder.model_validate(fields | changes)
 
 
 def fired(order_id: str, kind: str, deadline_id: str) -> TimerFired:
@@ -200,3 +229,29 @@ async def test_the_service_layer_refuses_a_batch_audit_the_domain_does_not_allow
 
 async def _some(items: list[Delivery]) -> list[Delivery] | None:
     return items or None
+
+
+async def test_order_placed_on_the_bus_is_recorded_once_and_other_facts_dead_letter(
+    world: World,
+) -> None:
+    placed = placed_order(order_no="JD-2002", customer_tier="DIAMOND")
+    wire = OrderPlaced.model_validate(placed.model_dump(mode="json"))
+    await world.send("order.placed", wire)
+    await world.send("order.placed", wire)
+
+    async def stored() -> Any:
+        return await world.facts.get("JD-2002")
+
+    facts = await eventually(stored, timeout=30, what="the order facts stored")
+    assert (facts.customer_tier.value, facts.lines[0].paid_fen) == ("DIAMOND", 19900)
+    other = wire.model_copy(update={"customer_tier": "REGULAR"})
+    await world.send("order.placed", other)
+
+    async def dead() -> list[Delivery] | None:
+        return world.dead_letters() or None
+
+    letters = await eventually(dead, timeout=30, what="the differing facts dead-lettered")
+    assert [d.type for d in letters] == ["order.placed"]
+    again = await world.facts.get("JD-2002")
+    assert again is not None
+    assert again.customer_tier.value == "DIAMOND"

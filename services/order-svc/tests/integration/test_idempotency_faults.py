@@ -67,6 +67,7 @@ async def test_application_retried_after_a_crash_creates_one_order(
         "customer_phone": "13800138000",
     }
     headers = api.me | {"Idempotency-Key": f"a-{api.unique}"}
+    await api.place(body)
     first = await api.client.post("/v1/service-orders", json=body, headers=headers)
     assert first.status_code == 201, first.text
     await crash_after_the_change(slots(mongo_client, settings), "applied")
@@ -76,6 +77,7 @@ async def test_application_retried_after_a_crash_creates_one_order(
 
     lost = body | {"order_no": f"M-{api.unique}"}
     headers = api.me | {"Idempotency-Key": f"b-{api.unique}"}
+    await api.place(lost)
     made = await api.client.post("/v1/service-orders", json=lost, headers=headers)
     assert made.status_code == 201, made.text
     await crash_after_the_change(slots(mongo_client, settings), "lost")

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from aftersales_shared.contracts import messages as m
 from aftersales_shared.contracts.envelope import Envelope, Frozen, Kind
 from aftersales_shared.contracts.notices import NOTICE_ORDER_EVENTS, NoticeRequested
+from aftersales_shared.contracts.orders import OrderPlaced
 
 SERVICES = ("order-svc", "timer-svc", "sms-svc", "metrics-svc", "arbitration-svc")
 
@@ -71,6 +72,7 @@ _SPECS: tuple[MessageSpec, ...] = (
     MessageSpec("seller.staff_changed", "event", m.StaffChanged, ("sms-svc",)),
     MessageSpec("arbitration.requested", "event", m.ArbitrationRequested, ("arbitration-svc",)),
     MessageSpec("arbitration.ruled", "event", m.ArbitrationRuled, ("order-svc",)),
+    MessageSpec("order.placed", "event", OrderPlaced, ("order-svc",)),
     *(
         MessageSpec(f"serviceorder.{name}", "event", m.ServiceOrderEvent, _order_consumers(name))
         for name in ORDER_EVENTS

@@ -38,19 +38,32 @@ class ShipmentIn(Payload):
 
 
 class Apply(Payload):
+    """The customer's application: it points at a line of an order (`domain/order_facts.py`).
+
+    `seller_id`, `paid_amount` and `customer_tier` come from the order; sent, they must agree.
+    """
+
     order_no: OrderNo
-    seller_id: Id
+    seller_id: Id | None = None
     sku: Name
     quantity: Count
-    paid_amount: Paid
+    paid_amount: Paid | None = None
     category: Name
     reason: Name
     description: Text
     quality_issue: bool
-    customer_tier: Tier = Tier.REGULAR
+    customer_tier: Tier | None = None
     customer_phone: Phone
     photos: list[Url] = Field(default_factory=list, max_length=10)
     shipment: ShipmentIn | None = None
+
+
+class Application(Apply):
+    """An application with the order's facts filled in (what the domain's `apply` takes)."""
+
+    seller_id: Id
+    paid_amount: Paid
+    customer_tier: Tier = Tier.REGULAR
 
 
 class AttachmentMeta(Payload):
@@ -94,6 +107,8 @@ class Process(Payload):
     carrier: Name | None = None
     tracking_no: Name | None = None
     exchange_turned_refund: bool = False
+    freight: Freight | None = None
+    """RETURN_ORIGINAL, OFFLINE_EXCHANGE: the outbound freight (the seller bears it)."""
 
 
 class Message(Payload):
@@ -121,6 +136,8 @@ class Rate(Payload):
 class ExchangeShipped(Payload):
     shipped_at: AwareDatetime
     tracking_no: Name
+    freight: Freight | None = None
+    """The outbound freight of the exchange order (the seller bears it)."""
 
 
 class Ruling(Payload):

@@ -9,11 +9,12 @@ from typing import Any
 from aftersales_shared.errors import NotPermitted
 
 from order_svc.domain.actors import Actor
-from order_svc.domain.commands import Apply, Payload, fen
+from order_svc.domain.commands import Application, Payload, fen
 from order_svc.domain.deadlines import rearm
 from order_svc.domain.events import OrderChanged, OrderEvent
 from order_svc.domain.freight import initial_freight
 from order_svc.domain.model import ActorKind, Cmd, Status
+from order_svc.domain.movements import movements
 from order_svc.domain.notices import customer_sms
 from order_svc.domain.order import HistoryEntry, ServiceOrder, Shipment
 from order_svc.domain.table import EVENT_OF, TRANSITIONS, refusal, visible_to
@@ -104,6 +105,7 @@ def execute(
                 charged_to_seller_fen=ctx.charged_to_seller_fen,
                 exchange_id=ctx.exchange_id,
                 data=ctx.data,
+                movements=movements(order, new, cmd, now),
             )
         ]
     )
@@ -112,7 +114,7 @@ def execute(
 
 
 def apply(
-    payload: Apply,
+    payload: Application,
     *,
     order_id: str,
     customer: Actor,

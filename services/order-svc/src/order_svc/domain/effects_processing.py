@@ -18,6 +18,11 @@ from order_svc.domain.effect_steps import (
     require,
 )
 from order_svc.domain.freight import set_return_freight, settle_return_freight
+from order_svc.domain.freight_money import (
+    refund_return_freight,
+    refuse_after_refund,
+    require_return_freight,
+)
 from order_svc.domain.model import PROCESS_COMMANDS, Cmd, Outcome
 from order_svc.domain.order import Processing
 from order_svc.domain.table import UNDER_ARBITRATION
@@ -31,6 +36,7 @@ def receipt(ctx: Ctx) -> None:
     if p.freight is not None:
         o.freight.customer_paid_fen = c.fen(p.freight)
     o.freight = settle_return_freight(o.freight)
+    o.freight.return_freight_set = o.freight.return_freight_set or p.freight is not None
     o.receipt_note = p.note
     o.received_at = ctx.now
     ctx.detail = p.note
@@ -38,7 +44,9 @@ def receipt(ctx: Ctx) -> None:
 
 def return_freight(ctx: Ctx) -> None:
     p = need(ctx, c.ReturnFreight)
+    refuse_after_refund(ctx.order)
     ctx.order.freight = set_return_freight(ctx.order.freight, c.fen(p.amount))
+    ctx.order.freight.return_freight_set = True
     ctx.detail = f"return freight {show_fen(c.fen(p.amount))}"
     ctx.data["return_freight"] = show_fen(c.fen(p.amount))
 
@@ -48,6 +56,12 @@ def process(ctx: Ctx) -> None:
     o = ctx.order
     if PROCESS_COMMANDS.get(p.outcome) is not ctx.cmd:
         raise Invalid(f"outcome {p.outcome} does not match {ctx.cmd}", field="outcome")
+    if p.freight is not None and p.outcome not in OUTBOUND_ON_PROCESSING:
+        raise Invalid(
+            "freight on processing is the outbound freight of RETURN_ORIGINAL or OFFLINE_EXCHANGE",
+            field="freight",
+        )
+    require_return_freight(o)
     remark = p.remark or ""
     if p.outcome is Outcome.REFUND:
         require(p.amount, "a refund needs its amount", "amount")
@@ -78,12 +92,17 @@ def process(ctx: Ctx) -> None:
         remark=remark,
         carrier=p.carrier,
         tracking_no=p.tracking_no,
+        outbound_freight_fen=None if p.freight is None else c.fen(p.freight),
         by=ctx.actor.id,
         at=ctx.now,
     )
+    refund_return_freight(o, ctx.now)
     o.processed_at = o.processed_at or ctx.now
     o.done_at = ctx.now
     ctx.detail = f"{p.outcome.value} {remark}".strip()
+
+
+OUTBOUND_ON_PROCESSING = frozenset({Outcome.RETURN_ORIGINAL, Outcome.OFFLINE_EXCHANGE})
 
 
 def reopen(ctx: Ctx) -> None:

@@ -106,6 +106,7 @@ def exchange_shipped(ctx: Ctx) -> None:
     if xo.shipped_at is not None:
         raise InvalidTransition("this exchange order is already shipped")
     xo.shipped_at, xo.tracking_no = p.shipped_at, p.tracking_no
+    xo.freight_fen = None if p.freight is None else c.fen(p.freight)
     ctx.exchange_id = xo.id
     ctx.detail = f"exchange order {xo.id} shipped, {p.tracking_no}"
 

@@ -13,6 +13,7 @@ from typing import Any
 from aftersales_shared.contracts.messages import DeadlineKind
 
 from order_svc.domain.actors import Actor
+from order_svc.domain.movements import Movement
 from order_svc.domain.order import ServiceOrder
 
 
@@ -30,6 +31,8 @@ class OrderChanged:
     charged_to_seller_fen: int | None = None
     exchange_id: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
+    movements: tuple[Movement, ...] = ()
+    """The money this transition moved (`domain/movements.py`)."""
 
 
 @dataclass(frozen=True)

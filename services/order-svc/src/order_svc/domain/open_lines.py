@@ -15,9 +15,13 @@ class ApplicationOpen(Conflict):
     code = "application_open"
 
 
+def line_key(order_no: str, sku: str) -> str:
+    return f"{order_no}|{sku}"
+
+
 def open_line(order: ServiceOrder) -> str | None:
     """The order line this application holds; None once it is final (the line is free again)."""
-    return None if order.status in FINAL else f"{order.order_no}|{order.sku}"
+    return None if order.status in FINAL else line_key(order.order_no, order.sku)
 
 
 def already_open(*, holder_id: str, holder_customer: str, customer: str) -> ApplicationOpen:

@@ -51,6 +51,11 @@ class Freight(Part):
     customer_paid_fen: int = 0
     return_freight_fen: int | None = None
     return_freight_borne_by: Payer | None = None
+    return_freight_set: bool = False
+    """The seller set it, or the receipt carried the freight (DIAMOND+: needed to process)."""
+    refunded_fen: int | None = None
+    """The return freight refunded to the customer when the order was processed (once)."""
+    refunded_at: datetime | None = None
 
 
 class Refund(Part):
@@ -69,6 +74,8 @@ class ExchangeOrder(Part):
     decided_at: datetime
     shipped_at: datetime | None = None
     tracking_no: str | None = None
+    freight_fen: int | None = None
+    """The outbound freight order management reported when it shipped (the seller bears it)."""
 
 
 class Processing(Part):
@@ -76,6 +83,8 @@ class Processing(Part):
     remark: str = ""
     carrier: str | None = None
     tracking_no: str | None = None
+    outbound_freight_fen: int | None = None
+    """RETURN_ORIGINAL, OFFLINE_EXCHANGE: the freight of shipping to the customer (the seller's)."""
     by: str
     at: datetime
 

@@ -15,10 +15,12 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
 from order_svc.handlers import OrderService, SellerService
+from order_svc.handlers.order_facts import OrderFactsService
 
 __all__ = [
     "Action",
     "CorrelationDep",
+    "FactsDep",
     "IdempotencyKey",
     "OrderContainer",
     "OrdersDep",
@@ -36,6 +38,7 @@ class OrderContainer(Container):
 
     orders: OrderService
     sellers: SellerService
+    facts: OrderFactsService
 
 
 async def correlation_id(request: Request) -> str | None:
@@ -43,6 +46,7 @@ async def correlation_id(request: Request) -> str | None:
     return value
 
 
+FactsDep = Annotated[OrderFactsService, Depends(wired(OrderContainer, lambda c: c.facts))]
 OrdersDep = Annotated[OrderService, Depends(wired(OrderContainer, lambda c: c.orders))]
 SellersDep = Annotated[SellerService, Depends(wired(OrderContainer, lambda c: c.sellers))]
 CorrelationDep = Annotated[str | None, Depends(correlation_id)]

@@ -8,6 +8,7 @@ from typing import Any
 from aftersales_shared.money import show_fen
 
 from order_svc.domain.actors import Actor
+from order_svc.domain.freight_money import freight_legs
 from order_svc.domain.model import ActorKind
 from order_svc.domain.money import shown
 from order_svc.domain.order import ServiceOrder
@@ -31,6 +32,7 @@ def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -
     """The full order with its history, as this actor may see it."""
     data = order.model_dump(mode="json")
     data["refund_amount"] = show_fen(order.refunded_fen)
+    data["freight"]["legs"] = freight_legs(order)
     data["next_deadlines"] = {} if order.locked else next_deadlines(order, now)  # suspended
     data.pop("deadlines", None)
     data["allowed_actions"] = allowed_actions(order, actor)

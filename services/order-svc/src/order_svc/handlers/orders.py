@@ -15,7 +15,6 @@ from aftersales_shared.errors import (
     AppError,
     ConcurrencyConflict,
     Conflict,
-    Invalid,
     NotFound,
     NotPermitted,
 )
@@ -26,16 +25,17 @@ from order_svc.domain.batches import batch_audit_command
 from order_svc.domain.decide import Decision, apply, execute
 from order_svc.domain.limits import count_message
 from order_svc.domain.model import Cmd
-from order_svc.domain.open_lines import already_open, open_line
+from order_svc.domain.open_lines import line_key
 from order_svc.domain.order import ServiceOrder
 from order_svc.domain.table import visible_to
 from order_svc.domain.tail import no_caller_raced, recent
 from order_svc.domain.warnings import DEFAULT_OFFSETS, WarningOffsets
 from order_svc.handlers import queries
 from order_svc.handlers.actors import actor_of, staff_target
+from order_svc.handlers.order_facts import filled_in, refuse_open
 from order_svc.handlers.replay import applied, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
-from order_svc.ports import Attachments, OrderQuery, Orders, Sellers
+from order_svc.ports import Attachments, OrderFactsStore, OrderQuery, Orders, Sellers
 
 __all__ = ["SYSTEM_RACE_RETRIES", "OrderService", "no_caller_raced"]
 log = structlog.get_logger(__name__)
@@ -53,6 +53,7 @@ class OrderService:
     sellers: Sellers
     attachments: Attachments
     clock: Clock
+    facts: OrderFactsStore
     ids: Callable[[], str] = new_id
     warnings: WarningOffsets | None = DEFAULT_OFFSETS  # settings; None: no warnings armed
     tail: int = 20
@@ -78,16 +79,19 @@ class OrderService:
         correlation_id: str | None = None,
         request: str | None = None,
     ) -> ServiceOrder:
-        """A customer's application (seller registered); a key's slot gives the order's id."""
+        """A customer's application for a line of their order (seller, paid share and tier from
+        the order's facts: `handlers/order_facts.py`); a key's slot gives the order's id."""
         if principal.role is not Role.CUSTOMER:
             raise NotPermitted("only a customer may apply for after-sales")
-        if not await self.sellers.registered(payload.seller_id):
-            raise Invalid(f"seller {payload.seller_id} is not registered", field="seller_id")
         customer = Actor.customer(principal.sub)
+        line = line_key(payload.order_no, payload.sku)
         order_id = self.ids() if request is None else order_id_for(request)
         for _ in range(2):  # the open one may become final between the refusal and the look-up
+            if (done := await self._applied(order_id, request)) is not None:
+                return done  # a retry of a request whose first run was applied
+            filled = await filled_in(self, principal.sub, payload, line)
             now, warnings = self.clock.now(), self.warnings
-            made = apply(payload, order_id=order_id, customer=customer, now=now, warnings=warnings)
+            made = apply(filled, order_id=order_id, customer=customer, now=now, warnings=warnings)
             decision = stamped(made, since=0, request=request)
             try:
                 await self.orders.add(
@@ -95,17 +99,16 @@ class OrderService:
                 )
                 return decision.order
             except Conflict:
-                if request is not None:  # a retry of a request whose first run was applied
-                    found = await self.orders.get(order_id)
-                    if found is not None and await applied(self.orders, found[0], request):
-                        return found[0]
-                line = open_line(decision.order)
-                holder = None if line is None else await self.orders.holding(line)
-                if holder is not None:
-                    raise already_open(
-                        holder_id=holder[0], holder_customer=holder[1], customer=principal.sub
-                    ) from None
+                if (done := await self._applied(order_id, request)) is not None:
+                    return done
+                await refuse_open(self.orders, line, principal.sub)
         raise ConcurrencyConflict("the order line changed meanwhile; please try again")
+
+    async def _applied(self, order_id: str, request: str | None) -> ServiceOrder | None:
+        found = None if request is None else await self.orders.get(order_id)
+        if found is None or request is None:
+            return None
+        return found[0] if await applied(self.orders, found[0], request) else None
 
     async def load(
         self, order_id: str, actor: Actor, *, for_update: bool = False

@@ -12,6 +12,7 @@ from typing import Any
 from aftersales_shared.contracts import Envelope, Frozen, envelope
 from aftersales_shared.contracts.messages import (
     ArbitrationRequested,
+    MoneyMovement,
     ServiceOrderEvent,
     SmsSend,
     StaffChanged,
@@ -35,6 +36,7 @@ from order_svc.domain.events import (
     SmsRequested,
     WarningDue,
 )
+from order_svc.domain.movements import Movement
 from order_svc.domain.seller import Seller
 from order_svc.domain.staff_events import staff_changes
 
@@ -117,7 +119,21 @@ def order_event(event: OrderChanged) -> ServiceOrderEvent:
         exchange_shipped_at=exchange.shipped_at if exchange else None,
         charged_to_seller=None if charged is None else show_fen(charged),
         locked=order.locked,
+        movements=tuple(money_movement(order.id, order.version, m) for m in event.movements),
         data=event.data,
+    )
+
+
+def money_movement(order_id: str, version: int, m: Movement) -> MoneyMovement:
+    """A movement on the wire; its id is the same however often the event is built."""
+    return MoneyMovement(
+        id=f"{order_id}:{m.kind}@v{version}",
+        kind=m.kind,
+        amount=show_fen(m.amount_fen),
+        payer=m.payer.value,
+        payee=m.payee.value,
+        at=m.at,
+        leg=m.leg,
     )
 
 
