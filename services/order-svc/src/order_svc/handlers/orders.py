@@ -11,13 +11,7 @@ import structlog
 from aftersales_shared.auth import Principal, Role
 from aftersales_shared.clock import Clock
 from aftersales_shared.contracts import new_id
-from aftersales_shared.errors import (
-    AppError,
-    ConcurrencyConflict,
-    Conflict,
-    NotFound,
-    NotPermitted,
-)
+from aftersales_shared.errors import AppError, ConcurrencyConflict, Conflict, NotFound, NotPermitted
 
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
