@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import sys
@@ -21,6 +22,9 @@ def main() -> int:
     env = {
         "AUTH_SECRET": os.environ.get("AUTH_SECRET", DEV_SECRET),
         "CLOCK": os.environ.get("CLOCK", "virtual"),
+        # the workbench (order-svc's origin) reads metrics-svc's API from the browser
+        "METRICS_API_URL": f"http://127.0.0.1:{DEFAULT_PORTS['metrics-svc']}",
+        "CORS_ORIGINS": json.dumps([f"http://127.0.0.1:{DEFAULT_PORTS['order-svc']}"]),
     }
     stopping = False
 
@@ -44,6 +48,7 @@ def main() -> int:
             if process.url:
                 print(f"{process.name:<16} {process.url}/docs", flush=True)
         print(f"QC dashboard     http://127.0.0.1:{DEFAULT_PORTS['metrics-svc']}/dashboard")
+        print(f"seller workbench http://127.0.0.1:{DEFAULT_PORTS['order-svc']}/workbench")
         print("all five services are ready; Ctrl-C stops them", flush=True)
         while not stopping:
             for process in stack.processes:

@@ -7,6 +7,7 @@ from aftersales_shared.service import Runtime, ServiceDefinition
 from order_svc import __doc__ as description
 from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
 from order_svc.config import Settings
+from order_svc.entrypoints import dev_signin, workbench
 from order_svc.entrypoints.api import routers
 from order_svc.entrypoints.consumer import message_handler
 from order_svc.entrypoints.deps import OrderContainer
@@ -35,11 +36,13 @@ async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
     )
 
 
-def definition() -> ServiceDefinition[Settings, OrderContainer]:
+def definition(settings: Settings | None = None) -> ServiceDefinition[Settings, OrderContainer]:
+    """The service; the development sign-in is mounted only when `settings.env` is development."""
+    development = settings is not None and settings.env == "development"
     return ServiceDefinition(
         name="order-svc",
         title="order-svc: service orders",
         description=description or "",
-        routers=routers(),
+        routers=[*routers(), workbench.router, *([dev_signin.router] if development else [])],
         bootstrap=bootstrap,
     )
