@@ -3,20 +3,18 @@ exists only with ENV=development and mints tokens the API accepts."""
 
 from __future__ import annotations
 
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import cast
 
 import httpx
 import pytest
+from aftersales_shared.persistence import Doc
 from aftersales_shared.service import create_app
-from pymongo import AsyncMongoClient
-
-sys.path.insert(0, str(Path(__file__).parents[1]))
-
-from api_support import Api
+from api_support import Api, BusTap
 from order_svc.bootstrap import definition
 from order_svc.config import Settings
+from pymongo import AsyncMongoClient
 
 pytestmark = pytest.mark.integration
 
@@ -31,7 +29,7 @@ async def served(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 @pytest.fixture
 async def page(
-    settings: Settings, tmp_path: Path, mongo_client: AsyncMongoClient
+    settings: Settings, tmp_path: Path, mongo_client: AsyncMongoClient[Doc]
 ) -> AsyncIterator[tuple[httpx.AsyncClient, Path]]:
     configured = settings.model_copy(update={"workbench_dir": tmp_path, "env": "development"})
     async for client in served(configured):
@@ -75,7 +73,7 @@ async def test_dev_accounts_and_tokens_the_api_accepts(
     page: tuple[httpx.AsyncClient, Path], unique: str
 ) -> None:
     client, _ = page
-    helper = Api(client=client, unique=unique, tap=None)  # type: ignore[arg-type]
+    helper = Api(client=client, unique=unique, tap=cast(BusTap, None))
     await helper.setup_seller()
     r = await client.get("/dev/accounts", params={"seller_id": helper.seller})
     accounts = {a["sub"]: a for a in r.json()["accounts"]}
@@ -92,7 +90,7 @@ async def test_dev_accounts_and_tokens_the_api_accepts(
 
 
 async def test_no_dev_sign_in_in_production(
-    settings: Settings, mongo_client: AsyncMongoClient
+    settings: Settings, mongo_client: AsyncMongoClient[Doc]
 ) -> None:
     production = settings.model_copy(update={"env": "production"})
     async for client in served(production):
