@@ -22,7 +22,7 @@ $(CURDIR)/.tools/bin/uv:
 
 sync: .venv/.synced
 
-$(WEB)/node_modules/.installed: $(WEB)/package.json $(WEB)/package-lock.json
+$(WEB)/node_modules/.installed: $(WEB)/package.json $(WEB)/package-lock.json | system-deps
 	cd $(WEB) && npm ci --no-audit --no-fund
 	touch $@
 

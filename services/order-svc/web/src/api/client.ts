@@ -6,6 +6,7 @@ export class ApiError extends Error {
     public readonly status: number,
     public readonly code: string,
     message: string,
+    public readonly details: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -24,14 +25,16 @@ function newKey(): string {
 async function failure(response: Response): Promise<ApiError> {
   let code = "http_" + response.status;
   let message = response.statusText;
+  let details: Record<string, unknown> = {};
   try {
-    const data = (await response.json()) as { error?: { code?: string; message?: string } };
+    const data = (await response.json()) as { error?: { code?: string; message?: string } & Record<string, unknown> };
     code = data.error?.code ?? code;
     message = data.error?.message ?? message;
+    details = data.error ?? {};
   } catch {
     // not JSON: keep the status text
   }
-  return new ApiError(response.status, code, message);
+  return new ApiError(response.status, code, message, details);
 }
 
 /** Call the API with the signed-in token; POSTs carry an Idempotency-Key. */

@@ -75,6 +75,7 @@ export interface BatchResult {
   status?: string;
   error?: string;
   message?: string;
+  skipped?: boolean;
 }
 
 export interface StaffMember {

@@ -1,6 +1,7 @@
 import { Alert, Button, Input, List, Select, Space, Typography } from "antd";
 import { useState } from "react";
 
+import { ApiError } from "../api/client";
 import { useCommand, type BatchAnswer } from "../api/hooks";
 import type { BatchResult } from "../api/types";
 import { currentClaims } from "../auth/session";
@@ -13,6 +14,15 @@ interface Props {
   onDone: () => void;
 }
 
+/** A batch the server refused whole: the order that stopped it, and the others not done. */
+export function refusedBatch(ids: string[], error: unknown, lang: "zh" | "en"): BatchResult[] {
+  const culprit = error instanceof ApiError ? error.details.order_id : undefined;
+  if (typeof culprit !== "string") return [];
+  const message = sellerMessage(error, lang);
+  const skipped = lang === "zh" ? "整批未提交，未执行" : "not done: the batch was refused";
+  return ids.map((id) => (id === culprit ? { id, ok: false, message } : { id, ok: false, skipped: true, message: skipped }));
+}
+
 /** Select many → assign (main account) or batch audit; each order's result is listed. */
 export function BulkBar({ selected, onDone }: Props) {
   const { lang, t } = useT();
@@ -23,7 +33,10 @@ export function BulkBar({ selected, onDone }: Props) {
   const [results, setResults] = useState<BatchResult[]>([]);
   const admin = currentClaims()?.role === "seller_admin";
   const run = (path: string, body: unknown) =>
-    command.mutate({ path, body }, { onSuccess: (answer) => { setResults(answer.results); onDone(); } });
+    command.mutate({ path, body }, {
+      onSuccess: (answer) => { setResults(answer.results); onDone(); },
+      onError: (error) => setResults(refusedBatch(selected, error, lang)),
+    });
   return (
     <Space direction="vertical" style={{ width: "100%" }} data-testid="bulk">
       {selected.length > 0 && (
@@ -47,11 +60,11 @@ export function BulkBar({ selected, onDone }: Props) {
           </Button>
         </Space>
       )}
-      {command.error && <Alert type="error" message={sellerMessage(command.error, lang)} />}
+      {command.error && results.length === 0 && <Alert type="error" message={sellerMessage(command.error, lang)} />}
       {results.length > 0 && (
         <List size="small" bordered header={t("results")} dataSource={results} data-testid="batch-results"
           renderItem={(r) => (
-            <List.Item data-testid={`result-${r.id}`} data-ok={String(r.ok)}>
+            <List.Item data-testid={`result-${r.id}`} data-ok={r.skipped ? "skipped" : String(r.ok)}>
               <Typography.Text type={r.ok ? "success" : "danger"}>
                 {r.id}: {r.ok ? `${t("succeeded")} → ${r.status ?? ""}` : `${t("refused")} — ${r.message ?? r.error ?? ""}`}
               </Typography.Text>

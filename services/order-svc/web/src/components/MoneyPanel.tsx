@@ -2,6 +2,7 @@ import { Descriptions } from "antd";
 
 import type { OrderView } from "../api/types";
 import { useT } from "../i18n/LangContext";
+import { has } from "../i18n/strings";
 
 /** Paid, refunded and each freight figure the view carries. */
 export function MoneyPanel({ order }: { order: OrderView }) {
@@ -17,7 +18,7 @@ export function MoneyPanel({ order }: { order: OrderView }) {
         </Descriptions.Item>
       )}
       {freight.map(([k, v]) => (
-        <Descriptions.Item key={k} label={`${t("freight")} · ${k}`}>{String(v)}</Descriptions.Item>
+        <Descriptions.Item key={k} label={has(k) ? t(k) : k}>{has(String(v)) ? t(String(v) as never) : String(v)}</Descriptions.Item>
       ))}
     </Descriptions>
   );

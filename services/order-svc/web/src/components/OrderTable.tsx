@@ -19,7 +19,9 @@ interface Props {
 export function OrderTable({ rows, loading, now, selected, onSelect, onOpen }: Props) {
   const { t } = useT();
   const columns: ColumnsType<OrderRow> = [
-    { title: t("orderNo"), dataIndex: "order_no", render: (v: string, r) => <a onClick={() => onOpen(r.id)}>{v}</a> },
+    { title: t("orderNo"), dataIndex: "order_no", render: (v: string, r) => (
+      <a href={`#order-${r.id}`} onClick={(e) => { e.preventDefault(); onOpen(r.id); }}>{v}</a>
+    ) },
     { title: t("sku"), dataIndex: "sku" },
     { title: t("category"), dataIndex: "category" },
     { title: t("tier"), dataIndex: "customer_tier" },
