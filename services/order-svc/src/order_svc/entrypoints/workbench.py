@@ -8,6 +8,7 @@ answers 503 with a page that says how to build it.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
@@ -20,35 +21,42 @@ NOT_BUILT = """<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>�
 <body style="font-family:sans-serif;margin:3em"><h1>卖家工作台尚未构建 (workbench not built)</h1>
 <p>Run <code>make run</code> or <code>cd services/order-svc/web &amp;&amp; npm ci &amp;&amp;
 npm run build</code>, then reload.</p></body></html>"""
-CSP = (
-    "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
-    "connect-src 'self' http://127.0.0.1:* http://localhost:*; frame-ancestors 'none'"
-)
-"""Everything from this origin (antd's CSS-in-JS needs inline styles); the API of metrics-svc
-may be on another local port in `make run`."""
+
+
+def csp(settings: Settings) -> str:
+    """Everything from this origin (antd's CSS-in-JS needs inline styles), and metrics-svc's
+    API where the settings put it on another origin (`make run`)."""
+    origin = urlsplit(settings.metrics_api_url)
+    elsewhere = f" {origin.scheme}://{origin.netloc}" if origin.scheme and origin.netloc else ""
+    return (
+        "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; "
+        f"connect-src 'self'{elsewhere}; frame-ancestors 'none'"
+    )
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.runtime.settings
+    return settings
 
 
 def _root(request: Request) -> Path:
-    settings: Settings = request.app.state.runtime.settings
-    return settings.workbench_path()
-
-
-def _page(path: Path) -> Response:
-    if not path.is_file():
-        return HTMLResponse(NOT_BUILT, status_code=503, headers={"Retry-After": "30"})
-    return FileResponse(path, headers={"Cache-Control": "no-cache", "Content-Security-Policy": CSP})
+    return _settings(request).workbench_path()
 
 
 @router.get("/workbench")
 async def workbench(request: Request) -> Response:
     """The page: index.html of the built bundle (503 with a message when not built)."""
-    return _page(_root(request) / "index.html")
+    path = _root(request) / "index.html"
+    if not path.is_file():
+        return HTMLResponse(NOT_BUILT, status_code=503, headers={"Retry-After": "30"})
+    headers = {"Cache-Control": "no-cache", "Content-Security-Policy": csp(_settings(request))}
+    return FileResponse(path, headers=headers)
 
 
 @router.get("/workbench/config.json")
 async def page_config(request: Request) -> dict[str, object]:
     """Where the page finds metrics-svc's API, and whether the development sign-in exists."""
-    settings: Settings = request.app.state.runtime.settings
+    settings = _settings(request)
     return {"metrics_url": settings.metrics_api_url, "development": settings.env == "development"}
 
 
