@@ -19,6 +19,7 @@ from metrics_svc.adapters.lease import Lease
 from metrics_svc.adapters.queries import Reader
 from metrics_svc.adapters.store import MetricsStore
 from metrics_svc.config import Settings
+from metrics_svc.entrypoints import dev_signin
 from metrics_svc.entrypoints.api import router
 from metrics_svc.entrypoints.dashboard import router as dashboard_router
 from metrics_svc.entrypoints.deps import Activation, Activations, MetricsContainer
@@ -116,11 +117,13 @@ async def bootstrap(runtime: Runtime[Settings]) -> MetricsContainer:
     )
 
 
-def definition() -> ServiceDefinition[Settings, MetricsContainer]:
+def definition(settings: Settings | None = None) -> ServiceDefinition[Settings, MetricsContainer]:
+    """The service; the dashboard's development sign-in only when `settings.env` is development."""
+    development = settings is not None and settings.env == "development"
     return ServiceDefinition(
         name="metrics-svc",
         title="metrics-svc: service quality",
         description=description or "",
-        routers=[router, dashboard_router],
+        routers=[router, dashboard_router, *([dev_signin.router] if development else [])],
         bootstrap=bootstrap,
     )

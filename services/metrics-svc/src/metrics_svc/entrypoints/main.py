@@ -12,7 +12,7 @@ from metrics_svc.config import Settings
 
 def build(settings: Settings) -> FastAPI:
     """The app; with CORS_ORIGINS set, those origins may read the API from a browser."""
-    built = create_app(definition(), settings)
+    built = create_app(definition(settings), settings)
     if settings.cors_origins:
         built.add_middleware(
             CORSMiddleware,
