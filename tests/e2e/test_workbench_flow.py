@@ -56,7 +56,8 @@ async def test_staff_claims_audits_receives_and_refunds(
             await wait_count(page, "AWAITING_RETURN", 1)
             await shot(page, "3-awaiting-return")
 
-            await shop.do(order["id"], "shipment", shop.me, carrier="顺丰", tracking_no=f"SF{unique}")
+            tracking = f"SF{unique}"
+            await shop.do(order["id"], "shipment", shop.me, carrier="顺丰", tracking_no=tracking)
             await page.reload()
             await wait_count(page, "AWAITING_RETURN", 1)
             await page.get_by_test_id("tab-AWAITING_RETURN").click()

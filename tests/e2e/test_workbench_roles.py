@@ -19,11 +19,25 @@ from tests.e2e.workbench_support import (
 )
 
 pytestmark = pytest.mark.e2e
-AUDITS = {"CLAIM", "AUDIT_RESHIP", "AUDIT_APPROVE_RETURN", "AUDIT_REQUEST_FEEDBACK",
-          "AUDIT_REJECT", "AUDIT_CUSTOMER_ABANDON"}  # fmt: skip
-PROCESSING = {"REGISTER_RECEIPT", "SET_RETURN_FREIGHT", "PROCESS_REFUND", "PROCESS_EXCHANGE",
-              "PROCESS_RETURN_ORIGINAL", "PROCESS_OFFLINE_EXCHANGE", "REQUEST_ARBITRATION",
-              "REMIND_SHIP", "RECORD_SHIPMENT"}  # fmt: skip
+AUDITS = {
+    "CLAIM",
+    "AUDIT_RESHIP",
+    "AUDIT_APPROVE_RETURN",
+    "AUDIT_REQUEST_FEEDBACK",
+    "AUDIT_REJECT",
+    "AUDIT_CUSTOMER_ABANDON",
+}
+PROCESSING = {
+    "REGISTER_RECEIPT",
+    "SET_RETURN_FREIGHT",
+    "PROCESS_REFUND",
+    "PROCESS_EXCHANGE",
+    "PROCESS_RETURN_ORIGINAL",
+    "PROCESS_OFFLINE_EXCHANGE",
+    "REQUEST_ARBITRATION",
+    "REMIND_SHIP",
+    "RECORD_SHIPMENT",
+}
 
 
 async def staged(shop: Shop, unique: str) -> tuple[dict[str, str], dict[str, str]]:

@@ -22,9 +22,14 @@ CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[1] / "artifacts"
 VIEWPORT = {"width": 1280, "height": 800}
 BROWSER_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
-]  # fmt: skip
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 PNG_1PX = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
@@ -54,30 +59,52 @@ class Shop:
         return bearer("customer", sub=self.customer)
 
     async def register(self, *, staff: bool = True) -> None:
-        body = {"seller_id": self.seller, "name": f"店铺 {self.seller}",
-                "cooperation_mode": "SOP", "aftersales_contact_phone": "13900000000"}  # fmt: skip
+        body = {
+            "seller_id": self.seller,
+            "name": f"店铺 {self.seller}",
+            "cooperation_mode": "SOP",
+            "aftersales_contact_phone": "13900000000",
+        }
         r = await self.api.post("/v1/sellers", json=body, headers=AGENT)
         assert r.status_code == 201, r.text
         for staff_id, permissions in STAFF if staff else ():
             r = await self.api.post(
                 f"/v1/sellers/{self.seller}/staff",
                 headers=self.who(self.seller),
-                json={"staff_id": staff_id, "name": staff_id, "permissions": permissions,
-                      "categories": ["手机"]},  # fmt: skip
+                json={
+                    "staff_id": staff_id,
+                    "name": staff_id,
+                    "permissions": permissions,
+                    "categories": ["手机"],
+                },
             )
             assert r.status_code == 201, r.text
 
     async def apply(self, n: int) -> dict[str, Any]:
         order_no = f"W{self.seller[-8:]}{n:03d}".replace("-", "")
-        facts = {"order_no": order_no, "seller_id": self.seller, "customer_id": self.customer,
-                 "customer_tier": "GOLD", "paid_at": "2026-11-01T00:00:00+00:00",
-                 "lines": [{"sku": "SKU-PHONE", "quantity": 1, "paid_amount": "199.00"}]}  # fmt: skip
+        facts = {
+            "order_no": order_no,
+            "seller_id": self.seller,
+            "customer_id": self.customer,
+            "customer_tier": "GOLD",
+            "paid_at": "2026-11-01T00:00:00+00:00",
+            "lines": [{"sku": "SKU-PHONE", "quantity": 1, "paid_amount": "199.00"}],
+        }
         r = await self.api.post("/v1/orders", json=facts, headers=AGENT)
         assert r.status_code in (200, 201, 404, 405), r.text  # 404/405: facts not required yet
-        body = {"order_no": order_no, "seller_id": self.seller, "sku": "SKU-PHONE", "quantity": 1,
-                "paid_amount": "199.00", "customer_tier": "GOLD", "category": "手机",
-                "reason": "质量问题", "description": "屏幕碎了", "quality_issue": True,
-                "customer_phone": "13800138000"}  # fmt: skip
+        body = {
+            "order_no": order_no,
+            "seller_id": self.seller,
+            "sku": "SKU-PHONE",
+            "quantity": 1,
+            "paid_amount": "199.00",
+            "customer_tier": "GOLD",
+            "category": "手机",
+            "reason": "质量问题",
+            "description": "屏幕碎了",
+            "quality_issue": True,
+            "customer_phone": "13800138000",
+        }
         r = await self.api.post("/v1/service-orders", json=body, headers=self.me)
         assert r.status_code == 201, r.text
         order: dict[str, Any] = r.json()
@@ -149,9 +176,7 @@ async def open_order(page: Any, order_no: str) -> None:
 
 
 async def wait_status(page: Any, status: str) -> None:
-    await page.locator(f"[data-testid=order-detail][data-status={status}]").wait_for(
-        timeout=20_000
-    )
+    await page.locator(f"[data-testid=order-detail][data-status={status}]").wait_for(timeout=20_000)
 
 
 async def actions(page: Any) -> list[str]:

@@ -50,7 +50,7 @@ async def test_cors_only_for_the_configured_origins(settings: Settings) -> None:
                 "Origin": WORKBENCH,
                 "Access-Control-Request-Method": "GET",
                 "Access-Control-Request-Headers": "authorization",
-            },  # fmt: skip
+            },
         )
         assert preflight.headers["access-control-allow-origin"] == WORKBENCH
         other = await client.get("/healthz", headers={"Origin": "http://evil.example"})
