@@ -68,6 +68,8 @@ bench: sync
 	$(UV) run --frozen python bench/sms_throughput.py
 	$(UV) run --frozen python bench/arbitration_cases.py
 	$(UV) run --frozen python bench/metrics_ingest.py
+	$(MAKE) web
+	$(UV) run --frozen python bench/workbench_paint.py
 	$(UV) run --frozen --all-packages --group bench python bench/timer_deadlines.py
 	$(UV) run --frozen --group bench python bench/bus_rates.py
 
