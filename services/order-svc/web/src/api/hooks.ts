@@ -49,7 +49,10 @@ export function useCommand<T = OrderView>() {
   return useMutation({
     mutationFn: ({ path, method, body }: { path: string; method?: string; body?: unknown }) =>
       call<T>(path, { method: method ?? "POST", body }),
-    onSuccess: () => client.invalidateQueries(),
+    // not awaited: the caller's own onSuccess (a form's reset) runs before the lists refetch
+    onSuccess: () => {
+      void client.invalidateQueries();
+    },
   });
 }
 

@@ -40,7 +40,8 @@ export function StaffPanel() {
         <Form.Item name="categories"><Select mode="tags" placeholder={t("categories")} style={{ minWidth: 160 }} data-testid="staff-categories" /></Form.Item>
         <Button type="primary" htmlType="submit" loading={add.isPending} data-testid="staff-add">{t("addStaff")}</Button>
       </Form>
-      {add.error && <Alert type="error" showIcon message={sellerMessage(add.error, lang)} data-testid="staff-error" />}
+      {add.error && <Alert type="error" showIcon data-testid="staff-error"
+        message={`${rows.length >= MAX_STAFF ? t("staffLimit") + " · " : ""}${sellerMessage(add.error, lang)}`} />}
       {remove.error && <Alert type="error" showIcon message={sellerMessage(remove.error, lang)} />}
     </Space>
   );
