@@ -6,5 +6,5 @@ export default defineConfig({
   base: "/workbench/",
   plugins: [react()],
   build: { outDir: "dist", emptyOutDir: true, chunkSizeWarningLimit: 2000 },
-  test: { environment: "jsdom", globals: true, setupFiles: ["src/test/setup.ts"] },
+  test: { environment: "jsdom", globals: true, setupFiles: ["src/test/setup.ts"], testTimeout: 30_000 },
 });

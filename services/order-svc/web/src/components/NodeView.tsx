@@ -31,9 +31,11 @@ export function NodeView({ node, extra, now, onOpen }: Props) {
           {node.subs.map((s) => {
             const n = s.count ? countOf(counts.data, s.count) : undefined;
             return (
-              <Radio.Button key={s.key} value={s.key} data-testid={`sub-${s.key}`}>
-                {t(s.label)}
-                {n !== undefined ? ` (${n})` : ""}
+              <Radio.Button key={s.key} value={s.key}>
+                <span data-testid={`sub-${s.key}`}>
+                  {t(s.label)}
+                  {n !== undefined ? ` (${n})` : ""}
+                </span>
               </Radio.Button>
             );
           })}

@@ -18,13 +18,21 @@ function initialValues(order: OrderView, command: string): Record<string, unknow
   return {};
 }
 
-function Input_({ field }: { field: Field }) {
+interface ControlProps {
+  field: Field;
+  value?: string;
+  onChange?: (value: unknown) => void;
+}
+
+/** The control of one field; Form.Item hands it `value` and `onChange`. */
+function Control({ field, value, onChange }: ControlProps) {
   const { t } = useT();
-  if (field.kind === "textarea") return <Input.TextArea rows={2} data-testid={`field-${field.name}`} />;
+  const id = `field-${field.name}`;
+  if (field.kind === "textarea") return <Input.TextArea rows={2} data-testid={id} value={value} onChange={onChange} />;
   if (field.kind === "reason") {
-    return <Select data-testid={`field-${field.name}`} options={REFUND_REASONS.map((k) => ({ value: t(k), label: t(k) }))} />;
+    return <Select data-testid={id} value={value} onChange={onChange} options={REFUND_REASONS.map((k) => ({ value: t(k), label: t(k) }))} />;
   }
-  return <Input data-testid={`field-${field.name}`} inputMode={field.kind === "money" ? "decimal" : undefined} />;
+  return <Input data-testid={id} value={value} onChange={onChange} inputMode={field.kind === "money" ? "decimal" : undefined} />;
 }
 
 /** One command's form; the server's refusal is shown in place, in a seller's words. */
@@ -37,7 +45,7 @@ export function ActionForm({ order, command, spec }: Props) {
     <Form layout="vertical" size="small" onFinish={submit} initialValues={initialValues(order, command)} data-testid={`form-${command}`}>
       {spec.fields.map((f) => (
         <Form.Item key={f.name} name={f.name} label={t(f.label)} rules={f.required ? [{ required: true }] : []}>
-          <Input_ field={f} />
+          <Control field={f} />
         </Form.Item>
       ))}
       {mutation.error && <Alert type="error" showIcon message={sellerMessage(mutation.error, lang)} data-testid="action-error" />}

@@ -40,7 +40,7 @@ export function AuditForm({ order, allowed }: Props) {
     <Form layout="vertical" size="small" onFinish={submit} data-testid="form-AUDIT">
       <Radio.Group value={result} onChange={(e) => choose(e.target.value as AuditResult)} data-testid="audit-result">
         {AUDIT_RESULTS.filter((r) => allowed.includes(r)).map((r) => (
-          <Radio key={r} value={r} data-testid={`audit-${r}`}>{commandName(`AUDIT_${r}`, lang)}</Radio>
+          <Radio key={r} value={r}><span data-testid={`audit-${r}`}>{commandName(`AUDIT_${r}`, lang)}</span></Radio>
         ))}
       </Radio.Group>
       <Form.Item label={t("opinion")}>
