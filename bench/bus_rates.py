@@ -11,9 +11,10 @@ Against the RabbitMQ at AMQP_URL, in a fresh namespace deleted afterwards. The s
   `RabbitBroker.publish` gathered, on a channel with `on_return_raises`, so unroutable raises);
 - consume, prefetch 32: the handler gets the envelope as its typed model and the message is
   acked after it (`Bus.consume`; FastStream: a subscriber whose parameter is that model);
-- consume, batch: metrics-svc's `BatchConsumer` (batches of `--batch`, one multiple-ack each,
-  its `parse`), against a FastStream subscriber that takes the typed model, computes the same
-  facts and acks by batch by hand (FastStream has no batch subscriber for RabbitMQ).
+- consume, batch: the bus's batch mode as metrics-svc consumes it (batches of `--batch`, one
+  multiple-ack each, their facts), against a FastStream subscriber that takes the typed model,
+  computes the same facts and acks by batch by hand (FastStream has no batch subscriber for
+  RabbitMQ).
 
 The clock stops when the handler has seen every message; each phase then checks the queue is
 empty. Each pair prints both rates, the ratio ours / FastStream, the CPU this process spent per
@@ -29,20 +30,21 @@ import os
 import statistics
 import time
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any
 
 from aftersales_shared.contracts import Envelope, decode, envelope
 from aftersales_shared.contracts.messages import ServiceOrderEvent
-from aftersales_shared.messaging import Bus, Topology, delete_namespace, stored_form
+from aftersales_shared.messaging import Bus, Topology, Typed, delete_namespace, stored_form
 from aftersales_testkit import depth
 from faststream.middlewares import AckPolicy
 from faststream.rabbit import Channel, ExchangeType, RabbitBroker, RabbitExchange, RabbitQueue
 from faststream.rabbit.annotations import RabbitMessage
 from faststream.rabbit.schemas import QueueType
-from metrics_svc.adapters.consumer import IN_STORE, BatchConsumer
-from metrics_svc.domain.facts import facts_of
+from metrics_svc.domain.facts import Fact
+from metrics_svc.entrypoints.consumer import IN_STORE, on_batch
+from metrics_svc.handlers.wire import facts_of
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 SERVICE = "metrics-svc"
@@ -188,31 +190,32 @@ async def fs_consume(ns: str, stored: list[Stored], *, size: int) -> Figures:
 
 
 class CountingIngestor:
-    """Stands for metrics-svc's store writer: the batch's parsed facts are only counted."""
+    """Stands for metrics-svc's store writer: the batch's facts are only counted."""
 
     def __init__(self, seen: Seen) -> None:
         self.seen = seen
 
-    async def write(self, parsed: list[Any]) -> None:
-        assert all(p.reject is None for p in parsed), "a bench message was rejected"
-        self.seen.hit(len(parsed))
+    async def write(self, facts: Iterable[Fact]) -> None:
+        list(facts)
 
 
 async def ours_batch(ns: str, stored: list[Stored], *, size: int) -> Figures:
-    seen = Seen(len(stored))
-    consumer = BatchConsumer(
-        url=AMQP_URL, topology=Topology(ns), ingestor=CountingIngestor(seen),  # type: ignore[arg-type]
-        batch=size, delay_s=0.05,
-    )  # fmt: skip
+    bus, seen = Bus(url=AMQP_URL, namespace=ns, service=SERVICE), Seen(len(stored))
+    await bus.connect()
+    write = on_batch(CountingIngestor(seen))  # type: ignore[arg-type]
+
+    async def handle(batch: list[Typed]) -> None:
+        await write(batch)
+        seen.hit(len(batch))
 
     async def run() -> None:
-        await consumer.start()
+        await bus.consume_batches(handle, size=size, delay_s=0.05, in_flight=IN_STORE)
         await seen.done.wait()
 
     try:
         return await timed(run, len(stored))
     finally:
-        await consumer.stop()
+        await bus.close()
 
 
 class Acker:

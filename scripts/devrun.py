@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import sys
@@ -24,7 +23,7 @@ def main() -> int:
         "CLOCK": os.environ.get("CLOCK", "virtual"),
         # the workbench (order-svc's origin) reads metrics-svc's API from the browser
         "METRICS_API_URL": f"http://127.0.0.1:{DEFAULT_PORTS['metrics-svc']}",
-        "CORS_ORIGINS": json.dumps([f"http://127.0.0.1:{DEFAULT_PORTS['order-svc']}"]),
+        "CORS_ORIGINS": f"http://127.0.0.1:{DEFAULT_PORTS['order-svc']}",
     }
     stopping = False
 

@@ -113,14 +113,18 @@ def test_rabbitmq_has_the_management_plugin(compose: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize(("name", "port"), SERVICES.items())
-def test_service_images_are_versioned_and_built_from_their_dockerfile(
+def test_service_images_are_versioned_and_built_from_the_one_dockerfile(
     compose: dict[str, Any], name: str, port: int
 ) -> None:
     service = compose["services"][name]
     assert (
         service["image"] == f"${{IMAGE_PREFIX:-aftersales}}/{name}:${{AFTERSALES_VERSION:-0.1.0}}"
     )
-    assert service["build"] == {"context": "..", "dockerfile": f"services/{name}/Dockerfile"}
+    assert service["build"] == {
+        "context": "..",
+        "dockerfile": "deploy/Dockerfile",
+        "args": {"SERVICE": name, "PORT": str(port)},
+    }
     assert (
         COMPOSE_FILE.parent / service["build"]["context"] / service["build"]["dockerfile"]
     ).is_file()

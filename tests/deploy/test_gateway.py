@@ -287,7 +287,7 @@ async def test_every_path_a_service_declares_is_routed_to_a_service_declaring_it
 def health_commands(compose: dict[str, Any]) -> dict[str, list[str]]:
     """The services' health checks as compose and the Dockerfile write them (python → this one)."""
     from_compose = compose["services"]["order-svc"]["healthcheck"]["test"][1:]
-    dockerfile = (ROOT / "services" / "order-svc" / "Dockerfile").read_text()
+    dockerfile = (ROOT / "deploy" / "Dockerfile").read_text()
     line = re.search(r"HEALTHCHECK .*?CMD (\[.*?\])\n", dockerfile, re.S)
     assert line is not None
     from_dockerfile = json.loads(line[1])

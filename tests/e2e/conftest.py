@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import tempfile
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -55,7 +54,7 @@ def running_stack(mongo_url: str, amqp_url: str) -> Iterator[RunningStack]:
     )
     ports = {service: free_port() for service in DEFAULT_PORTS}
     env["METRICS_API_URL"] = f"http://127.0.0.1:{ports['metrics-svc']}"  # the workbench reads it
-    env["CORS_ORIGINS"] = json.dumps([f"http://127.0.0.1:{ports['order-svc']}"])
+    env["CORS_ORIGINS"] = f"http://127.0.0.1:{ports['order-svc']}"
     stack = Stack()
     urls: dict[str, str] = {}
     try:

@@ -19,8 +19,8 @@ from aftersales_shared.contracts.messages import ClockAdvanced
 from aftersales_shared.devstack import Stack
 from aftersales_shared.messaging import Bus
 from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port, token
+from aftersales_testkit.order_events import order_event
 from metrics_svc.domain.weeks import week_end, week_of
-from metrics_svc.samples import order_event
 
 pytestmark = pytest.mark.e2e
 CHROMIUM = "/usr/bin/chromium"

@@ -20,8 +20,8 @@ from aftersales_shared.contracts import Envelope
 from aftersales_shared.devstack import Process, Stack
 from aftersales_shared.messaging import Bus
 from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
+from aftersales_testkit.order_events import order_event
 from metrics_svc.domain.weeks import week_of
-from metrics_svc.samples import order_event
 
 pytestmark = pytest.mark.e2e
 SELLERS, ORDERS = 40, 150

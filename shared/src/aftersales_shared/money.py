@@ -1,4 +1,5 @@
-"""Money and counts as callers send them: strict, ASCII, two decimals at most, with a ceiling.
+"""Money and counts as callers send them: strict, ASCII, two decimals at most, with a ceiling;
+and money as text, the one way every service writes an amount out (`show_fen`, `show_yuan`).
 
 An amount is a JSON number or a canonical decimal string ("199", "199.5", "199.00"): no sign,
 no spaces, no leading zeros, no exponent, no digits but 0-9. Booleans are not numbers. Each
@@ -19,6 +20,21 @@ MAX_AMOUNT = Decimal("9999999.99")
 MAX_FREIGHT = Decimal("999.99")
 """A freight of one leg (a return shipment, an exchange): under a thousand CNY."""
 CENT = Decimal("0.01")
+
+
+def show_fen(fen: int) -> str:
+    """An amount of integer fen (分) as CNY text with two places: 19950 -> "199.50"."""
+    sign = "-" if fen < 0 else ""
+    whole, cents = divmod(abs(fen), 100)
+    return f"{sign}{whole}.{cents:02d}"
+
+
+def show_yuan(amount: Decimal) -> str:
+    """A decimal amount of CNY as `show_fen` writes it: Decimal("12.5") -> "12.50"."""
+    fen = amount * 100
+    if not fen.is_finite() or fen != fen.to_integral_value():
+        raise ValueError(f"{amount} is not a whole number of fen")
+    return show_fen(int(fen))
 
 
 def money_pattern(ceiling: Decimal, *, positive: bool = False) -> str:

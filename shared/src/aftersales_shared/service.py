@@ -53,10 +53,8 @@ class Runtime(Generic[S]):
     idempotency: IdempotencyStore
 
     def versioned(self, name: str, *, cache_size: int = 0) -> VersionedCollection:
-        """A collection whose writes carry their messages; the relay publishes them.
-
-        `cache_size` > 0 keeps that many recently used versions for `get_for_update`.
-        """
+        """A collection whose writes carry their messages (the relay publishes them); `cache_size`
+        > 0 keeps that many recently used versions for `get_for_update`."""
         collection = self.db[name]
         self.relay.add(collection)
         return VersionedCollection(collection, on_write=self.relay.written, cache_size=cache_size)
@@ -84,6 +82,7 @@ class ServiceDefinition(Generic[S, C]):
     routers: Sequence[APIRouter]
     bootstrap: Callable[[Runtime[S]], Awaitable[C]]
     admin_routers: Sequence[APIRouter] = ()
+    dev_routers: Sequence[APIRouter] = ()  # only with ENV=development (the dev sign-in)
 
 
 def wired(kind: type[C], part: Callable[[C], T]) -> Callable[[Request], Awaitable[T]]:
@@ -208,8 +207,10 @@ def create_app(definition: ServiceDefinition[S, C], settings: S) -> FastAPI:
     )
     describe_errors(app)
     app.state.auth_secret = settings.auth_secret.get_secret_value()
-    install_http_layer(app)
+    install_http_layer(app, cors_origins=settings.cors_origin_list)
     include_routers(app, definition, clock)
+    for router in definition.dev_routers if settings.env == "development" else ():
+        app.include_router(router)
     return app
 
 

@@ -33,6 +33,13 @@ class ServiceSettings(BaseSettings):
     clock: Literal["system", "virtual"] = "system"
     log_level: str = "INFO"
     outbox_poll_s: float = Field(default=1.0, gt=0)
+    cors_origins: str = ""
+    """Comma-separated browser origins allowed to call the API (CORS); empty: none."""
+
+    @property
+    def cors_origin_list(self) -> list[str]:
+        """CORS_ORIGINS as a list (`make run` sets the workbench's origin)."""
+        return [o.strip() for o in self.cors_origins.split(",") if o.strip()]
 
     @property
     def mongo_db(self) -> str:

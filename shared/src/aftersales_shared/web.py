@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import structlog
 from fastapi import APIRouter, FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse, PlainTextResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -68,10 +69,19 @@ class CorrelationMiddleware:
             )
 
 
-def install_http_layer(app: FastAPI) -> None:
-    """Correlation ids, the body-size ceiling and the error shape, on every answer (500 too)."""
+def install_http_layer(app: FastAPI, *, cors_origins: Sequence[str] = ()) -> None:
+    """Correlation ids, the body-size ceiling and the error shape, on every answer (500 too);
+    with `cors_origins`, browsers on those origins may call the API (CORS_ORIGINS)."""
     app.add_middleware(BodyLimitMiddleware)
     app.add_middleware(ErrorBoundary)
+    if cors_origins:
+        app.add_middleware(
+            CORSMiddleware,
+            allow_origins=list(cors_origins),
+            allow_methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "Idempotency-Key", CORRELATION_HEADER],
+            expose_headers=[CORRELATION_HEADER],
+        )
     app.add_middleware(CorrelationMiddleware)  # outermost: every answer carries the id
     install_error_handlers(app)
 

@@ -1,5 +1,5 @@
 """What tests and benchmarks use and no service's runtime code may import: polling, ports,
-tokens, queue inspection, a TCP proxy, and the in-memory bus."""
+tokens, queue inspection, a TCP proxy, the in-memory bus, and scratch databases."""
 
 from aftersales_testkit.helpers import (
     TEST_SECRET,
@@ -14,6 +14,7 @@ from aftersales_testkit.helpers import (
 from aftersales_testkit.memory_broker import MemoryBroker
 from aftersales_testkit.memory_bus import MemoryBus, MemoryInbox
 from aftersales_testkit.proxy import TcpProxy
+from aftersales_testkit.scratch import scratch_db
 
 __all__ = [
     "TEST_SECRET",
@@ -27,5 +28,6 @@ __all__ = [
     "drain",
     "eventually",
     "free_port",
+    "scratch_db",
     "token",
 ]

@@ -26,7 +26,7 @@ from aftersales_shared.messaging.handlers import as_handle
 from aftersales_shared.messaging.middleware import Consume, decode
 from aftersales_shared.metrics import MESSAGES_PUBLISHED
 
-from aftersales_testkit.memory_batches import BatchHandler, consume_batches
+from aftersales_testkit.memory_batches import BatchHandler, MemoryBatches
 from aftersales_testkit.memory_broker import MemoryBroker
 
 
@@ -62,6 +62,7 @@ class MemoryBus:
         self._retry_delay, self._grace = retry_delay_ms / 1000, shutdown_grace_s
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
+        self._batches: list[MemoryBatches] = []
         self._unsubscribe: list[Any] = []
         self._connected = self._closing = False
 
@@ -106,16 +107,27 @@ class MemoryBus:
         self._loops.append(asyncio.create_task(self._run(consume)))
 
     async def consume_batches(
-        self, handler: BatchHandler, *, size: int, delay_s: float, in_flight: int = 2
-    ) -> None:
+        self,
+        handler: BatchHandler,
+        *,
+        size: int,
+        delay_s: float,
+        in_flight: int = 2,
+        types: Iterable[str] | None = None,
+    ) -> MemoryBatches:
         """Consume this service's queue a batch at a time (in memory, one batch after another:
-        `in_flight` is accepted for `Bus`'s interface)."""
-        queue = self.broker.queue(self.topology.queue(self.service))
-        self._loops.append(
-            asyncio.create_task(
-                consume_batches(queue, handler, size=size, delay_s=delay_s, settle=self._settle)
-            )
+        `in_flight` is accepted for `Bus`'s interface); stop it alone with `stop`."""
+        batches = MemoryBatches(
+            self.broker.queue(self.topology.queue(self.service)),
+            handler,
+            size=size,
+            delay_s=delay_s,
+            settle=self._settle,
+            types=types,
+            service=self.service,
         )
+        self._batches.append(batches)
+        return batches
 
     async def consume_broadcast(self, types: Iterable[str], handler: Handler | Router) -> None:
         """Receive broadcasts of `types` in this bus; a failure drops the message."""
@@ -179,6 +191,11 @@ class MemoryBus:
         for unsubscribe in self._unsubscribe:
             unsubscribe()
         self._loops, self._unsubscribe = [], []
+        batches, self._batches = self._batches, []
+        for consumer in batches:
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(consumer.stop(graceful=True), self._grace)
+            await consumer.stop(graceful=False)
         if self._tasks:
             await asyncio.wait(set(self._tasks), timeout=self._grace)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime
 from typing import TypeVar
 
@@ -211,6 +212,63 @@ async def test_batches_are_cut_by_size_and_a_failed_one_comes_back(
     [dead] = await transport.drain(dlq)
     assert str(dead.headers["x-failure-reason"]).startswith("invalid message")
     assert "d9" not in _ids(batches)
+
+
+async def test_a_batch_consumer_stopped_at_once_leaves_its_batch_to_the_next_one(
+    transport: Transport,
+) -> None:
+    """Stepping down (`stop(graceful=False)`): nothing more is handled or acknowledged, the
+    batch in hand returns to the queue, and a new batch consumer of the same bus gets it."""
+    publisher = await transport.bus("order-svc")
+    bus = await transport.bus("timer-svc", **FAST)
+    entered, release = asyncio.Event(), asyncio.Event()
+    written: list[list[str]] = []
+
+    async def stuck(batch: list[Typed]) -> None:
+        entered.set()
+        await release.wait()
+
+    async def write(batch: list[Typed]) -> None:
+        written.append([t.payload.deadline_id for t in batch if isinstance(t.payload, TimerCancel)])
+
+    await publisher.publish(cancel("s1"))
+    first = await bus.consume_batches(stuck, size=10, delay_s=0.05)
+    assert first.ready
+    await asyncio.wait_for(entered.wait(), timeout=30)
+    await first.stop(graceful=False)
+    assert not first.ready
+    release.set()
+    second = await bus.consume_batches(write, size=10, delay_s=0.05)
+    assert second.ready
+    await eventually(lambda: _value("s1" in _ids(written)), what="redelivered to the new one")
+    await publisher.publish(cancel("s2"))
+    await eventually(lambda: _value("s2" in _ids(written)), what="the new one goes on")
+    await second.stop(graceful=True)
+    assert not second.ready
+
+
+async def test_a_batch_of_a_type_the_consumer_was_not_given_is_dead_lettered(
+    transport: Transport,
+) -> None:
+    bus = await transport.bus("timer-svc", **FAST)
+    written: list[list[str]] = []
+
+    async def write(batch: list[Typed]) -> None:
+        written.append([t.payload.deadline_id for t in batch if isinstance(t.payload, TimerCancel)])
+
+    await bus.consume_batches(write, size=10, delay_s=0.05, types=["timer.cancel"])
+    body = sms("elsewhere").model_dump_json().encode()
+    await transport.put_raw(q(transport, "timer-svc"), body=body, message_type="sms.send")
+    await transport.put_raw(
+        q(transport, "timer-svc"), body=cancel("t1").model_dump_json().encode(),
+        message_type="timer.cancel",
+    )  # fmt: skip
+    dlq = q(transport, "timer-svc.dlq")
+    await eventually(lambda: _at_least(transport, dlq, 1), what="the other type dead-lettered")
+    [dead] = await transport.drain(dlq)
+    assert dead.type == "sms.send"
+    assert "sms.send has no handler in timer-svc" in str(dead.headers["x-failure-reason"])
+    await eventually(lambda: _value(_ids(written) == {"t1"}), what="the given type handled")
 
 
 async def test_a_broadcast_reaches_every_subscribed_bus(transport: Transport) -> None:

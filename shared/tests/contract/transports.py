@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Protocol
 
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.messaging import BatchHandler, Bus, Delivery, Handler, Inbox, Router
 from aftersales_shared.messaging.consumer import delivery_of
 from aftersales_testkit import MemoryBroker, MemoryBus, depth, drain
+
+
+class Batches(Protocol):
+    """A batch consumer, stopped alone."""
+
+    @property
+    def ready(self) -> bool: ...
+    async def stop(self, *, graceful: bool = True) -> None: ...
 
 
 class AnyBus(Protocol):
@@ -19,8 +28,14 @@ class AnyBus(Protocol):
     async def publish(self, message: Envelope) -> None: ...
     async def consume(self, handler: Handler | Router, *, inbox: Inbox | None = None) -> None: ...
     async def consume_batches(
-        self, handler: BatchHandler, *, size: int, delay_s: float, in_flight: int = 2
-    ) -> None: ...
+        self,
+        handler: BatchHandler,
+        *,
+        size: int,
+        delay_s: float,
+        in_flight: int = 2,
+        types: Iterable[str] | None = None,
+    ) -> Batches: ...
     async def consume_broadcast(self, types: list[str], handler: Handler | Router) -> None: ...
     async def close(self) -> None: ...
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from aftersales_shared.service import Runtime, ServiceDefinition
 
 from arbitration_svc import __doc__ as description
+from arbitration_svc.adapters.gauges import PrometheusBacklog
 from arbitration_svc.adapters.mongo import MongoCases
-from arbitration_svc.backlog import Backlog
 from arbitration_svc.config import Settings
 from arbitration_svc.entrypoints.api import router
 from arbitration_svc.entrypoints.consumer import message_handler
 from arbitration_svc.entrypoints.deps import ArbitrationContainer
-from arbitration_svc.handlers import Cases
+from arbitration_svc.handlers import Backlog, Cases
 
 
 async def bootstrap(runtime: Runtime[Settings]) -> ArbitrationContainer:
@@ -19,7 +19,9 @@ async def bootstrap(runtime: Runtime[Settings]) -> ArbitrationContainer:
     repo = MongoCases(runtime.versioned("cases"))
     await repo.ensure_indexes()
     interval = runtime.settings.backlog_refresh_s
-    backlog = Backlog(repo=repo, clock=runtime.clock, interval_s=interval)
+    backlog = Backlog(
+        repo=repo, clock=runtime.clock, gauges=PrometheusBacklog(), interval_s=interval
+    )
     cases = Cases(repo=repo, clock=runtime.clock, changed=backlog.poke)
     backlog.start()
     return ArbitrationContainer(

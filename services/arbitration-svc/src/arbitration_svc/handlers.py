@@ -1,4 +1,5 @@
-"""The use cases: open a case from a request, take, note, rule; each one write with its messages."""
+"""The use cases: open a case from a request, take, note, rule (each one write with its messages),
+recount the backlog; and the mapping of the domain's events to the wire contracts."""
 
 from __future__ import annotations
 
@@ -8,20 +9,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import structlog
+from aftersales_shared.background import Periodic
 from aftersales_shared.clock import Clock
 from aftersales_shared.contracts import Envelope, envelope, new_id
 from aftersales_shared.contracts.messages import ArbitrationRequested, ArbitrationRuled
 from aftersales_shared.errors import ConcurrencyConflict, NotFound
+from aftersales_shared.messaging import MessageMeta
+from aftersales_shared.money import show_yuan
 
 from arbitration_svc.domain import case as domain
-from arbitration_svc.domain.case import Case
-from arbitration_svc.domain.ruling import Outcome, money
-from arbitration_svc.ports import CasePage, CaseQuery, CaseRepository
+from arbitration_svc.domain.backlog import BacklogCount, count_backlog
+from arbitration_svc.domain.case import Case, CaseRequest
+from arbitration_svc.domain.events import CaseRuled, case_ruled
+from arbitration_svc.domain.ruling import Outcome
+from arbitration_svc.ports import BacklogGauges, CasePage, CaseQuery, CaseRepository
 
 log = structlog.get_logger(__name__)
 
 CASE_IDS = uuid.UUID("5d7f3c1e-4a43-4c8e-9a55-0c1d0c6a7b10")
 ATTEMPTS = 3
+COALESCE_S = 1.0
 
 
 def case_id_for(request_message_id: str) -> str:
@@ -29,28 +36,35 @@ def case_id_for(request_message_id: str) -> str:
     return uuid.uuid5(CASE_IDS, request_message_id).hex
 
 
-def ruled_message(case: Case) -> Envelope:
-    """`arbitration.ruled` for a ruled case; its id is fixed by the case, so it is sent once."""
-    ruling = case.ruling
-    assert ruling is not None
-    assert case.ruled_by is not None
-    assert case.ruled_at is not None
+def case_request(request: ArbitrationRequested) -> CaseRequest:
+    """The wire's `arbitration.requested` as the domain's request."""
+    return CaseRequest(
+        order_id=request.order_id,
+        seller_id=request.seller_id,
+        reason=request.reason,
+        requested_by=request.requested_by,
+        snapshot=dict(request.snapshot),
+    )
+
+
+def ruled_message(event: CaseRuled) -> Envelope:
+    """`arbitration.ruled` for a ruling; its id is fixed by the case, so it is sent once."""
     payload = ArbitrationRuled(
-        case_id=case.id,
-        order_id=case.order_id,
-        outcome=ruling.outcome.value,
-        amount=None if ruling.amount is None else money(ruling.amount),
-        sku=ruling.sku,
-        note=ruling.note,
-        ruled_by=case.ruled_by,
+        case_id=event.case_id,
+        order_id=event.order_id,
+        outcome=event.outcome.value,
+        amount=None if event.amount is None else show_yuan(event.amount),
+        sku=event.sku,
+        note=event.note,
+        ruled_by=event.ruled_by,
     )
     return envelope(
         type="arbitration.ruled",
         payload=payload,
-        occurred_at=case.ruled_at,
-        seller_id=case.seller_id,
-        correlation_id=case.correlation_id,
-        id=f"arbitration.ruled-{case.id}",
+        occurred_at=event.ruled_at,
+        seller_id=event.seller_id,
+        correlation_id=event.correlation_id,
+        id=f"arbitration.ruled-{event.case_id}",
     )
 
 
@@ -62,13 +76,13 @@ class Cases:
     clock: Clock
     changed: Callable[[], None] = lambda: None
 
-    async def open_from(self, message: Envelope, request: ArbitrationRequested) -> Case | None:
+    async def open_from(self, request: ArbitrationRequested, meta: MessageMeta) -> Case | None:
         """Open the case a request asks for; None when it exists or the order has one open."""
         case = domain.open_case(
-            case_id=case_id_for(message.id),
-            request=request,
-            at=message.occurred_at,
-            correlation_id=message.correlation_id,
+            case_id=case_id_for(meta.id),
+            request=case_request(request),
+            at=meta.occurred_at,
+            correlation_id=meta.correlation_id,
         )
         if not await self.repo.add(case):
             log.info("no new case: duplicate request or open case", order_id=request.order_id)
@@ -160,7 +174,7 @@ class Cases:
                 return after
             if request is not None:
                 after = after.model_copy(update={"requests": (*after.requests, request)})
-            messages = [ruled_message(after)] if publish else []
+            messages = [ruled_message(case_ruled(after))] if publish else []
             try:
                 await self.repo.save(stored, after, messages=messages)
             except ConcurrencyConflict:
@@ -169,3 +183,36 @@ class Cases:
                 continue
             return after
         raise AssertionError("unreachable")
+
+
+class Backlog:
+    """Recounts the open cases every `interval_s`, or soon after `poke()`, onto the gauges."""
+
+    def __init__(
+        self, *, repo: CaseRepository, clock: Clock, gauges: BacklogGauges, interval_s: float
+    ) -> None:
+        self._repo = repo
+        self._clock = clock
+        self._gauges = gauges
+        # Poked: let a burst of openings settle into one recount, not one per case.
+        self._loop = Periodic(
+            self._round,
+            interval_s=interval_s,
+            name="arbitration-backlog",
+            settle_s=min(interval_s, COALESCE_S),
+        )
+        self.start = self._loop.start
+        self.stop = self._loop.stop
+
+    def poke(self) -> None:
+        """A case opened or was ruled: recount soon."""
+        self._loop.wake()
+
+    async def refresh(self) -> BacklogCount:
+        """Count the open cases by (status, age bucket) and publish the gauges."""
+        backlog = count_backlog(await self._repo.open_since(), now=self._clock.now())
+        self._gauges.show(backlog)
+        return backlog
+
+    async def _round(self) -> None:
+        await self.refresh()

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from aftersales_shared.contracts import Envelope
 
+from arbitration_svc.domain.backlog import BacklogCount
 from arbitration_svc.domain.case import Case, Status
 
 
@@ -53,4 +54,10 @@ class CaseRepository(Protocol):
 
     async def open_since(self) -> list[tuple[Status, datetime]]:
         """Status and opening time of every case not ruled yet."""
+        ...
+
+
+class BacklogGauges(Protocol):
+    def show(self, backlog: BacklogCount) -> None:
+        """Publish the counts where the platform watches them."""
         ...

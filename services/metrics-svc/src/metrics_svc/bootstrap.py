@@ -11,18 +11,18 @@ from aftersales_shared.background import Periodic
 from aftersales_shared.service import Runtime, ServiceDefinition
 
 from metrics_svc import __doc__ as description
-from metrics_svc.adapters.activity import Activity, Stop
-from metrics_svc.adapters.closer import WeekCloser
-from metrics_svc.adapters.consumer import BatchConsumer
-from metrics_svc.adapters.ingest import Ingestor
 from metrics_svc.adapters.lease import Lease
-from metrics_svc.adapters.queries import Reader
+from metrics_svc.adapters.results import MongoResults
 from metrics_svc.adapters.store import MetricsStore
 from metrics_svc.config import Settings
-from metrics_svc.entrypoints import dev_signin
+from metrics_svc.entrypoints import consumer, dev_signin
 from metrics_svc.entrypoints.api import router
 from metrics_svc.entrypoints.dashboard import router as dashboard_router
 from metrics_svc.entrypoints.deps import Activation, Activations, MetricsContainer
+from metrics_svc.handlers.activity import Activity, Stop
+from metrics_svc.handlers.closing import WeekCloser
+from metrics_svc.handlers.ingest import Ingestor
+from metrics_svc.handlers.queries import Reader
 
 log = structlog.get_logger(__name__)
 
@@ -31,6 +31,7 @@ async def start_active(
     runtime: Runtime[Settings],
     *,
     store: MetricsStore,
+    results: MongoResults,
     reader: Reader,
     lease: Lease,
     activations: Activations,
@@ -41,22 +42,17 @@ async def start_active(
     await ingestor.load()
     every = settings.counters_checkpoint_s
     checkpoints = Periodic(ingestor.checkpoint, interval_s=every, name="metrics-checkpoint")
-    closer = WeekCloser(store, ingestor, runtime.clock, poll_s=settings.close_poll_s)
-    consumer = BatchConsumer(
-        url=settings.amqp_url,
-        topology=runtime.bus.topology,
-        ingestor=ingestor,
-        batch=settings.ingest_max_batch,
-        delay_s=settings.ingest_max_delay_s,
-    )
+    closer = WeekCloser(results, ingestor, runtime.clock, poll_s=settings.close_poll_s)
     reader.ingestor = ingestor
-    activations.last = Activation(ingestor=ingestor, closer=closer, consumer=consumer)
-    await consumer.start()
+    consuming = await consumer.consume(
+        runtime.bus, ingestor, size=settings.ingest_max_batch, delay_s=settings.ingest_max_delay_s
+    )
+    activations.last = Activation(ingestor=ingestor, closer=closer, consumer=consuming)
     checkpoints.start()
     closer.start()
 
     async def stop(graceful: bool) -> None:
-        await (consumer.stop() if graceful else consumer.abort())
+        await consuming.stop(graceful=graceful)
         await closer.stop()
         await checkpoints.stop()
         if not graceful:
@@ -76,11 +72,14 @@ async def bootstrap(runtime: Runtime[Settings]) -> MetricsContainer:
     fact from two different events also counts once), so no per-message inbox is needed.
     """
     settings = runtime.settings
-    store = MetricsStore(runtime.db, closed=runtime.versioned("closed_weeks"))
+    closed = runtime.versioned("closed_weeks")
+    store = MetricsStore(runtime.db, closed=closed)
+    results = MongoResults(runtime.db, closed=closed)
     await store.ensure_indexes()
+    await results.ensure_indexes()
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     lease = Lease(runtime.db["lease"], owner=owner, ttl_s=settings.active_lease_s)
-    reader = Reader(store, Ingestor(store), runtime.clock)
+    reader = Reader(store, results, Ingestor(store), runtime.clock)
     activations = Activations()
 
     async def refresh() -> None:
@@ -92,7 +91,12 @@ async def bootstrap(runtime: Runtime[Settings]) -> MetricsContainer:
     activity = Activity(
         lease=lease,
         activate=lambda: start_active(
-            runtime, store=store, reader=reader, lease=lease, activations=activations
+            runtime,
+            store=store,
+            results=results,
+            reader=reader,
+            lease=lease,
+            activations=activations,
         ),
         refresh=refresh,
         interval_s=settings.active_lease_s / 5,
@@ -117,13 +121,12 @@ async def bootstrap(runtime: Runtime[Settings]) -> MetricsContainer:
     )
 
 
-def definition(settings: Settings | None = None) -> ServiceDefinition[Settings, MetricsContainer]:
-    """The service; the dashboard's development sign-in only when `settings.env` is development."""
-    development = settings is not None and settings.env == "development"
+def definition() -> ServiceDefinition[Settings, MetricsContainer]:
     return ServiceDefinition(
         name="metrics-svc",
         title="metrics-svc: service quality",
         description=description or "",
-        routers=[router, dashboard_router, *([dev_signin.router] if development else [])],
+        routers=[router, dashboard_router],
         bootstrap=bootstrap,
+        dev_routers=[dev_signin.router],  # the dashboard's development sign-in
     )

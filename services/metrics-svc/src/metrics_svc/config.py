@@ -19,6 +19,3 @@ class Settings(ServiceSettings):
     active_lease_s: float = Field(default=5.0, ge=1.0)
     """One process is active (ingests, checkpoints, closes weeks); a standby takes over this long
     after the active one stops renewing (it renews five times per lease)."""
-    cors_origins: tuple[str, ...] = ()
-    """Browser origins allowed to read the API (GET, with a bearer token): `make run` lists the
-    seller workbench's (order-svc at http://127.0.0.1:8001); compose serves one origin, none."""

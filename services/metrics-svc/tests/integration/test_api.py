@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aftersales_testkit import bearer, eventually
-from metrics_svc.samples import order_event
+from aftersales_testkit.order_events import order_event
 
 from .conftest import Running
 

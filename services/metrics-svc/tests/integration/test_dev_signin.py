@@ -1,4 +1,4 @@
-"""The QC dashboard's development sign-in and the workbench's CORS, as built by `main.build`."""
+"""The QC dashboard's development sign-in, and the workbench's CORS on metrics-svc."""
 
 from __future__ import annotations
 
@@ -7,8 +7,9 @@ from contextlib import asynccontextmanager
 
 import httpx
 import pytest
+from aftersales_shared.service import create_app
+from metrics_svc.bootstrap import definition
 from metrics_svc.config import Settings
-from metrics_svc.entrypoints.main import build
 
 pytestmark = pytest.mark.integration
 WORKBENCH = "http://127.0.0.1:8001"
@@ -16,7 +17,7 @@ WORKBENCH = "http://127.0.0.1:8001"
 
 @asynccontextmanager
 async def served(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = build(settings)
+    app = create_app(definition(), settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://metrics") as client:
@@ -42,7 +43,7 @@ async def test_no_dev_sign_in_in_production(settings: Settings) -> None:
 
 
 async def test_cors_only_for_the_configured_origins(settings: Settings) -> None:
-    configured = settings.model_copy(update={"cors_origins": (WORKBENCH,)})
+    configured = settings.model_copy(update={"cors_origins": WORKBENCH})
     async with served(configured) as client:
         preflight = await client.options(
             "/v1/penalties",

@@ -8,8 +8,8 @@ from typing import Any
 import aio_pika
 import pytest
 from aftersales_testkit import bearer, eventually
+from aftersales_testkit.order_events import order_event
 from metrics_svc.domain.facts import Fact
-from metrics_svc.samples import order_event
 
 from .conftest import Running
 
@@ -152,7 +152,9 @@ async def test_an_invalid_event_is_dead_lettered_and_the_rest_of_its_batch_count
 
     message = await eventually(dead, what="the invalid event dead-lettered")
     assert message.message_id == f"bad-{unique}"
-    assert "bad ServiceOrderEvent" in str(message.headers["x-failure-reason"])
+    reason = str(message.headers["x-failure-reason"])
+    assert reason.startswith("invalid message")
+    assert "for ServiceOrderEvent" in reason
     await connection.close()
 
 
@@ -207,8 +209,9 @@ async def test_after_a_reconnect_the_consumer_takes_deliveries_again(
                         audited_at=APPLIED + timedelta(hours=1))  # fmt: skip
     await svc.publisher.publish(first)
     await eventually(lambda: audits(1), what="the first audit counted")
-    consumer = svc.active.consumer
-    await consumer._connection.reconnect()  # the connection is lost and made again
+    connection = svc.runtime.bus._connection
+    assert connection is not None
+    await connection.reconnect()  # the connection is lost and made again
     second = order_event("audited", seller_id=seller, order_id=f"{unique}-2", applied_at=APPLIED,
                          audited_at=APPLIED + timedelta(hours=1))  # fmt: skip
     await svc.publisher.publish(second)

@@ -17,13 +17,13 @@ import pytest
 from aftersales_shared.clock import VirtualClock
 from aftersales_shared.contracts import Envelope
 from aftersales_testkit import bearer, eventually
-from metrics_svc.adapters.ingest import Ingestor
+from aftersales_testkit.order_events import order_event
 from metrics_svc.adapters.store import MetricsStore, page_sellers
 from metrics_svc.config import Settings
 from metrics_svc.domain.counters import Page, as_counts, page_of
 from metrics_svc.domain.facts import Fact
 from metrics_svc.domain.weeks import shift_week, week_end, week_of, week_start
-from metrics_svc.samples import order_event
+from metrics_svc.handlers.ingest import Ingestor
 from pymongo.errors import AutoReconnect
 
 from .conftest import Running, running
@@ -195,24 +195,6 @@ async def test_a_batch_whose_insert_failed_midway_is_counted_once_on_its_redeliv
     assert await audits_of(svc, seller) == (6, 6)
 
 
-async def test_counters_of_an_open_week_from_before_the_checkpoints_are_carried_over(
-    settings: Settings, unique: str
-) -> None:
-    seller = f"l-{unique}"
-    async with running(settings) as svc:
-        _, store = parts(svc)
-        await store.weeks.insert_one({"_id": WEEK, "late_facts": 0})
-        await store.legacy_counters.insert_one(
-            {"_id": f"{WEEK}|{seller}", "w": WEEK, "s": seller, "aud_d": 4, "aud_n": 3}
-        )
-    async with running(settings) as svc:
-        assert await audits_of(svc, seller) == (3, 4)
-        await publish_and_wait(svc, [audit(seller, f"{unique}-1")], f"m-{unique}")
-        assert await audits_of(svc, seller) == (4, 5)
-    async with running(settings) as svc:
-        assert await audits_of(svc, seller) == (4, 5)
-
-
 async def test_a_week_closes_only_after_the_batch_in_the_store_is_counted(
     svc: Running, unique: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -292,16 +274,3 @@ async def test_late_facts_written_after_the_last_checkpoint_are_counted_once_aft
         ranking = (await svc.client.get(f"/v1/weeks/{WEEK}/ranking", headers=QC)).json()
         ours = next(r for r in ranking["items"] if r["seller_id"] == seller)
         assert ours["indicators"][1]["denominator"] == 1  # the published ranking never moved
-
-
-async def test_late_fact_counts_kept_by_an_earlier_version_are_carried_over(
-    settings: Settings, unique: str
-) -> None:
-    """Before late counts were checkpointed, `weeks.late_facts` was incremented per batch."""
-    async with running(settings) as svc:
-        _, store = parts(svc)
-        await store.weeks.insert_one({"_id": WEEK, "late_facts": 5})
-        await store.state.delete_many({})
-        await store.state.insert_one({"_id": "checkpoint", "q": 0})  # without the late counts
-    async with running(settings) as svc:
-        assert await late_facts(svc) == 5

@@ -8,8 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 from aftersales_testkit import bearer, eventually
+from aftersales_testkit.order_events import order_event
 from metrics_svc.config import Settings
-from metrics_svc.samples import order_event
 from prometheus_client import REGISTRY
 
 from .conftest import Running, running

@@ -3,7 +3,9 @@ from typing import Any
 
 import pytest
 from aftersales_shared.contracts.messages import ServiceOrderEvent
-from metrics_svc.domain.facts import Fact, FactKind, deltas, facts_of, to_fen
+from metrics_svc.domain.facts import KINDS_WITH_FACTS, Fact, FactKind, OrderEvent, deltas
+from metrics_svc.domain.facts import facts_of as domain_facts_of
+from metrics_svc.handlers.wire import facts_of, to_fen
 
 APPLIED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 Shanghai, 2026-W48
 
@@ -107,6 +109,20 @@ def test_penalty_facts_and_their_weeks() -> None:
 @pytest.mark.parametrize("kind", ["applied", "claimed", "closed", "locked", "message_left"])
 def test_other_events_carry_no_facts(kind: str) -> None:
     assert facts_of(f"serviceorder.{kind}", event(), APPLIED) == []
+
+
+@pytest.mark.parametrize("kind", ["applied", "claimed", "closed", "resolved", "message_left"])
+def test_a_kind_outside_kinds_with_facts_has_none_even_with_every_field_set(kind: str) -> None:
+    """`handlers.wire` skips these kinds without mapping them: the domain agrees."""
+    assert kind not in KINDS_WITH_FACTS
+    at = APPLIED + timedelta(hours=1)
+    full = OrderEvent(
+        kind=kind, seller_id="s1", order_id="o1", occurred_at=at, applied_at=APPLIED,
+        status_from="PENDING_PROCESS", audited_at=at, received_at=at, processed_at=at,
+        locked=False, rating="SATISFIED", exchange_order_id="x1", exchange_decided_at=at,
+        exchange_shipped_at=at, charged_to_seller_fen=100,
+    )  # fmt: skip
+    assert domain_facts_of(full) == []
 
 
 @pytest.mark.parametrize(

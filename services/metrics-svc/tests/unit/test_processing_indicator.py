@@ -6,8 +6,9 @@ from typing import Any
 import pytest
 from aftersales_shared.contracts.messages import ServiceOrderEvent
 from metrics_svc.domain.counters import LiveCounters
-from metrics_svc.domain.facts import Fact, FactKind, facts_of
+from metrics_svc.domain.facts import Fact, FactKind
 from metrics_svc.domain.scoring import pct, scorecard
+from metrics_svc.handlers.wire import facts_of
 
 RECEIVED = datetime(2026, 11, 24, 2, 0, tzinfo=UTC)  # Tuesday 10:00 Shanghai, 2026-W48
 

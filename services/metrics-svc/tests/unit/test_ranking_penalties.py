@@ -1,5 +1,6 @@
+from aftersales_shared.money import show_fen
 from metrics_svc.domain.facts import Fact, FactKind
-from metrics_svc.domain.penalties import fen_str, penalty_lines, total_fen
+from metrics_svc.domain.penalties import penalty_lines, total_fen
 from metrics_svc.domain.ranking import bottom10, rank
 from metrics_svc.domain.scoring import Scorecard, scorecard
 
@@ -66,7 +67,7 @@ def test_unaudited_fine_is_floor_n_over_10_units() -> None:
     assert (line.orders, line.units, line.amount_fen) == (9, 0, 0)
     twenty_one = [fact(FactKind.AUDIT_OVERDUE, f"o{i:02d}") for i in range(21)]
     (line,) = penalty_lines(twenty_one)
-    assert (line.orders, line.units, fen_str(line.amount_fen)) == (21, 2, "4000.00")
+    assert (line.orders, line.units, show_fen(line.amount_fen)) == (21, 2, "4000.00")
     assert line.order_ids[:2] == ("o00", "o01")
 
 
@@ -82,5 +83,5 @@ def test_unprocessed_48h_and_pre_compensation_lines() -> None:
         ("UNPROCESSED_48H", 400_000, ("p1", "p2")),
         ("PRE_COMPENSATION", 20_000, ("c1", "c2")),
     ]
-    assert fen_str(total_fen(lines)) == "4200.00"
-    assert fen_str(-5) == "-0.05"
+    assert show_fen(total_fen(lines)) == "4200.00"
+    assert show_fen(-5) == "-0.05"

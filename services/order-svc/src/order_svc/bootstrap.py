@@ -9,11 +9,9 @@ from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
 from order_svc.config import Settings
 from order_svc.entrypoints import dev_signin, workbench
 from order_svc.entrypoints.api import routers
-from order_svc.entrypoints.consumer import message_handler
+from order_svc.entrypoints.consumer import message_router
 from order_svc.entrypoints.deps import OrderContainer
-from order_svc.handlers import OrderService
-from order_svc.seller_handlers import SellerService
-from order_svc.system_handlers import SystemService
+from order_svc.handlers import OrderService, SellerService, SystemService
 
 
 async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
@@ -32,17 +30,16 @@ async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
     return OrderContainer(
         orders=service,
         sellers=SellerService(sellers=sellers, clock=runtime.clock),
-        handler=message_handler(system),
+        handler=message_router(system),
     )
 
 
-def definition(settings: Settings | None = None) -> ServiceDefinition[Settings, OrderContainer]:
-    """The service; the development sign-in is mounted only when `settings.env` is development."""
-    development = settings is not None and settings.env == "development"
+def definition() -> ServiceDefinition[Settings, OrderContainer]:
     return ServiceDefinition(
         name="order-svc",
         title="order-svc: service orders",
         description=description or "",
-        routers=[*routers(), workbench.router, *([dev_signin.router] if development else [])],
+        routers=[*routers(), workbench.router],
         bootstrap=bootstrap,
+        dev_routers=[dev_signin.router],
     )

@@ -21,8 +21,6 @@ class Settings(ServiceSettings):
     metrics_api_url: str = ""
     """metrics-svc's API as the browser reaches it: empty for the same origin (the gateway);
     `make run` sets http://127.0.0.1:8004 (metrics-svc answers it by CORS)."""
-    demo_seller_ids: tuple[str, ...] = ("demo-shop-a", "demo-shop-b")
-    """The shops whose accounts the development sign-in lists (ENV=development only)."""
 
     def workbench_path(self) -> Path:
         """The folder holding the built page's index.html and assets/."""

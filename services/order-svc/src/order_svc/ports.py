@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 from aftersales_shared.contracts import Envelope
 from aftersales_shared.persistence import Versioned
@@ -26,6 +26,14 @@ class OrderQuery:
     order_no: str | None = None
     customer_phone: str | None = None
     tracking_no: str | None = None
+    shipped: bool | None = None
+    """In AWAITING_RETURN: whether the customer's return shipment is recorded."""
+    locked: bool | None = None
+    due_before_ms: int | None = None
+    """Some deadline falls due at or before this instant (epoch ms)."""
+    sort: Literal["created", "due"] = "created"
+    after: tuple[int, str] | None = None
+    """`sort=due`'s cursor: the (next_due_ms, id) of the last row of the page before."""
     offset: int = 0
     limit: int = 20
 
@@ -46,6 +54,10 @@ class Orders(Protocol):
     ) -> None: ...
 
     async def find(self, query: OrderQuery) -> list[dict[str, Any]]: ...
+
+    async def counts(self, query: OrderQuery, *, due_before_ms: int) -> dict[str, Any]:
+        """Per state the orders of the query's scope (seller, categories, customer), and the
+        badges: customer_responded, shipped, locked, due (next_due at or before the instant)."""
 
 
 class Sellers(Protocol):

@@ -20,7 +20,7 @@ pytestmark = pytest.mark.integration
 
 
 async def served(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(definition(settings), settings)
+    app = create_app(definition(), settings)
     async with app.router.lifespan_context(app):
         transport = httpx.ASGITransport(app=app)
         async with httpx.AsyncClient(transport=transport, base_url="http://order-svc") as client:
@@ -76,17 +76,18 @@ async def test_dev_accounts_and_tokens_the_api_accepts(
     helper = Api(client=client, unique=unique, tap=cast(BusTap, None))
     await helper.setup_seller()
     r = await client.get("/dev/accounts", params={"seller_id": helper.seller})
-    accounts = {a["sub"]: a for a in r.json()["accounts"]}
+    accounts = {a["id"].rsplit(":", 1)[-1]: a for a in r.json()["items"]}
     assert accounts[helper.seller]["role"] == "seller_admin"
     assert accounts["auditor"]["permissions"] == ["AUDIT"]
     assert accounts["both"]["permissions"] == ["AUDIT", "PROCESS"]
-    assert (await client.get("/dev/accounts")).json() == {"accounts": []}  # no demo shops here
+    unknown = await client.get("/dev/accounts", params={"seller_id": "no-such-shop"})
+    assert unknown.json() == {"items": []}
     r = await client.post("/dev/tokens", json={"account": accounts["auditor"]["id"]})
     token = r.json()["token"]
     r = await client.get("/v1/service-orders", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 200, r.text
-    refused = await client.post("/dev/tokens", json={"account": "platform_agent:x:y"})
-    assert refused.status_code == 404
+    refused = await client.post("/dev/tokens", json={"account": f"seller_staff:{helper.seller}:x"})
+    assert refused.status_code == 404  # no such staff member
 
 
 async def test_no_dev_sign_in_in_production(

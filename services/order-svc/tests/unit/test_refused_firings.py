@@ -5,6 +5,7 @@ from __future__ import annotations
 from order_builders import NOW, new_order
 from order_svc.domain.firings import refused
 from order_svc.domain.model import Cmd, Status
+from order_svc.handlers.wire import messages
 
 
 def test_a_refused_firing_is_recorded_and_marked_fired() -> None:
@@ -25,4 +26,4 @@ def test_a_refused_firing_is_recorded_and_marked_fired() -> None:
     assert "above 0" in entry.detail
     assert new.deadlines[did].fired
     assert not order.deadlines[did].fired
-    assert decision.messages == [], "a refusal changes no deadline and announces nothing"
+    assert messages(decision) == [], "a refusal changes no deadline and announces nothing"

@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from aftersales_shared.errors import Conflict, Invalid, InvalidTransition, NotFound
+from aftersales_shared.money import show_fen
 from order_builders import NOW, main_account, new_order, order_in, valid
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
@@ -21,9 +22,9 @@ from order_svc.domain.model import (
     Status,
     Tier,
 )
-from order_svc.domain.money import show
 from order_svc.domain.order import Refund, ServiceOrder
 from order_svc.domain.seller import MAX_STAFF, Seller, Staff, StaffChange
+from order_svc.handlers.wire import messages
 
 SELLER = main_account()
 
@@ -84,7 +85,7 @@ def test_exchange_creates_an_approved_exchange_order_for_the_same_amount() -> No
     decision = run(order, Cmd.PROCESS_EXCHANGE, process(outcome=Outcome.EXCHANGE, sku="SKU-7"))
     (xo,) = decision.order.exchanges
     assert (xo.sku, xo.quantity, xo.amount_fen) == ("SKU-7", order.quantity, order.paid_fen)
-    event = decision.messages[0].payload
+    event = messages(decision)[0].payload
     assert event.exchange_order_id == xo.id  # type: ignore[attr-defined]
     assert event.exchange_decided_at == NOW  # type: ignore[attr-defined]
     assert event.processed_at == NOW  # type: ignore[attr-defined]
@@ -109,8 +110,8 @@ def test_audit_attachments_are_limited() -> None:
     )
     assert ok.order.audit is not None
     assert len(ok.order.audit.attachments) == 3
-    assert ok.messages[0].payload.audit_result == "REJECT"  # type: ignore[attr-defined]
-    assert ok.messages[0].payload.audited_at == NOW  # type: ignore[attr-defined]
+    assert messages(ok)[0].payload.audit_result == "REJECT"  # type: ignore[attr-defined]
+    assert messages(ok)[0].payload.audited_at == NOW  # type: ignore[attr-defined]
 
 
 def test_reship_needs_a_sku_and_mismatched_results_are_refused() -> None:
@@ -141,7 +142,7 @@ def test_reopen_only_return_original_or_offline_exchange() -> None:
 def test_rating_once_and_remind_only_before_shipment() -> None:
     customer = Actor.customer("cust-1")
     rated = run(order_in(Status.COMPLETED), Cmd.RATE, c.Rate(rating=Rating.NEUTRAL), customer)
-    assert rated.messages[0].payload.rating == "NEUTRAL"  # type: ignore[attr-defined]
+    assert messages(rated)[0].payload.rating == "NEUTRAL"  # type: ignore[attr-defined]
     with pytest.raises(InvalidTransition, match="already"):
         run(rated.order, Cmd.RATE, c.Rate(rating=Rating.SATISFIED), customer)
     actor, ship = valid(Cmd.RECORD_SHIPMENT)
@@ -154,7 +155,7 @@ def test_exchange_shipped_unknown_or_twice() -> None:
     actor, payload = valid(Cmd.EXCHANGE_SHIPPED)
     order = order_in(Status.PROVISIONALLY_DONE)
     done = run(order, Cmd.EXCHANGE_SHIPPED, payload, actor)
-    assert done.messages[0].payload.exchange_shipped_at == NOW  # type: ignore[attr-defined]
+    assert messages(done)[0].payload.exchange_shipped_at == NOW  # type: ignore[attr-defined]
     with pytest.raises(InvalidTransition):
         run(done.order, Cmd.EXCHANGE_SHIPPED, payload, actor)
     assert isinstance(payload, c.ExchangeShippedCmd)
@@ -195,14 +196,14 @@ def test_freight_table(quality: bool, tier: Tier, payer: Payer, back: int) -> No
 def test_pre_compensation_charges_the_seller() -> None:
     done = run(order_in(Status.PENDING_CLAIM), Cmd.PRE_COMPENSATE, None, Actor.system())
     assert done.order.refunded_fen == done.order.paid_fen
-    assert done.messages[0].payload.charged_to_seller == "199.00"  # type: ignore[attr-defined]
+    assert messages(done)[0].payload.charged_to_seller == "199.00"  # type: ignore[attr-defined]
 
 
 def test_arbitration_locks_and_ruling_refund_is_capped_by_the_first_refund() -> None:
     actor, payload = valid(Cmd.REQUEST_ARBITRATION)
     locked = run(order_in(Status.UNRESOLVED), Cmd.REQUEST_ARBITRATION, payload, actor)
     assert locked.order.locked
-    types = [m.type for m in locked.messages]
+    types = [m.type for m in messages(locked)]
     assert types[:2] == ["serviceorder.locked", "arbitration.requested"]
     assert "timer.suspend" in types
     ruling = c.Ruling(case_id="k", outcome=Outcome.REFUND, amount=Decimal("10"))
@@ -247,7 +248,7 @@ def test_a_refund_ruling_tops_up_a_partial_refund_never_past_the_paid_amount() -
         return execute(o, Cmd.APPLY_RULING, actor=agent, now=NOW, payload=ruling).order
 
     with pytest.raises(Invalid, match="still refundable"):
-        rule(show(o.paid_fen - 5000 + 1))
+        rule(show_fen(o.paid_fen - 5000 + 1))
     ruled = rule("100.00")
     assert (ruled.refunded_fen, ruled.refund, ruled.status) == (15000, o.refund, Status.COMPLETED)
     assert ruled.ruling_refund is not None

@@ -9,7 +9,7 @@ from order_svc.domain.model import Cmd, Permission
 from order_svc.domain.notices import customer_sms
 from order_svc.domain.seller import Seller, Staff, StaffChange
 from order_svc.domain.staff_events import staff_changes
-from order_svc.staff_messages import staff_envelopes
+from order_svc.handlers.wire import outgoing, staff_envelopes
 
 SHOP = Seller(
     seller_id="shop-1",
@@ -59,4 +59,4 @@ def test_envelope_ids_are_stable_and_fit_for_the_longest_ids() -> None:
 def test_an_order_sms_carries_the_order_category() -> None:
     order = new_order(category="laptops")
     (sms,) = customer_sms(Cmd.AUDIT_APPROVE_RETURN, order)
-    assert sms.payload.model_dump()["category"] == "laptops"
+    assert outgoing(sms).payload.model_dump()["category"] == "laptops"

@@ -17,6 +17,7 @@ from order_svc.domain.decide import apply, execute, visible_to
 from order_svc.domain.model import FINAL, Cmd, Outcome, Permission, Status
 from order_svc.domain.order import ServiceOrder, exchange_order_id
 from order_svc.domain.table import TRANSITIONS
+from order_svc.handlers.wire import messages
 
 ACTORS = [
     Actor.customer("cust-1"),
@@ -158,7 +159,7 @@ class Lifecycle(RuleBasedStateMachine):
         assert len(new.history) == len(old.history) + 1
         assert new.history[-1].command == cmd.value
         assert new.version == old.version + 1
-        for m in decision.messages:
+        for m in messages(decision):
             if m.type.startswith("serviceorder."):
                 assert m.payload.order_version == new.version  # type: ignore[attr-defined]
         if not new.locked:

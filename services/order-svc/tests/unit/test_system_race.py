@@ -5,7 +5,7 @@ from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 from typing import Any
 
-from order_svc.handlers import no_caller_raced
+from order_svc.handlers.orders import no_caller_raced
 
 BEGAN = datetime(2026, 11, 26, 10, 0, tzinfo=UTC)
 BEFORE, AFTER = BEGAN - timedelta(seconds=1), BEGAN

@@ -9,6 +9,7 @@ from order_svc.domain.actors import Actor
 from order_svc.domain.decide import execute
 from order_svc.domain.model import FINAL, ActorKind, Cmd, Permission, Status
 from order_svc.domain.table import EVENT_OF, TRANSITIONS, WHO
+from order_svc.handlers.wire import messages
 
 CASES = [(s, c) for s in Status for c in Cmd]
 
@@ -28,7 +29,7 @@ def test_every_state_and_command(status: Status, cmd: Cmd) -> None:
     assert decision.order.history[-1].command == cmd.value
     event = EVENT_OF[cmd]
     if event is not None:
-        assert decision.messages[0].type == f"serviceorder.{event}"
+        assert messages(decision)[0].type == f"serviceorder.{event}"
     assert order.status is status, "the input order is never modified"
 
 

@@ -1,12 +1,9 @@
 from __future__ import annotations
 
-import ast
 import itertools
-from pathlib import Path
 
 import pytest
 from aftersales_shared.errors import InvalidTransition
-from sms_svc.domain import message
 from sms_svc.domain.message import (
     FINAL,
     TRANSITIONS,
@@ -70,21 +67,3 @@ def test_validate_rejects_with_reason(
     result = validate(recipient=recipient, template=template, params=params)
     assert isinstance(result, Rejected)
     assert result.reason.startswith(reason)
-
-
-FORBIDDEN = {"fastapi", "pymongo", "aio_pika", "aiormq", "httpx", "motor", "asyncio", "structlog"}
-
-
-@pytest.mark.parametrize(
-    "path", sorted(Path(message.__file__).parent.glob("*.py")), ids=lambda p: p.name
-)
-def test_the_domain_is_pure(path: Path) -> None:
-    tree = ast.parse(path.read_text())
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Import | ast.ImportFrom):
-            names = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module]
-            for name in names:
-                assert (name or "").split(".")[0] not in FORBIDDEN, f"{path.name} imports {name}"
-        assert not isinstance(node, ast.AsyncFunctionDef), f"{path.name} has async code"
-        if isinstance(node, ast.Attribute) and node.attr in {"now", "utcnow", "today"}:
-            raise AssertionError(f"{path.name} reads the clock")

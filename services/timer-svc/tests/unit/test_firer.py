@@ -18,7 +18,10 @@ NEVER = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 class MemoryStore:
-    """Just enough of the deadline store for the firer: pending, leases, fired."""
+    """Just enough of the deadline store for the firer: pending, leases, fired.
+
+    `tests/integration/test_deadline_store_contract.py` runs the same tests against it and
+    against MongoDeadlineStore, so it cannot drift from the real store."""
 
     def __init__(self, deadlines: Iterable[Deadline]) -> None:
         self.pending = {d.deadline_id: d for d in deadlines}
@@ -48,7 +51,8 @@ class MemoryStore:
         return Claim(token=token, deadlines=free, lease_until=wall + lease)
 
     async def mark_fired(self, claim: Claim, ids: Sequence[str], *, fired_at: datetime) -> int:
-        mine = [i for i in ids if i in self.pending and self.leases[i][0] == claim.token]
+        held = {i for i, (token, _) in self.leases.items() if token == claim.token}
+        mine = [i for i in ids if i in self.pending and i in held]
         for i in mine:
             del self.pending[i]
             self.fired.append(i)

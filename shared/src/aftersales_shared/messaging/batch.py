@@ -5,7 +5,12 @@ being handled; one that does not validate goes to the DLQ at once. A batch is cu
 deliveries or `delay_s` after its first. `in_flight` batches may be in the handler at once, so
 a store never waits for the service between them; batches are settled strictly in order, so a
 multiple-ack never covers another batch. A failed batch goes back to the queue whole (a batch
-handler must be idempotent), and a batch never spans two channels.
+handler must be idempotent), and a batch never spans two channels. A delivery of a type the
+consumer was not given (`types`) is dead-lettered at once, as the per-message router does.
+
+`stop(graceful=False)` (a process that lost its lease) handles nothing more and closes the
+consumer's channel, so the broker redelivers what is unsettled; the bus's connection stays up
+for a new consumer of the queue.
 
 Deliveries are taken from the AMQP channel underneath aio-pika's robust channel: aio-pika's own
 consumer wraps each delivery in an `IncomingMessage` and a task, which at thousands of messages
@@ -18,7 +23,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import Counter
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -26,7 +31,7 @@ import structlog
 from aio_pika.abc import AbstractRobustChannel, AbstractRobustConnection
 from aiormq.abc import AbstractChannel, DeliveredMessage
 
-from aftersales_shared.messaging.delivery import Delivery, Outcome, Typed
+from aftersales_shared.messaging.delivery import Delivery, Outcome, Typed, dead_lettered
 from aftersales_shared.messaging.middleware import decode_typed
 from aftersales_shared.messaging.publisher import AmqpPublisher
 from aftersales_shared.metrics import MESSAGES_HANDLED
@@ -57,8 +62,12 @@ class BatchConsumer:
         in_flight: int,
         publisher: AmqpPublisher,
         dead_letter_queue: str,
+        types: Iterable[str] | None = None,
+        service: str = "this service",
     ) -> None:
         self._handler, self._size, self._delay = handler, size, delay_s
+        self._types = None if types is None else frozenset(types)
+        self._service = service
         self._in_flight = in_flight
         self._publisher, self._dlq = publisher, dead_letter_queue
         self._buffer: _Batch | None = None
@@ -71,6 +80,13 @@ class BatchConsumer:
         self._queue_name = ""
         self._tag: tuple[AbstractChannel, str] | None = None
         self._workers: list[asyncio.Task[None]] = []
+        self._stopped = False
+
+    @property
+    def ready(self) -> bool:
+        """Consuming: started, not stopped, its channel open."""
+        channel = self._channel
+        return channel is not None and not self._stopped and not channel.is_closed
 
     async def start(self, connection: AbstractRobustConnection, *, queue_name: str) -> None:
         """Consume `queue_name` with room for the batches in flight and the next one."""
@@ -98,7 +114,7 @@ class BatchConsumer:
         await self._consume()
 
     async def _on_delivery(self, raw: DeliveredMessage) -> None:
-        decoded = decode_typed(_delivery(raw))
+        decoded = decode_batched(_delivery(raw), types=self._types, service=self._service)
         if isinstance(decoded, Outcome):
             await self._dead_letter(raw, decoded)
             return
@@ -174,20 +190,53 @@ class BatchConsumer:
             )
             assert raw.delivery_tag is not None
             await raw.channel.basic_ack(raw.delivery_tag)
+            MESSAGES_HANDLED.labels(type=delivery.type or "?", result=outcome.result).inc()
 
-    async def drain(self) -> None:
-        """Stop taking deliveries, handle and settle what was received, then stop the workers."""
+    async def stop(self, *, graceful: bool = True) -> None:
+        """Stop taking deliveries (`graceful`: handle and settle what was received first), then
+        close the channel: what is unsettled returns to the queue. Idempotent."""
+        if self._stopped:
+            return
+        self._stopped = True
         if self._tag is not None:
             underlay, tag = self._tag
             with contextlib.suppress(Exception):
                 await underlay.basic_cancel(tag)
-        self._cut()
+        if graceful:
+            self._cut()
+        elif self._timer is not None:
+            self._timer.cancel()
+        self._buffer = self._timer = None
         try:
-            await self._batches.join()
+            if graceful:
+                await self._batches.join()
         finally:  # also when the grace period cuts the wait short
             for worker in self._workers:
                 worker.cancel()
             await asyncio.gather(*self._workers, return_exceptions=True)
+            await self._close_channel()
+
+    async def drain(self) -> None:
+        """Graceful `stop` (the bus awaits it when it stops consuming)."""
+        await self.stop(graceful=True)
+
+    async def _close_channel(self) -> None:
+        channel = self._channel
+        if channel is None:
+            return
+        channel.reopen_callbacks.discard(self._on_reopen)
+        with contextlib.suppress(Exception):
+            await channel.close()
+
+
+def decode_batched(
+    delivery: Delivery, *, types: frozenset[str] | None, service: str
+) -> Typed | Outcome:
+    """`decode_typed`, and a type outside `types` (when given) dead-lettered: no handler."""
+    decoded = decode_typed(delivery)
+    if isinstance(decoded, Outcome) or types is None or decoded.meta.type in types:
+        return decoded
+    return dead_lettered(f"{decoded.meta.type} has no handler in {service}")
 
 
 def _delivery(raw: DeliveredMessage) -> Delivery:

@@ -99,9 +99,16 @@ class Bus:
         )
 
     async def consume_batches(
-        self, handler: BatchHandler, *, size: int, delay_s: float, in_flight: int = 2
-    ) -> None:
-        """Consume this service's queue a batch at a time (see `messaging.batch`)."""
+        self,
+        handler: BatchHandler,
+        *,
+        size: int,
+        delay_s: float,
+        in_flight: int = 2,
+        types: Iterable[str] | None = None,
+    ) -> BatchConsumer:
+        """Consume this service's queue a batch at a time (see `messaging.batch`); a message
+        of a type not in `types` (when given) is dead-lettered. Stop it alone with `stop`."""
         batches = BatchConsumer(
             handler=handler,
             size=size,
@@ -109,9 +116,12 @@ class Bus:
             in_flight=in_flight,
             publisher=self._publisher,
             dead_letter_queue=self.topology.dead_letter_queue(self.service),
+            types=types,
+            service=self.service,
         )
         await batches.start(self._connected(), queue_name=self.topology.queue(self.service))
         self._consumers.add_closer(batches.drain)
+        return batches
 
     async def consume_broadcast(self, types: Iterable[str], handler: Handler | Router) -> None:
         """Receive broadcast messages in this process (an exclusive, auto-deleted queue)."""

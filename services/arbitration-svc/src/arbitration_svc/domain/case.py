@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from aftersales_shared.contracts.messages import ArbitrationRequested
 from aftersales_shared.errors import Conflict, Invalid, NotPermitted
-from pydantic import AwareDatetime, BaseModel, ConfigDict, field_serializer
+from aftersales_shared.money import show_yuan
+from pydantic import AwareDatetime, field_serializer
 
-from arbitration_svc.domain.ruling import NOTE_MAX, Outcome, Ruling, decide, money, parse_money
+from arbitration_svc.domain.ruling import (
+    NOTE_MAX,
+    Outcome,
+    Ruling,
+    Value,
+    decide,
+    parse_money,
+)
 from arbitration_svc.domain.states import OPEN_STATUSES, TRANSITIONS, Command, Status, transition
 
 __all__ = [
     "OPEN_STATUSES",
     "TRANSITIONS",
     "Case",
+    "CaseRequest",
     "Command",
     "Entry",
     "Note",
@@ -29,19 +39,26 @@ __all__ = [
 ]
 
 
-class Note(BaseModel):
-    model_config = ConfigDict(frozen=True)
+@dataclass(frozen=True, kw_only=True)
+class CaseRequest:
+    """What a request for arbitration brings: the order, who asks and why, its snapshot."""
 
+    order_id: str
+    seller_id: str
+    reason: str
+    requested_by: str
+    snapshot: Mapping[str, Any]
+
+
+class Note(Value):
     id: str
     author: str
     text: str
     at: AwareDatetime
 
 
-class Entry(BaseModel):
+class Entry(Value):
     """One line of the case's history."""
-
-    model_config = ConfigDict(frozen=True)
 
     at: AwareDatetime
     actor: str
@@ -49,9 +66,7 @@ class Entry(BaseModel):
     detail: str | None = None
 
 
-class Case(BaseModel):
-    model_config = ConfigDict(frozen=True)
-
+class Case(Value):
     id: str
     order_id: str
     seller_id: str
@@ -77,7 +92,7 @@ class Case(BaseModel):
 
     @field_serializer("paid_amount", "refunded_amount", when_used="always")
     def _money(self, amount: Decimal | None) -> str | None:
-        return None if amount is None else money(amount)
+        return None if amount is None else show_yuan(amount)
 
     @property
     def refundable_amount(self) -> Decimal | None:
@@ -96,7 +111,7 @@ class Case(BaseModel):
 
 
 def open_case(
-    *, case_id: str, request: ArbitrationRequested, at: datetime, correlation_id: str | None
+    *, case_id: str, request: CaseRequest, at: datetime, correlation_id: str | None
 ) -> Case:
     """A new OPEN case holding the order's snapshot as evidence."""
     snapshot = dict(request.snapshot)

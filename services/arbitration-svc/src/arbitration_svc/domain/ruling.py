@@ -6,9 +6,9 @@ from decimal import Decimal
 from enum import StrEnum
 
 from aftersales_shared.errors import Invalid
+from aftersales_shared.money import show_yuan
 from pydantic import BaseModel, ConfigDict, field_serializer
 
-CENT = Decimal("0.01")
 NOTE_MAX = 2000
 SKU_MAX = 64
 
@@ -20,10 +20,14 @@ class Outcome(StrEnum):
     CLAIM_REJECTED = "CLAIM_REJECTED"
 
 
-class Ruling(BaseModel):
-    """A valid, final decision; build it with `decide`, never directly."""
+class Value(BaseModel):
+    """Base of the domain's records: immutable once built."""
 
     model_config = ConfigDict(frozen=True)
+
+
+class Ruling(Value):
+    """A valid, final decision; build it with `decide`, never directly."""
 
     outcome: Outcome
     amount: Decimal | None = None
@@ -32,12 +36,7 @@ class Ruling(BaseModel):
 
     @field_serializer("amount", when_used="always")
     def _money(self, amount: Decimal | None) -> str | None:
-        return None if amount is None else money(amount)
-
-
-def money(amount: Decimal) -> str:
-    """An amount as shown everywhere: two places, e.g. "123.45"."""
-    return str(amount.quantize(CENT))
+        return None if amount is None else show_yuan(amount)
 
 
 def parse_money(raw: object) -> Decimal | None:
@@ -101,11 +100,11 @@ def _refund(amount: Decimal | None, paid: Decimal | None, refunded: Decimal) -> 
         raise Invalid("the evidence holds no paid amount; a refund cannot be checked")
     if amount + refunded > paid:
         raise Invalid(
-            f"the refund {money(amount)} exceeds what is left of the paid amount: "
-            f"{money(paid)} paid, {money(refunded)} refunded already",
+            f"the refund {show_yuan(amount)} exceeds what is left of the paid amount: "
+            f"{show_yuan(paid)} paid, {show_yuan(refunded)} refunded already",
             field="amount",
-            paid_amount=money(paid),
-            refundable_amount=money(max(paid - refunded, Decimal(0))),
+            paid_amount=show_yuan(paid),
+            refundable_amount=show_yuan(max(paid - refunded, Decimal(0))),
         )
     return amount
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable
+from dataclasses import dataclass
 from datetime import timedelta
-from typing import Annotated, Any
+from functools import partial
+from typing import Annotated, Any, Protocol
 
 from aftersales_shared.api_description import IdempotencyKey
 from aftersales_shared.auth import Principal, Role, require_roles
 from aftersales_shared.ids import Id
 from aftersales_shared.persistence import IdempotencyStore, StoredResponse
 from aftersales_shared.service import IdempotencyDep
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse
 
 from arbitration_svc.domain.case import Case, Status
@@ -68,26 +70,45 @@ async def get_case(case_id: Id, agent: Agent, cases: CasesDep) -> CaseDetail:
     return CaseDetail.of(await cases.get(case_id), now=cases.clock.now())
 
 
-async def _once(
-    *,
-    cases: Cases,
-    idempotency: IdempotencyStore,
-    agent: Principal,
-    route: str,
-    key: str | None,
-    body: Any,
-    status: int,
-    action: Callable[[str | None], Awaitable[Case]],
-) -> JSONResponse:
-    async def run(request: str | None) -> StoredResponse:
-        case = await action(request)
-        detail = CaseDetail.of(case, now=cases.clock.now())
-        return StoredResponse(status=status, body=detail.model_dump(mode="json"))
+class Change(Protocol):
+    """A use case that changes a case, given the Idempotency-Key's slot it records."""
 
-    response = await idempotency.run(
-        principal=agent, route=route, key=key, request_body=body, action=run
-    )
-    return JSONResponse(response.body, response.status)
+    def __call__(self, *, request: str | None) -> Awaitable[Case]: ...
+
+
+@dataclass(frozen=True)
+class Once:
+    """An agent's change of a case, answered once per Idempotency-Key (a retry gets the answer)."""
+
+    cases: Cases
+    idempotency: IdempotencyStore
+    agent: Principal
+    key: str | None
+
+    async def run(self, *, route: str, body: Any, status: int, action: Change) -> JSONResponse:
+        """Run `action` (given the key's slot, or None) unless this key has already run it."""
+
+        async def run(request: str | None) -> StoredResponse:
+            case = await action(request=request)
+            detail = CaseDetail.of(case, now=self.cases.clock.now())
+            return StoredResponse(status=status, body=detail.model_dump(mode="json"))
+
+        response = await self.idempotency.run(
+            principal=self.agent, route=route, key=self.key, request_body=body, action=run
+        )
+        return JSONResponse(response.body, response.status)
+
+
+async def _once_dependency(
+    agent: Agent,
+    cases: CasesDep,
+    idempotency: IdempotencyDep,
+    idempotency_key: IdempotencyKey = None,
+) -> Once:
+    return Once(cases=cases, idempotency=idempotency, agent=agent, key=idempotency_key)
+
+
+OnceDep = Annotated[Once, Depends(_once_dependency)]
 
 
 @router.post(
@@ -95,49 +116,23 @@ async def _once(
     response_model=CaseDetail,
     summary="Take the case into review (OPEN → IN_REVIEW); `take_over` a colleague's case",
 )
-async def take_case(
-    case_id: Id,
-    agent: Agent,
-    cases: CasesDep,
-    idempotency: IdempotencyDep,
-    body: TakeIn | None = None,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
+async def take_case(case_id: Id, once: OnceDep, body: TakeIn | None = None) -> JSONResponse:
     take_over = body is not None and body.take_over
-    return await _once(
-        cases=cases,
-        idempotency=idempotency,
-        agent=agent,
+    return await once.run(
         route=f"POST /v1/cases/{case_id}/take",
-        key=idempotency_key,
         body={"take_over": take_over},
         status=200,
-        action=lambda request: cases.take(
-            case_id=case_id, agent=agent.sub, take_over=take_over, request=request
-        ),
+        action=partial(once.cases.take, case_id=case_id, agent=once.agent.sub, take_over=take_over),
     )
 
 
 @router.post("/{case_id}/notes", response_model=CaseDetail, status_code=201, summary="Add a note")
-async def add_note(
-    case_id: Id,
-    body: NoteIn,
-    agent: Agent,
-    cases: CasesDep,
-    idempotency: IdempotencyDep,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await _once(
-        cases=cases,
-        idempotency=idempotency,
-        agent=agent,
+async def add_note(case_id: Id, body: NoteIn, once: OnceDep) -> JSONResponse:
+    return await once.run(
         route=f"POST /v1/cases/{case_id}/notes",
-        key=idempotency_key,
         body=body.model_dump(mode="json"),
         status=201,
-        action=lambda request: cases.add_note(
-            case_id=case_id, author=agent.sub, text=body.text, request=request
-        ),
+        action=partial(once.cases.add_note, case_id=case_id, author=once.agent.sub, text=body.text),
     )
 
 
@@ -146,29 +141,18 @@ async def add_note(
     response_model=CaseDetail,
     summary="Rule on the case, once: publishes arbitration.ruled; a second ruling is 409",
 )
-async def rule_case(
-    case_id: Id,
-    body: RulingIn,
-    agent: Agent,
-    cases: CasesDep,
-    idempotency: IdempotencyDep,
-    idempotency_key: IdempotencyKey = None,
-) -> JSONResponse:
-    return await _once(
-        cases=cases,
-        idempotency=idempotency,
-        agent=agent,
+async def rule_case(case_id: Id, body: RulingIn, once: OnceDep) -> JSONResponse:
+    return await once.run(
         route=f"POST /v1/cases/{case_id}/ruling",
-        key=idempotency_key,
         body=body.model_dump(mode="json"),
         status=200,
-        action=lambda request: cases.rule(
+        action=partial(
+            once.cases.rule,
             case_id=case_id,
-            agent=agent.sub,
+            agent=once.agent.sub,
             outcome=body.outcome,
             note=body.note,
             amount=body.amount,
             sku=body.sku,
-            request=request,
         ),
     )

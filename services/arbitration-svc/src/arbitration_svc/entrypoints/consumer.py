@@ -1,25 +1,22 @@
-"""The queue's handler: `arbitration.requested` opens a case (once per request, one per order)."""
+"""The queue's handlers: `arbitration.requested` opens a case (once per request, one per order).
+
+The bus validates each payload with the contracts' registry before a handler sees it: one that
+does not validate is dead-lettered at once, never retried."""
 
 from __future__ import annotations
 
-from aftersales_shared.contracts import Envelope, decode
 from aftersales_shared.contracts.messages import ArbitrationRequested
-from aftersales_shared.errors import PermanentMessageError
-from aftersales_shared.messaging import Handler, dispatcher
-from pydantic import ValidationError
+from aftersales_shared.messaging import MessageMeta, Router
 
 from arbitration_svc.handlers import Cases
 
 
-def message_handler(cases: Cases) -> Handler:
-    """Dispatch this service's messages to the use cases."""
+def message_handler(cases: Cases) -> Router:
+    """This service's typed handlers, by message type."""
+    router = Router()
 
-    async def on_requested(message: Envelope) -> None:
-        try:
-            request = decode(message)
-        except ValidationError as exc:
-            raise PermanentMessageError(f"invalid arbitration.requested: {exc}") from exc
-        assert isinstance(request, ArbitrationRequested)
-        await cases.open_from(message, request)
+    @router.on("arbitration.requested")
+    async def on_requested(p: ArbitrationRequested, meta: MessageMeta) -> None:
+        await cases.open_from(p, meta)
 
-    return dispatcher({"arbitration.requested": on_requested})
+    return router

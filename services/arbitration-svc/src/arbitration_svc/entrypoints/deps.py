@@ -8,8 +8,7 @@ from typing import Annotated
 from aftersales_shared.service import Container, wired
 from fastapi import Depends
 
-from arbitration_svc.backlog import Backlog
-from arbitration_svc.handlers import Cases
+from arbitration_svc.handlers import Backlog, Cases
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from aftersales_shared.money import Money
+from aftersales_shared.money import Money, show_yuan
 from pydantic import BaseModel, ConfigDict, Field
 
 from arbitration_svc.domain.case import Case, Entry, Note, Status
-from arbitration_svc.domain.ruling import NOTE_MAX, SKU_MAX, Outcome, money
+from arbitration_svc.domain.ruling import NOTE_MAX, SKU_MAX, Outcome
 
 
 class TakeIn(BaseModel):
@@ -104,7 +104,7 @@ class CaseDetail(CaseSummary):
         if case.ruling is not None and case.ruled_by is not None and case.ruled_at is not None:
             ruling = RulingOut(
                 outcome=case.ruling.outcome,
-                amount=None if case.ruling.amount is None else money(case.ruling.amount),
+                amount=None if case.ruling.amount is None else show_yuan(case.ruling.amount),
                 sku=case.ruling.sku,
                 note=case.ruling.note,
                 ruled_by=case.ruled_by,
@@ -113,9 +113,9 @@ class CaseDetail(CaseSummary):
         return cls(
             **CaseSummary.of(case, now=now).model_dump(),
             evidence=case.evidence,
-            paid_amount=None if paid is None else money(paid),
-            refunded_amount=money(case.refunded_amount),
-            refundable_amount=None if refundable is None else money(refundable),
+            paid_amount=None if paid is None else show_yuan(paid),
+            refunded_amount=show_yuan(case.refunded_amount),
+            refundable_amount=None if refundable is None else show_yuan(refundable),
             taken_at=case.taken_at,
             notes=list(case.notes),
             history=list(case.history),

@@ -1,4 +1,5 @@
-"""metrics-svc's collections: facts (each counted once), counter pages, results, escalations.
+"""metrics-svc's collections of the ingest side: facts (each counted once), counter pages,
+the checkpoint's watermark and the weeks seen (`results.py`: the closed weeks' side).
 
 The development store's sharp edges shape this: filters use `$eq` so indexes are used, instants
 are stored as epoch milliseconds, and nothing is aggregated in the store; Python folds counters.
@@ -7,20 +8,19 @@ are stored as epoch milliseconds, and nothing is aggregated in the store; Python
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import AsyncIterator, Iterable
 from collections.abc import Set as AbstractSet
-from typing import Any
 
 import structlog
 from aftersales_shared.persistence import Doc, VersionedCollection
 from pymongo import ASCENDING, UpdateOne
 from pymongo.asynchronous.collection import AsyncCollection
-from pymongo.asynchronous.cursor import AsyncCursor
 from pymongo.asynchronous.database import AsyncDatabase
 from pymongo.errors import BulkWriteError
 
 from metrics_svc.domain.counters import COUNTERS, Page, from_counts
 from metrics_svc.domain.facts import PENALTY_KINDS, Fact, FactKind
+from metrics_svc.ports import StoredFact, StoredPage
 
 log = structlog.get_logger(__name__)
 DUPLICATE_KEY = 11000
@@ -28,7 +28,7 @@ PAGES_PER_WRITE = 16
 
 
 def fact_doc(fact: Fact, *, late: bool, q: int) -> Doc:
-    """A fact as stored; `q` is the batch that first recorded it (see `Ingestor`)."""
+    """A fact as stored; `q` is the batch that first recorded it (see `handlers.ingest`)."""
     doc: Doc = {
         "_id": fact.key,
         "k": str(fact.kind),
@@ -50,9 +50,8 @@ def fact_from_doc(doc: Doc) -> Fact:
     return Fact(kind, subject, doc["s"], doc["w"], doc["ok"], doc["o"], int(doc.get("fen", 0)))
 
 
-def counts(doc: Doc) -> dict[str, int]:
-    """The counters of a (pre-checkpoint) per-seller counters document: its flat fields."""
-    return {k: int(v) for k, v in doc.items() if k not in ("_id", "w", "s")}
+def stored_fact(doc: Doc) -> StoredFact:
+    return StoredFact(fact_from_doc(doc), int(doc.get("q", 0)), bool(doc.get("late")))
 
 
 FIELDS = " ".join(COUNTERS)
@@ -81,7 +80,7 @@ def page_sellers(doc: Doc) -> dict[str, list[int]]:
 
 
 class MetricsStore:
-    """All reads and writes of metrics-svc's database."""
+    """The `FactStore` on MongoDB."""
 
     def __init__(self, db: AsyncDatabase[Doc], *, closed: VersionedCollection) -> None:
         self.facts = db["facts"]
@@ -92,11 +91,7 @@ class MetricsStore:
         """The checkpointed counters of each week, a page of sellers per document."""
         self.state = db["ingest_state"]
         """One document: `q` of the last complete checkpoint (the watermark)."""
-        self.legacy_counters = db["counters"]
-        """Per-seller counters written by versions before the checkpoints; read, never written."""
         self.weeks = db["weeks"]
-        self.results = db["results"]
-        self.escalations = db["escalations"]
         self.closed = closed
 
     async def ensure_indexes(self) -> None:
@@ -105,10 +100,6 @@ class MetricsStore:
         await self.penalties.create_index([("pw", ASCENDING)])
         await self.facts.create_index([("q", ASCENDING)])
         await self.pages.create_index([("w", ASCENDING)])
-        await self.legacy_counters.create_index([("w", ASCENDING)])
-        await self.results.create_index([("w", ASCENDING)])
-        await self.results.create_index([("wp", ASCENDING)])
-        await self.escalations.create_index([("w", ASCENDING)])
 
     async def insert_new(
         self, facts: list[Fact], *, late_weeks: AbstractSet[str], q: int
@@ -158,27 +149,30 @@ class MetricsStore:
             upsert=True,
         )
 
-    async def watermark(self) -> tuple[int, dict[str, int] | None]:
-        """The watermark and the late-fact counts as of it (None: nothing saved yet, or saved by
-        a version that counted late facts in `weeks` instead)."""
+    async def watermark(self) -> tuple[int, dict[str, int]]:
+        """The watermark and the late-fact counts as of it ((0, {}) before the first)."""
         doc = await self.state.find_one({"_id": {"$eq": "checkpoint"}})
         if doc is None:
-            return 0, None
-        late = doc.get("late")
-        return int(doc["q"]), None if late is None else json.loads(late)
+            return 0, {}
+        late: dict[str, int] = json.loads(doc["late"])
+        return int(doc["q"]), late
 
     async def pages_of_week(self, week: str) -> list[Doc]:
         return await self.pages.find({"w": {"$eq": week}}).to_list()
 
-    async def legacy_counters_of_week(self, week: str) -> list[Doc]:
-        return await self.legacy_counters.find({"w": {"$eq": week}}).to_list()
+    async def saved_pages(self, week: str) -> list[StoredPage]:
+        return [
+            StoredPage(int(d["p"]), int(d["q"]), page_sellers(d))
+            for d in await self.pages_of_week(week)
+        ]
 
-    def facts_after(self, q: int) -> AsyncCursor[Doc]:
+    async def facts_after(self, q: int) -> AsyncIterator[StoredFact]:
         """The facts recorded by batches after `q` (cheap: `q` is indexed)."""
-        return self.facts.find({"q": {"$gt": q}})
+        async for doc in self.facts.find({"q": {"$gt": q}}):
+            yield stored_fact(doc)
 
-    async def facts_of_batch(self, q: int) -> list[Doc]:
-        return await self.facts.find({"q": {"$eq": q}}).to_list()
+    async def facts_of_batch(self, q: int) -> list[StoredFact]:
+        return [stored_fact(d) for d in await self.facts.find({"q": {"$eq": q}}).to_list()]
 
     async def note_weeks(self, weeks: Iterable[str]) -> None:
         """Remember the weeks seen (to close them later)."""
@@ -186,33 +180,16 @@ class MetricsStore:
         if ops:
             await self.weeks.bulk_write(ops, ordered=False)
 
-    async def known_weeks(self) -> dict[str, Doc]:
-        """The weeks seen; `late_facts` in them is what versions before late counts were
-        checkpointed had counted."""
-        return {d["_id"]: d async for d in self.weeks.find({})}
+    async def known_weeks(self) -> set[str]:
+        """The weeks seen."""
+        return {d["_id"] async for d in self.weeks.find({})}
 
-    async def closed_weeks(self) -> dict[str, Doc]:
-        return {d["_id"]: d async for d in self.closed.collection.find({}, {"_outbox": 0})}
+    async def closed_weeks(self) -> set[str]:
+        return {d["_id"] async for d in self.closed.collection.find({}, {"_outbox": 0})}
 
-    async def penalty_facts_of(self, seller_id: str, week: str) -> list[Doc]:
-        return await self.penalties.find({"sw": {"$eq": f"{seller_id}|{week}"}}).to_list()
-
-    async def penalty_facts_of_week(self, week: str) -> list[Doc]:
-        return await self.penalties.find({"pw": {"$eq": week}}).to_list()
-
-    async def result_of(self, seller_id: str, week: str) -> Doc | None:
-        return await self.results.find_one({"_id": {"$eq": f"{week}|{seller_id}"}})
-
-    async def results_page(self, week: str, *, offset: int, limit: int) -> list[Doc]:
-        keys = [f"{week}|{p:07d}" for p in range(offset + 1, offset + limit + 1)]
-        docs = await self.results.find({"wp": {"$in": keys}}).to_list()
-        return sorted(docs, key=lambda d: int(d["p"]))
-
-    async def all_results(self, week: str) -> list[Doc]:
-        docs = await self.results.find({"w": {"$eq": week}}).to_list()
-        return sorted(docs, key=lambda d: int(d["p"]))
-
-    async def escalations_list(self, week: str | None) -> list[Doc]:
-        query: dict[str, Any] = {} if week is None else {"w": {"$eq": week}}
-        docs = await self.escalations.find(query).to_list()
-        return sorted(docs, key=lambda d: (d["w"], d["s"]), reverse=True)
+    async def penalty_facts(self, week: str, *, seller_id: str | None) -> list[StoredFact]:
+        if seller_id is None:
+            query: Doc = {"pw": {"$eq": week}}
+        else:
+            query = {"sw": {"$eq": f"{seller_id}|{week}"}}
+        return [stored_fact(d) for d in await self.penalties.find(query).to_list()]

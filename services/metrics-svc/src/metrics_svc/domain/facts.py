@@ -4,10 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal, InvalidOperation
 from enum import StrEnum
-
-from aftersales_shared.contracts.messages import ServiceOrderEvent
 
 from metrics_svc.domain.weeks import week_of
 
@@ -85,20 +82,43 @@ def deltas(fact: Fact) -> dict[str, int]:
     return out
 
 
-def to_fen(amount: str | None) -> int:
-    """'199.00' → 19900; a missing or malformed amount is 0."""
-    if not amount:
-        return 0
-    try:
-        return int((Decimal(amount) * 100).to_integral_value())
-    except InvalidOperation:
-        return 0
+@dataclass(frozen=True, slots=True)
+class OrderEvent:
+    """What metrics-svc reads of an order's transition (`handlers.wire` maps the wire event)."""
+
+    kind: str
+    """The transition: `audited`, `received`, `processed`, `locked`, `rated`..."""
+    seller_id: str
+    order_id: str
+    occurred_at: datetime
+    applied_at: datetime
+    status_from: str | None = None
+    audited_at: datetime | None = None
+    received_at: datetime | None = None
+    processed_at: datetime | None = None
+    locked: bool = False
+    rating: str | None = None
+    exchange_order_id: str | None = None
+    exchange_decided_at: datetime | None = None
+    exchange_shipped_at: datetime | None = None
+    charged_to_seller_fen: int = 0
 
 
-def facts_of(message_type: str, event: ServiceOrderEvent, occurred_at: datetime) -> list[Fact]:
+KINDS_WITH_FACTS = frozenset(
+    {"audited", "received", "processed", "locked", "rated", "exchange_shipped"}
+    | {"audit_overdue", "process_overdue", "pre_compensated"}
+)
+"""The only transitions `facts_of` finds facts in (the others are not looked at)."""
+
+
+def facts_of(event: OrderEvent) -> list[Fact]:
     """The facts an order event carries (none for events the indicators do not use)."""
-    kind = message_type.removeprefix("serviceorder.")
-    seller, order = event.seller_id, event.order_id
+    kind, seller, order, occurred_at = (
+        event.kind,
+        event.seller_id,
+        event.order_id,
+        event.occurred_at,
+    )
     out: list[Fact] = []
 
     def add(kind: FactKind, when: datetime, *, ok: bool = True, subject: str = order) -> None:
@@ -130,7 +150,7 @@ def facts_of(message_type: str, event: ServiceOrderEvent, occurred_at: datetime)
     if kind == "process_overdue" and event.received_at is not None:
         add(FactKind.PROCESS_OVERDUE, event.received_at + PROCESS_OVERDUE_AFTER)
     if kind == "pre_compensated":
-        fen = to_fen(event.charged_to_seller)
+        fen = event.charged_to_seller_fen
         out.append(
             Fact(FactKind.PRE_COMPENSATION, order, seller, week_of(occurred_at), True, order, fen)
         )

@@ -21,13 +21,6 @@ class PenaltyLine:
     order_ids: tuple[str, ...]
 
 
-def fen_str(fen: int) -> str:
-    """19900 → '199.00'."""
-    sign = "-" if fen < 0 else ""
-    fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
-
-
 def penalty_lines(facts: Iterable[Fact]) -> list[PenaltyLine]:
     """Unaudited > 12h: floor(n/10) x 2000; unprocessed 48h: 2000 each; pre-compensation charges."""
     by_kind: dict[FactKind, list[Fact]] = {}

@@ -12,10 +12,10 @@ from aftersales_shared.ids import Id
 from fastapi import APIRouter, Path, Query
 from fastapi.responses import Response
 
-from metrics_svc.adapters.views import CSV_HEADER, csv_row
 from metrics_svc.domain.week_names import WEEK_PATTERN
 from metrics_svc.domain.weeks import parse_week
 from metrics_svc.entrypoints.deps import ReaderDep
+from metrics_svc.handlers.views import CSV_HEADER, csv_row
 
 router = APIRouter(prefix="/v1", tags=["quality"])
 QC = frozenset({Role.QC_ANALYST, Role.PLATFORM_AGENT})

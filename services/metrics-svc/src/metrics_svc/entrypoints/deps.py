@@ -8,12 +8,12 @@ from typing import Annotated
 from aftersales_shared.service import Container, wired
 from fastapi import Depends
 
-from metrics_svc.adapters.closer import WeekCloser
-from metrics_svc.adapters.consumer import BatchConsumer
-from metrics_svc.adapters.ingest import Ingestor
 from metrics_svc.adapters.lease import Lease
-from metrics_svc.adapters.queries import Reader
 from metrics_svc.adapters.store import MetricsStore
+from metrics_svc.handlers.closing import WeekCloser
+from metrics_svc.handlers.ingest import Ingestor
+from metrics_svc.handlers.queries import Reader
+from metrics_svc.ports import Consumption
 
 
 @dataclass(frozen=True)
@@ -22,7 +22,7 @@ class Activation:
 
     ingestor: Ingestor
     closer: WeekCloser
-    consumer: BatchConsumer
+    consumer: Consumption
 
 
 @dataclass

@@ -12,6 +12,7 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
+from order_svc.adapters.order_queries import counts, sort_of, where_of, workbench_fields
 from order_svc.domain.open_lines import open_line
 from order_svc.domain.order import ServiceOrder
 from order_svc.domain.seller import Seller
@@ -34,6 +35,9 @@ SUMMARY = (
     "tracking_no",
     "customer_tier",
     "version",
+    "shipped",
+    "next_due_ms",
+    "next_due_kind",
 )
 
 
@@ -43,6 +47,7 @@ def order_doc(order: ServiceOrder) -> Doc:
     doc["_id"] = order.id
     doc["created_ms"] = int(order.applied_at.timestamp() * 1000)
     doc["tracking_no"] = order.shipment.tracking_no if order.shipment else None
+    doc |= workbench_fields(order)
     if (line := open_line(order)) is not None:  # absent once final: the sparse index skips it
         doc["open_line"] = line
     return doc
@@ -61,6 +66,8 @@ class MongoOrders:
         for key in ("created_ms", "order_no", "customer_phone", "tracking_no", "status"):
             await self._c.create_index(key)
         await self._c.create_index("open_line", unique=True, sparse=True)
+        for key in ("status", "next_due_ms", "locked", "shipped"):
+            await self._c.create_index([("seller_id", ASCENDING), (key, ASCENDING)])
 
     async def get(self, order_id: str) -> tuple[ServiceOrder, Versioned] | None:
         """The order as stored now."""
@@ -96,33 +103,18 @@ class MongoOrders:
 
     async def find(self, query: OrderQuery) -> list[dict[str, Any]]:
         """Newest first; `$eq` everywhere so the development store uses its indexes."""
-        where: Doc = {}
-        for key in (
-            "seller_id",
-            "customer_id",
-            "status",
-            "assignee",
-            "customer_responded",
-            "order_no",
-            "customer_phone",
-            "tracking_no",
-        ):
-            value = getattr(query, key)
-            if value is not None:
-                where[key] = {"$eq": value}
-        if query.customer_phone is not None:
-            # orders applied before phones were normalised on write hold "+86138…" (the only
-            # other form the old rule took)
-            where["customer_phone"] = {"$in": [query.customer_phone, f"+86{query.customer_phone}"]}
-        if query.categories is not None:
-            where["category"] = {"$in": sorted(query.categories)}
+        where = where_of(query)
         cursor = (
             self._c.find(where, {k: 1 for k in SUMMARY})
-            .sort([("created_ms", DESCENDING), ("_id", DESCENDING)])
+            .sort(sort_of(query))
             .skip(query.offset)
             .limit(query.limit)
         )
         return [{k: v for k, v in d.items() if k != "_id"} for d in await cursor.to_list()]
+
+    async def counts(self, query: OrderQuery, *, due_before_ms: int) -> dict[str, Any]:
+        """Per state the orders of the query's scope, and the workbench's badges."""
+        return await counts(self._c, query, due_before_ms=due_before_ms)
 
 
 class MongoSellers:

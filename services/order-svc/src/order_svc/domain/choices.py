@@ -8,7 +8,8 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, WithJsonSchema
 
-from order_svc.domain.model import BATCH_AUDIT_RESULTS, PROCESS_COMMANDS, AuditResult, Outcome
+from order_svc.domain.batches import BATCH_AUDIT_RESULTS
+from order_svc.domain.model import PROCESS_COMMANDS, AuditResult, Outcome
 
 E = TypeVar("E", bound=StrEnum)
 
@@ -42,4 +43,4 @@ BatchAuditResult = Annotated[
     AfterValidator(member_of(BATCH_AUDIT_RESULTS)),
     WithJsonSchema(choice_schema(BATCH_AUDIT_RESULTS)),
 ]
-"""What a batch audit may decide: REJECT or CUSTOMER_ABANDON."""
+"""What a batch audit may decide: REJECT or CUSTOMER_ABANDON (the rule: `domain/batches.py`)."""

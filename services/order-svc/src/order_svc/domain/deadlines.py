@@ -1,8 +1,9 @@
 """Which deadlines an order should have armed, as data; a transition arms and cancels the rest.
 
 Declarative on purpose: from the order's state alone we derive the wanted deadlines (ids are
-deterministic *slots*), compare with those armed, and record `timer.schedule` / `timer.cancel` for
-the difference. While the order is locked only cancellations go out (its timers are suspended).
+deterministic *slots*), compare with those armed, and record an arming or a cancel for the
+difference (sent as `timer.schedule` / `timer.cancel`). While the order is locked only
+cancellations go out (its timers are suspended).
 
 timer-svc uses a deadline id once (a cancelled id stays cancelled), so each arming gets its own id:
 the slot plus the order version it was armed at (`<slot>@v<version>`). A slot armed again later
@@ -13,15 +14,15 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from aftersales_shared.contracts.messages import (
-    DeadlineKind,
-    TimerCancel,
-    TimerResume,
-    TimerSchedule,
-    TimerSuspend,
-)
+from aftersales_shared.contracts.messages import DeadlineKind
 
-from order_svc.domain.events import Outgoing
+from order_svc.domain.events import (
+    DeadlineArmed,
+    DeadlineCancelled,
+    DeadlinesResumed,
+    DeadlinesSuspended,
+    OrderEvent,
+)
 from order_svc.domain.model import Cmd, Status
 from order_svc.domain.order import ArmedDeadline, ServiceOrder
 
@@ -81,16 +82,16 @@ def wanted(o: ServiceOrder) -> dict[str, ArmedDeadline]:
     return out
 
 
-def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
+def rearm(before: ServiceOrder, after: ServiceOrder) -> list[OrderEvent]:
     """Timer commands for the change from `before` to `after`; updates `after.deadlines`.
 
     A deadline already due is dropped without a cancel: it has fired (or will, and then finds
     itself no longer armed and changes nothing) -- unless the order was locked: its deadlines were
     suspended, so one due meanwhile has not fired and is cancelled (the ruling ends them).
     """
-    out: list[Outgoing] = []
+    out: list[OrderEvent] = []
     if after.locked and not before.locked:
-        out.append(Outgoing("timer.suspend", TimerSuspend(order_id=after.id), "timer.suspend"))
+        out.append(DeadlinesSuspended(order_id=after.id))
     armed = dict(before.deadlines)
     want = wanted(after)
     slots = {slot_of(did): did for did in armed}
@@ -99,24 +100,21 @@ def rearm(before: ServiceOrder, after: ServiceOrder) -> list[Outgoing]:
         did = slots[slot]
         due_later = now is None or armed[did].due_at > now
         if not armed[did].fired and (due_later or before.locked):
-            out.append(Outgoing("timer.cancel", TimerCancel(deadline_id=did), f"cancel.{did}"))
+            out.append(DeadlineCancelled(deadline_id=did))
         del armed[did]
     if not after.locked:
         for slot, d in sorted(want.items()):
             if slot not in slots:
                 did = f"{slot}@v{after.version}"
                 data = {"order_version": after.version, "order_no": after.order_no}
-                payload = TimerSchedule(
-                    deadline_id=did,
-                    kind=d.kind,
-                    order_id=after.id,
-                    due_at=d.due_at,
-                    data=data,
+                out.append(
+                    DeadlineArmed(
+                        deadline_id=did, kind=d.kind, order_id=after.id, due_at=d.due_at, data=data
+                    )
                 )
-                out.append(Outgoing("timer.schedule", payload, f"schedule.{did}"))
                 armed[did] = d
     if before.locked and not after.locked and armed:
-        out.append(Outgoing("timer.resume", TimerResume(order_id=after.id), "timer.resume"))
+        out.append(DeadlinesResumed(order_id=after.id))
     after.deadlines = armed
     return out
 
@@ -144,3 +142,11 @@ DEADLINE_COMMANDS: dict[str, Cmd] = {
     "SELLER_RETURN_WARNING": Cmd.RETURN_WARNING,
 }
 """What order-svc does when timer-svc reports a deadline as fired."""
+
+
+def next_due(order: ServiceOrder) -> ArmedDeadline | None:
+    """The soonest deadline still to fire; none while locked (its timers are suspended)."""
+    if order.locked:
+        return None
+    pending = [d for d in order.deadlines.values() if not d.fired]
+    return min(pending, key=lambda d: d.due_at, default=None)

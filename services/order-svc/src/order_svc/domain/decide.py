@@ -6,21 +6,19 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from aftersales_shared.errors import InvalidTransition, Locked, NotFound, NotPermitted
+from aftersales_shared.errors import NotPermitted
 
 from order_svc.domain.actors import Actor
 from order_svc.domain.commands import Apply, Payload, fen
 from order_svc.domain.deadlines import rearm
-from order_svc.domain.events import Outgoing, order_event
+from order_svc.domain.events import OrderChanged, OrderEvent
 from order_svc.domain.freight import initial_freight
 from order_svc.domain.model import ActorKind, Cmd, Status
 from order_svc.domain.notices import customer_sms
 from order_svc.domain.order import HistoryEntry, ServiceOrder, Shipment
-from order_svc.domain.table import EVENT_OF, TRANSITIONS, WHO
+from order_svc.domain.table import EVENT_OF, TRANSITIONS, refusal, visible_to
 
-UNDER_ARBITRATION = (
-    "the order is under arbitration (京东介入); it can only be viewed until the platform rules"
-)
+__all__ = ["Ctx", "Decision", "apply", "check", "execute", "visible_to"]
 
 
 @dataclass
@@ -37,54 +35,23 @@ class Ctx:
     charged_to_seller_fen: int | None = None
     exchange_id: str | None = None
     data: dict[str, Any] = field(default_factory=dict)
-    extra: list[Outgoing] = field(default_factory=list)
+    extra: list[OrderEvent] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
 class Decision:
-    """The order after an accepted command and the messages to store with it."""
+    """The order after an accepted command and what it records (the messages stored with it)."""
 
     order: ServiceOrder
-    messages: list[Outgoing]
-
-
-def visible_to(order: ServiceOrder, actor: Actor) -> bool:
-    """Tenancy: customers see their own orders, sellers their own (staff: their categories)."""
-    if actor.kind is ActorKind.CUSTOMER:
-        return order.customer_id == actor.id
-    if actor.kind is ActorKind.SELLER:
-        return order.seller_id == actor.seller_id and actor.sees_category(order.category)
-    return True
+    events: list[OrderEvent]
 
 
 def check(order: ServiceOrder, cmd: Cmd, actor: Actor) -> Status:
     """The next state if `actor` may issue `cmd` now; else the error that says why not."""
-    if not visible_to(order, actor):
-        raise NotFound(f"service order {order.id} not found")
-    rule = WHO[cmd]
-    name = cmd.value.lower()
-    if actor.kind not in rule.kinds:
-        raise NotPermitted(f"a {actor.role} may not {name}")
-    if actor.kind is ActorKind.SELLER:
-        if rule.main_only and not actor.main_account:
-            raise NotPermitted(f"only the seller's main account may {name}")
-        needed = rule.permission_in(order.status)
-        if needed is not None and needed not in actor.permissions:
-            raise NotPermitted(f"{name} needs the {needed} permission in {order.status}")
-        if rule.owner_only and not actor.main_account and order.assignee != actor.id:
-            raise NotPermitted("only the staff member who claimed this order may audit it")
-    if order.locked and not rule.while_locked:
-        raise Locked(UNDER_ARBITRATION)
-    nxt = TRANSITIONS.get((order.status, cmd))
-    if nxt is None:
-        raise InvalidTransition(
-            f"{name} is not allowed in {order.status}",
-            status=order.status.value,
-            allowed_in=sorted(s.value for (s, c) in TRANSITIONS if c is cmd),
-        )
-    if cmd is Cmd.APPLY_RULING and not order.locked:
-        raise InvalidTransition("no arbitration case is open on this order")
-    return nxt
+    error = refusal(order, cmd, actor)
+    if error is not None:
+        raise error
+    return TRANSITIONS[(order.status, cmd)]
 
 
 def execute(
@@ -113,12 +80,12 @@ def execute(
         )
     )
     name = EVENT_OF[cmd]
-    events = (
+    events: list[OrderEvent] = (
         []
         if name is None
         else [
-            order_event(
-                new,
+            OrderChanged(
+                order=new,
                 name=name,
                 command=cmd.value,
                 status_from=order.status.value,
@@ -131,7 +98,7 @@ def execute(
         ]
     )
     timers = rearm(order, new)
-    return Decision(order=new, messages=[*events, *ctx.extra, *customer_sms(cmd, new), *timers])
+    return Decision(order=new, events=[*events, *ctx.extra, *customer_sms(cmd, new), *timers])
 
 
 def apply(payload: Apply, *, order_id: str, customer: Actor, now: datetime) -> Decision:
@@ -176,6 +143,8 @@ def apply(payload: Apply, *, order_id: str, customer: Actor, now: datetime) -> D
             status_to=order.status.value,
         )
     )
-    event = order_event(order, name="applied", command="APPLY", status_from=None, actor=customer)
+    event = OrderChanged(
+        order=order, name="applied", command="APPLY", status_from=None, actor=customer
+    )
     timers = rearm(order.model_copy(), order)
-    return Decision(order=order, messages=[event, *timers])
+    return Decision(order=order, events=[event, *timers])

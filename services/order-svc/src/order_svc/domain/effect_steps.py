@@ -6,10 +6,10 @@ from __future__ import annotations
 from typing import TypeVar
 
 from aftersales_shared.errors import Invalid, InvalidTransition
+from aftersales_shared.money import show_fen
 
 from order_svc.domain import commands as c
 from order_svc.domain.decide import Ctx
-from order_svc.domain.money import show
 from order_svc.domain.order import ExchangeOrder, Note, Refund, exchange_order_id
 
 P = TypeVar("P", bound=c.Payload)
@@ -67,7 +67,7 @@ def check_refund_amount(ctx: Ctx, amount_fen: int) -> None:
         raise Invalid("the refund amount must be above 0", field="amount")
     if amount_fen > ctx.order.paid_fen:
         raise Invalid(
-            f"the refund may not exceed the paid {show(ctx.order.paid_fen)}", field="amount"
+            f"the refund may not exceed the paid {show_fen(ctx.order.paid_fen)}", field="amount"
         )
 
 
@@ -80,4 +80,4 @@ def issue_refund(ctx: Ctx, amount_fen: int, *, reason: str, remark: str = "") ->
     o.refund = Refund(
         amount_fen=amount_fen, reason=reason, remark=remark, by=ctx.actor.id, at=ctx.now
     )
-    ctx.data["refund_amount"] = show(amount_fen)
+    ctx.data["refund_amount"] = show_fen(amount_fen)

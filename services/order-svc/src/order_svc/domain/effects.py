@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aftersales_shared.errors import Invalid, InvalidTransition
+from aftersales_shared.errors import Invalid
 
 from order_svc.domain import commands as c
 from order_svc.domain import effects_processing, effects_system
@@ -104,8 +104,6 @@ def record_shipment(ctx: Ctx) -> None:
 
 
 def remind_ship(ctx: Ctx) -> None:
-    if ctx.order.shipment is not None:
-        raise InvalidTransition("the customer has already shipped the goods back")
     ctx.detail = "manual ship reminder"
 
 

@@ -4,16 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from aftersales_shared.contracts.messages import ArbitrationRequested
 from aftersales_shared.errors import Invalid, InvalidTransition, NotFound
+from aftersales_shared.money import show_fen
 
 from order_svc.domain import commands as c
 from order_svc.domain.decide import Ctx
 from order_svc.domain.effect_steps import add_exchange, issue_refund, need, require
-from order_svc.domain.events import Outgoing
+from order_svc.domain.events import ArbitrationOpened
 from order_svc.domain.evidence import snapshot
 from order_svc.domain.model import Cmd, Outcome
-from order_svc.domain.money import show
 from order_svc.domain.notices import sms
 from order_svc.domain.order import ArbitrationInfo, Refund
 
@@ -27,14 +26,15 @@ def request_arbitration(ctx: Ctx) -> None:
         reason=p.reason, requested_by=ctx.actor.id, requested_at=ctx.now
     )
     ctx.detail = p.reason
-    payload = ArbitrationRequested(
-        order_id=o.id,
-        seller_id=o.seller_id,
-        reason=p.reason,
-        requested_by=ctx.actor.id,
-        snapshot=evidence,
+    ctx.extra.append(
+        ArbitrationOpened(
+            order_id=o.id,
+            seller_id=o.seller_id,
+            reason=p.reason,
+            requested_by=ctx.actor.id,
+            snapshot=evidence,
+        )
     )
-    ctx.extra.append(Outgoing(type="arbitration.requested", payload=payload, key="arbitration"))
 
 
 def apply_ruling(ctx: Ctx) -> None:
@@ -71,7 +71,7 @@ def apply_ruling(ctx: Ctx) -> None:
         }
     )
     o.done_at = ctx.now
-    shown = "" if amount_fen is None else f" {show(amount_fen)}"
+    shown = "" if amount_fen is None else f" {show_fen(amount_fen)}"
     ctx.detail = (
         f"ruled by the platform (京东介入), case {p.case_id}: {p.outcome.value}{shown}; {p.note}"
     )
@@ -84,18 +84,16 @@ def top_up_refund(ctx: Ctx, amount_fen: int, *, remark: str) -> None:
     left = o.paid_fen - o.refunded_fen
     if amount_fen <= 0 or amount_fen > left:
         raise Invalid(
-            f"the ruling's refund exceeds the {show(left)} still refundable", field="amount"
+            f"the ruling's refund exceeds the {show_fen(left)} still refundable", field="amount"
         )
     o.ruling_refund = Refund(
         amount_fen=amount_fen, reason="arbitration", remark=remark, by=ctx.actor.id, at=ctx.now
     )
-    ctx.data["refund_amount"] = show(o.refunded_fen)
+    ctx.data["refund_amount"] = show_fen(o.refunded_fen)
 
 
 def rate(ctx: Ctx) -> None:
     p = need(ctx, c.Rate)
-    if ctx.order.rating is not None:
-        raise InvalidTransition("this order has already been rated")
     ctx.order.rating, ctx.order.rated_at = p.rating, ctx.now
     ctx.detail = p.rating.value
 
@@ -135,8 +133,6 @@ def flag(name: str) -> Callable[[Ctx], None]:
 
 
 def auto_ship_reminder(ctx: Ctx) -> None:
-    if ctx.order.shipment is not None:
-        raise InvalidTransition("the customer has already shipped the goods back")
     ctx.order.reminders_sent += 1
     ctx.detail = f"automatic ship reminder {ctx.order.reminders_sent}"
 

@@ -1,70 +1,105 @@
-"""The messages an accepted command records: one ServiceOrderEvent per transition, plus commands."""
+"""What an accepted change records, in the domain's own terms.
+
+The domain never builds a wire message: the service layer (`order_svc/handlers/wire.py`) maps each
+of these to its `aftersales_shared.contracts` message, and gives it an id a retry reproduces.
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from aftersales_shared.contracts import Frozen
-from aftersales_shared.contracts.messages import ServiceOrderEvent
+from aftersales_shared.contracts.messages import DeadlineKind
 
 from order_svc.domain.actors import Actor
-from order_svc.domain.money import show
 from order_svc.domain.order import ServiceOrder
 
 
 @dataclass(frozen=True)
-class Outgoing:
-    """A message to publish with the write that produced it; `key` makes its id deterministic."""
+class OrderChanged:
+    """One transition, named after its event (`applied`, `audited`...); `order` is the order after
+    it (the wire event carries its facts)."""
 
-    type: str
-    payload: Frozen
+    order: ServiceOrder
+    name: str
+    command: str
+    status_from: str | None
+    actor: Actor
+    audit_result: str | None = None
+    charged_to_seller_fen: int | None = None
+    exchange_id: str | None = None
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SmsRequested:
+    """An SMS to send once; `key` is stable for the order version and template."""
+
+    order_id: str
+    category: str
+    recipient: str
+    template: str
+    params: dict[str, str]
     key: str
 
 
-def order_event(
-    order: ServiceOrder,
-    *,
-    name: str,
-    command: str,
-    status_from: str | None,
-    actor: Actor,
-    audit_result: str | None = None,
-    charged_to_seller_fen: int | None = None,
-    exchange_id: str | None = None,
-    data: dict[str, Any] | None = None,
-) -> Outgoing:
-    """The `serviceorder.<name>` event of one transition, with the order's facts after it."""
-    exchange = order.exchange(exchange_id) if exchange_id else None
-    if exchange is None and order.exchanges:
-        exchange = order.exchanges[-1]
-    payload = ServiceOrderEvent(
-        order_id=order.id,
-        order_no=order.order_no,
-        seller_id=order.seller_id,
-        category=order.category,
-        customer_tier=order.customer_tier.value,
-        status_from=status_from,
-        status_to=order.status.value,
-        command=command,
-        actor_id=actor.id,
-        actor_role=actor.role,
-        outcome=order.outcome.value if order.outcome else None,
-        paid_amount=show(order.paid_fen),
-        refund_amount=show(order.refunded_fen) if order.refund else None,
-        applied_at=order.applied_at,
-        claimed_at=order.claimed_at,
-        audited_at=order.audited_at,
-        received_at=order.received_at,
-        processed_at=order.processed_at,
-        order_version=order.version,
-        audit_result=audit_result,
-        rating=order.rating.value if order.rating else None,
-        exchange_order_id=exchange.id if exchange else None,
-        exchange_decided_at=exchange.decided_at if exchange else None,
-        exchange_shipped_at=exchange.shipped_at if exchange else None,
-        charged_to_seller=None if charged_to_seller_fen is None else show(charged_to_seller_fen),
-        locked=order.locked,
-        data=data or {},
-    )
-    return Outgoing(type=f"serviceorder.{name}", payload=payload, key=name)
+@dataclass(frozen=True)
+class DeadlineArmed:
+    deadline_id: str
+    kind: DeadlineKind
+    order_id: str
+    due_at: datetime
+    data: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class DeadlineCancelled:
+    deadline_id: str
+
+
+@dataclass(frozen=True)
+class DeadlinesSuspended:
+    """The order is locked: its pending deadlines wait until the ruling."""
+
+    order_id: str
+
+
+@dataclass(frozen=True)
+class DeadlinesResumed:
+    order_id: str
+
+
+@dataclass(frozen=True)
+class ArbitrationOpened:
+    """A case for the platform, with the order as evidence (a JSON-ready snapshot)."""
+
+    order_id: str
+    seller_id: str
+    reason: str
+    requested_by: str
+    snapshot: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class StaffRightsChanged:
+    """A sub-account's rights after a seller write (`version`); `removed`: no rights at all."""
+
+    seller_id: str
+    staff_id: str
+    categories: list[str]
+    permissions: list[str]
+    removed: bool
+    version: int
+
+
+OrderEvent = (
+    OrderChanged
+    | SmsRequested
+    | DeadlineArmed
+    | DeadlineCancelled
+    | DeadlinesSuspended
+    | DeadlinesResumed
+    | ArbitrationOpened
+)
+"""What a decision on an order records."""

@@ -33,4 +33,4 @@ def refused(
         )
     )
     mark_fired(new, deadline_id)
-    return Decision(order=new, messages=[])
+    return Decision(order=new, events=[])

@@ -70,7 +70,6 @@ class AuditResult(StrEnum):
 
 
 AUDIT_COMMANDS: dict[AuditResult, Cmd] = {r: Cmd(f"AUDIT_{r.value}") for r in AuditResult}
-BATCH_AUDIT_RESULTS = frozenset({AuditResult.REJECT, AuditResult.CUSTOMER_ABANDON})
 
 
 class Outcome(StrEnum):

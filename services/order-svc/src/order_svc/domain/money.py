@@ -4,13 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-
-def show(fen: int) -> str:
-    """19950 -> '199.50'."""
-    sign = "-" if fen < 0 else ""
-    whole, cents = divmod(abs(fen), 100)
-    return f"{sign}{whole}.{cents:02d}"
-
+from aftersales_shared.money import show_fen
 
 AMOUNT_NAMES = {"paid": "paid_amount"}
 
@@ -25,7 +19,7 @@ def shown(value: Any) -> Any:
     for key, v in value.items():
         if key.endswith("_fen"):
             name = key.removesuffix("_fen")
-            out[AMOUNT_NAMES.get(name, name)] = None if v is None else show(v)
+            out[AMOUNT_NAMES.get(name, name)] = None if v is None else show_fen(v)
         else:
             out[key] = shown(v)
     return out

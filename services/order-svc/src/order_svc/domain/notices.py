@@ -1,12 +1,11 @@
-"""The SMS a transition calls for (templates of contracts SMS_TEMPLATES); sms-svc delivers them."""
+"""The SMS a transition calls for (templates of contracts SMS_TEMPLATES); sms-svc sends them."""
 
 from __future__ import annotations
 
-from aftersales_shared.contracts.messages import SmsSend
+from aftersales_shared.money import show_fen
 
-from order_svc.domain.events import Outgoing
+from order_svc.domain.events import SmsRequested
 from order_svc.domain.model import Cmd
-from order_svc.domain.money import show
 from order_svc.domain.order import ServiceOrder
 
 CUSTOMER_SMS: dict[Cmd, str] = {
@@ -28,20 +27,19 @@ CUSTOMER_SMS: dict[Cmd, str] = {
 
 def sms(
     order: ServiceOrder, *, template: str, recipient: str, params: dict[str, str], key: str
-) -> Outgoing:
-    """One sms.send; its idempotency key is stable for this order version and template."""
-    payload = SmsSend(
+) -> SmsRequested:
+    """One SMS about the order; `key` is stable for this order version and template."""
+    return SmsRequested(
+        order_id=order.id,
+        category=order.category,
         recipient=recipient,
         template=template,
         params=params,
-        order_id=order.id,
-        category=order.category,
-        idempotency_key=f"{order.id}:{key}",
+        key=key,
     )
-    return Outgoing(type="sms.send", payload=payload, key=f"sms.{key}")
 
 
-def customer_sms(cmd: Cmd, order: ServiceOrder) -> list[Outgoing]:
+def customer_sms(cmd: Cmd, order: ServiceOrder) -> list[SmsRequested]:
     """The customer's SMS for an accepted command, if it calls for one."""
     template = CUSTOMER_SMS.get(cmd)
     if template is None:
@@ -50,7 +48,7 @@ def customer_sms(cmd: Cmd, order: ServiceOrder) -> list[Outgoing]:
     if template == "AUDIT_REJECTED":
         params["opinion"] = order.audit.opinion if order.audit else ""
     if template in ("REFUND_ISSUED", "AUTO_REFUNDED", "PRE_COMPENSATED"):
-        params["amount"] = show(order.refunded_fen)
+        params["amount"] = show_fen(order.refunded_fen)
     if template == "ARBITRATION_RULED":
         params["outcome"] = order.outcome.value if order.outcome else ""
     key = f"v{order.version}.{template}"

@@ -1,13 +1,12 @@
-"""`seller.staff_changed`: what sms-svc learns of a sub-account's rights when they change."""
+"""What a seller write changes in its sub-accounts' rights (sent as `seller.staff_changed`)."""
 
 from __future__ import annotations
 
-from aftersales_shared.contracts.messages import StaffChanged
-
+from order_svc.domain.events import StaffRightsChanged
 from order_svc.domain.seller import Seller, Staff
 
 
-def staff_changes(before: Seller, after: Seller, *, version: int) -> list[StaffChanged]:
+def staff_changes(before: Seller, after: Seller, *, version: int) -> list[StaffRightsChanged]:
     """One message per sub-account added, changed or removed by the write that makes `version`."""
     ids = sorted(before.staff.keys() | after.staff.keys())
     return [
@@ -23,8 +22,10 @@ def _rights(member: Staff | None) -> tuple[frozenset[str], frozenset[str]] | Non
     return frozenset(member.categories), frozenset(p.value for p in member.permissions)
 
 
-def _changed(seller_id: str, staff_id: str, member: Staff | None, *, version: int) -> StaffChanged:
-    return StaffChanged(
+def _changed(
+    seller_id: str, staff_id: str, member: Staff | None, *, version: int
+) -> StaffRightsChanged:
+    return StaffRightsChanged(
         seller_id=seller_id,
         staff_id=staff_id,
         categories=sorted(member.categories) if member else [],

@@ -5,8 +5,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from order_svc.domain.model import ActorKind, Cmd, Permission
+from aftersales_shared.errors import AppError, InvalidTransition, Locked, NotFound, NotPermitted
+
+from order_svc.domain.actors import Actor
+from order_svc.domain.model import REOPENABLE, ActorKind, Cmd, Permission
 from order_svc.domain.model import Status as S
+from order_svc.domain.order import ServiceOrder
 
 BEFORE_DONE = (
     S.PENDING_CLAIM,
@@ -158,3 +162,68 @@ EVENT_OF: dict[Cmd, str | None] = {
     Cmd.RETURN_WARNING: None,
 }
 """The event each command records; RETURN_WARNING only texts the seller (no event type for it)."""
+
+
+UNDER_ARBITRATION = (
+    "the order is under arbitration (京东介入); it can only be viewed until the platform rules"
+)
+ALREADY_SHIPPED = "the customer has already shipped the goods back"
+
+
+def _not_yet(order: ServiceOrder, cmd: Cmd) -> str | None:
+    """What the order itself (beyond its state) forbids: the reason, or None."""
+    if cmd in (Cmd.REMIND_SHIP, Cmd.AUTO_SHIP_REMINDER) and order.shipment is not None:
+        return ALREADY_SHIPPED
+    if cmd is Cmd.REOPEN and order.outcome not in REOPENABLE:
+        return "only RETURN_ORIGINAL or OFFLINE_EXCHANGE outcomes can be reopened"
+    if cmd is Cmd.RATE and order.rating is not None:
+        return "this order has already been rated"
+    if cmd is Cmd.APPLY_RULING and not order.locked:
+        return "no arbitration case is open on this order"
+    return None
+
+
+def visible_to(order: ServiceOrder, actor: Actor) -> bool:
+    """Tenancy: customers see their own orders, sellers their own (staff: their categories)."""
+    if actor.kind is ActorKind.CUSTOMER:
+        return order.customer_id == actor.id
+    if actor.kind is ActorKind.SELLER:
+        return order.seller_id == actor.seller_id and actor.sees_category(order.category)
+    return True
+
+
+def refusal(order: ServiceOrder, cmd: Cmd, actor: Actor) -> AppError | None:
+    """Why `actor` may not issue `cmd` now (tenancy, role, permission, lock, state), or None."""
+    if not visible_to(order, actor):
+        return NotFound(f"service order {order.id} not found")
+    rule = WHO[cmd]
+    name = cmd.value.lower()
+    if actor.kind not in rule.kinds:
+        return NotPermitted(f"a {actor.role} may not {name}")
+    if actor.kind is ActorKind.SELLER:
+        if rule.main_only and not actor.main_account:
+            return NotPermitted(f"only the seller's main account may {name}")
+        needed = rule.permission_in(order.status)
+        if needed is not None and needed not in actor.permissions:
+            return NotPermitted(f"{name} needs the {needed} permission in {order.status}")
+        if rule.owner_only and not actor.main_account and order.assignee != actor.id:
+            return NotPermitted("only the staff member who claimed this order may audit it")
+    if order.locked and not rule.while_locked:
+        return Locked(UNDER_ARBITRATION)
+    if (order.status, cmd) not in TRANSITIONS:
+        return InvalidTransition(
+            f"{name} is not allowed in {order.status}",
+            status=order.status.value,
+            allowed_in=sorted(s.value for (s, c) in TRANSITIONS if c is cmd),
+        )
+    reason = _not_yet(order, cmd)
+    return None if reason is None else InvalidTransition(reason)
+
+
+CALLER_COMMANDS = tuple(c for c in Cmd if WHO[c].kinds & {_C, _SL})
+"""The commands a customer or a seller account issues over the API (the rest: platform, timers)."""
+
+
+def allowed_actions(order: ServiceOrder, actor: Actor) -> list[str]:
+    """The commands this caller may issue on this order now (what `refusal` lets through)."""
+    return [c.value for c in CALLER_COMMANDS if refusal(order, c, actor) is None]

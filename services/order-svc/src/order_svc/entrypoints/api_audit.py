@@ -5,10 +5,9 @@ from __future__ import annotations
 import base64
 from typing import Annotated, Any
 
-from aftersales_shared.auth import CurrentPrincipal
 from aftersales_shared.errors import AppError, Invalid
 from aftersales_shared.ids import Id, KeyId
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -16,7 +15,7 @@ from order_svc.domain import commands as c
 from order_svc.domain.choices import BatchAuditResult
 from order_svc.domain.effects import MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS
 from order_svc.domain.model import AUDIT_COMMANDS, AuditResult, Cmd
-from order_svc.entrypoints.deps import CorrelationDep, IdempotencyKey, OrdersDep, idempotent
+from order_svc.entrypoints.deps import OrdersDep, WriteDep
 from order_svc.entrypoints.images import sniff
 from order_svc.entrypoints.uploads import Upload
 from order_svc.entrypoints.views import order_view
@@ -50,15 +49,9 @@ class BatchAuditBody(Strict):
 
 
 @router.post("/service-orders/{order_id}/audit", summary="Audit (the claimer or main account)")
-async def audit(
-    order_id: Id,
-    body: AuditBody,
-    request: Request,
-    principal: CurrentPrincipal,
-    orders: OrdersDep,
-    key: IdempotencyKey = None,
-    cid: CorrelationDep = None,
-) -> JSONResponse:
+async def audit(order_id: Id, body: AuditBody, orders: OrdersDep, write: WriteDep) -> JSONResponse:
+    principal, cid = write.principal, write.correlation_id
+
     async def action(request_id: str | None) -> tuple[int, Any]:
         uploads = [(_decode(u), u) for u in body.attachments]
         metas = [
@@ -99,7 +92,7 @@ async def audit(
             raise
         return 200, order_view(order, actor)
 
-    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
+    return await write.once(body, action)
 
 
 def _decode(upload: Upload) -> bytes:
@@ -113,46 +106,32 @@ def _decode(upload: Upload) -> bytes:
 
 
 @router.post("/service-orders/assign", summary="Assign orders to a sub-account (main account)")
-async def assign(
-    body: AssignBody,
-    request: Request,
-    principal: CurrentPrincipal,
-    orders: OrdersDep,
-    key: IdempotencyKey = None,
-    cid: CorrelationDep = None,
-) -> JSONResponse:
+async def assign(body: AssignBody, orders: OrdersDep, write: WriteDep) -> JSONResponse:
     async def action(request_id: str | None) -> tuple[int, Any]:
-        target = await orders.staff_target(principal, body.staff_id)
+        target = await orders.staff_target(write.principal, body.staff_id)
         results = await orders.batch(
-            principal,
+            write.principal,
             body.ids,
             lambda _a: (Cmd.ASSIGN, target),
-            correlation_id=cid,
+            correlation_id=write.correlation_id,
             request=request_id,
         )
         return 200, {"results": results}
 
-    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
+    return await write.once(body, action)
 
 
 @router.post("/service-orders/batch-audit", summary="Batch audit: REJECT or CUSTOMER_ABANDON only")
-async def batch_audit(
-    body: BatchAuditBody,
-    request: Request,
-    principal: CurrentPrincipal,
-    orders: OrdersDep,
-    key: IdempotencyKey = None,
-    cid: CorrelationDep = None,
-) -> JSONResponse:
+async def batch_audit(body: BatchAuditBody, orders: OrdersDep, write: WriteDep) -> JSONResponse:
     async def action(request_id: str | None) -> tuple[int, Any]:
         payload = c.Audit(result=body.result, opinion=body.opinion, note=body.note)
-        results = await orders.batch(
-            principal,
+        results = await orders.batch_audit(
+            write.principal,
             body.ids,
-            lambda _a: (AUDIT_COMMANDS[body.result], payload),
-            correlation_id=cid,
+            payload,
+            correlation_id=write.correlation_id,
             request=request_id,
         )
         return 200, {"results": results}
 
-    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
+    return await write.once(body, action)

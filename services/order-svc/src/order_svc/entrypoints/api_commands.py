@@ -1,18 +1,18 @@
 """The single-order commands: each path maps the caller and body to one domain command."""
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from aftersales_shared.auth import CurrentPrincipal
 from aftersales_shared.ids import Id
-from fastapi import APIRouter, Body, Request
+from fastapi import APIRouter, Body
 from fastapi.responses import JSONResponse
 
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
 from order_svc.domain.model import PROCESS_COMMANDS, ActorKind, Cmd
-from order_svc.entrypoints.deps import CorrelationDep, IdempotencyKey, OrdersDep, idempotent
+from order_svc.entrypoints.deps import OrdersDep, Write, WriteDep
 from order_svc.entrypoints.views import order_view
+from order_svc.handlers import OrderService
 
 router = APIRouter(prefix="/v1/service-orders", tags=["service order commands"])
 Picker = Callable[[Actor, Any], tuple[Cmd, c.Payload | None]]
@@ -49,66 +49,55 @@ def command_route(
 ) -> None:
     """Register one path: authenticate, idempotency, run the command, answer with the order."""
 
-    async def run(
-        order_id: Id,
-        body: Any,
-        request: Request,
-        principal: Any,
-        orders: OrdersDep,
-        key: str | None,
-        cid: str | None,
-    ) -> JSONResponse:
+    async def run(order_id: str, body: Any, orders: OrderService, write: Write) -> JSONResponse:
         async def action(request_id: str | None) -> tuple[int, Any]:
             order, actor = await orders.command(
-                principal,
+                write.principal,
                 order_id,
                 lambda actor: pick(actor, body),
-                correlation_id=cid,
+                correlation_id=write.correlation_id,
                 request=request_id,
             )
             return 200, order_view(order, actor)
 
-        return await idempotent(
-            request=request, principal=principal, key=key, body=body, action=action
-        )
+        return await write.once(body, action)
 
+    endpoint = _endpoint(run, body_type, optional=optional)
+    # named as before: the OpenAPI operation ids are made from it
+    router.add_api_route(
+        f"/{{order_id}}/{path}", endpoint, methods=[method], summary=summary, name="endpoint"
+    )
+
+
+Run = Callable[[str, Any, OrderService, Write], Awaitable[JSONResponse]]
+
+
+def _endpoint(run: Run, body_type: Any, *, optional: bool) -> Callable[..., Any]:
+    """The route function FastAPI reads the parameters from: no body, an optional one, or one."""
     if body_type is None:
 
-        async def endpoint(
-            order_id: Id,
-            request: Request,
-            principal: CurrentPrincipal,
-            orders: OrdersDep,
-            key: IdempotencyKey = None,
-            cid: CorrelationDep = None,
-        ) -> JSONResponse:
-            return await run(order_id, None, request, principal, orders, key, cid)
-    elif optional:
+        async def without_body(order_id: Id, orders: OrdersDep, write: WriteDep) -> JSONResponse:
+            return await run(order_id, None, orders, write)
 
-        async def endpoint(  # type: ignore[misc]
+        return without_body
+    if optional:
+
+        async def optional_body(
             order_id: Id,
-            request: Request,
-            principal: CurrentPrincipal,
             orders: OrdersDep,
+            write: WriteDep,
             body: Annotated[body_type | None, Body()] = None,
-            key: IdempotencyKey = None,
-            cid: CorrelationDep = None,
         ) -> JSONResponse:
-            return await run(order_id, body, request, principal, orders, key, cid)
-    else:
+            return await run(order_id, body, orders, write)
 
-        async def endpoint(  # type: ignore[misc]
-            order_id: Id,
-            body: body_type,
-            request: Request,
-            principal: CurrentPrincipal,
-            orders: OrdersDep,
-            key: IdempotencyKey = None,
-            cid: CorrelationDep = None,
-        ) -> JSONResponse:
-            return await run(order_id, body, request, principal, orders, key, cid)
+        return optional_body
 
-    router.add_api_route(f"/{{order_id}}/{path}", endpoint, methods=[method], summary=summary)
+    async def with_body(
+        order_id: Id, body: body_type, orders: OrdersDep, write: WriteDep
+    ) -> JSONResponse:
+        return await run(order_id, body, orders, write)
+
+    return with_body
 
 
 command_route("claim", None, fixed(Cmd.CLAIM), "Claim (staff with AUDIT): → PENDING_AUDIT")

@@ -7,24 +7,20 @@ from typing import Any
 from aftersales_shared.auth import CurrentPrincipal
 from aftersales_shared.errors import Conflict
 from aftersales_shared.ids import Id, KeyId
-from fastapi import APIRouter, Request, Response
+from fastapi import APIRouter, Response
 from fastapi.responses import JSONResponse
 
 from order_svc.domain.seller import Seller, Staff, StaffChange
-from order_svc.entrypoints.deps import IdempotencyKey, SellersDep, idempotent
-from order_svc.seller_handlers import SellerChange
+from order_svc.entrypoints.deps import SellersDep, WriteDep
+from order_svc.handlers.sellers import SellerChange
 
 router = APIRouter(prefix="/v1/sellers", tags=["sellers and staff"])
 
 
 @router.post("", status_code=201, summary="Register a seller (platform)")
-async def create_seller(
-    body: Seller,
-    request: Request,
-    principal: CurrentPrincipal,
-    sellers: SellersDep,
-    key: IdempotencyKey = None,
-) -> JSONResponse:
+async def create_seller(body: Seller, sellers: SellersDep, write: WriteDep) -> JSONResponse:
+    principal = write.principal
+
     async def action(request_id: str | None) -> tuple[int, Any]:
         try:
             return 201, (await sellers.create(principal, body)).model_dump(mode="json")
@@ -39,7 +35,7 @@ async def create_seller(
                 raise
             return 201, created.model_dump(mode="json")
 
-    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
+    return await write.once(body, action)
 
 
 @router.get("/{seller_id}", summary="A seller (its own accounts, the platform)")
@@ -56,13 +52,10 @@ async def update_seller(
 
 @router.post("/{seller_id}/staff", status_code=201, summary="Add a sub-account (at most 10)")
 async def add_staff(
-    seller_id: Id,
-    body: Staff,
-    request: Request,
-    principal: CurrentPrincipal,
-    sellers: SellersDep,
-    key: IdempotencyKey = None,
+    seller_id: Id, body: Staff, sellers: SellersDep, write: WriteDep
 ) -> JSONResponse:
+    principal = write.principal
+
     async def action(request_id: str | None) -> tuple[int, Any]:
         try:
             seller = await sellers.add_staff(principal, seller_id, body)
@@ -72,7 +65,7 @@ async def add_staff(
                 raise
         return 201, seller.staff[body.staff_id].model_dump(mode="json")
 
-    return await idempotent(request=request, principal=principal, key=key, body=body, action=action)
+    return await write.once(body, action)
 
 
 @router.get("/{seller_id}/staff", summary="The sub-accounts (main account)")

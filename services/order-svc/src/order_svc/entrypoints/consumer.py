@@ -1,23 +1,27 @@
-"""Messages order-svc consumes: arbitration rulings and fired deadlines."""
+"""Messages order-svc consumes: arbitration rulings and fired deadlines, as typed handlers.
+
+The bus validates each payload before a handler runs (`aftersales_shared.messaging.Router`): one
+that does not validate goes to the dead-letter queue at once, never through the retries.
+"""
 
 from __future__ import annotations
 
-from aftersales_shared.contracts import Envelope
 from aftersales_shared.contracts.messages import ArbitrationRuled, TimerFired
-from aftersales_shared.errors import ConcurrencyConflict, Invalid, NotFound, PermanentMessageError
-from aftersales_shared.messaging import Handler, dispatcher
+from aftersales_shared.errors import Invalid, NotFound, PermanentMessageError
+from aftersales_shared.messaging import MessageMeta, Router
 
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
 from order_svc.domain.model import Cmd, Outcome
-from order_svc.system_handlers import SystemService
+from order_svc.handlers.system import SystemService
 
 
-def message_handler(orders: SystemService) -> Handler:
-    """The dispatcher of every message type order-svc subscribes to."""
+def message_router(orders: SystemService) -> Router:
+    """The typed handler of every message type order-svc subscribes to."""
+    router = Router()
 
-    async def on_ruled(message: Envelope) -> None:
-        ruled = ArbitrationRuled.model_validate(message.payload)
+    @router.on("arbitration.ruled")
+    async def on_ruled(ruled: ArbitrationRuled, meta: MessageMeta) -> None:
         payload = c.Ruling(
             case_id=ruled.case_id,
             outcome=Outcome(ruled.outcome),
@@ -31,18 +35,16 @@ def message_handler(orders: SystemService) -> Handler:
                 Cmd.APPLY_RULING,
                 payload,
                 actor=Actor.platform(ruled.ruled_by),
-                correlation_id=message.correlation_id,
+                correlation_id=meta.correlation_id,
             )
-        except ConcurrencyConflict:
-            raise
         except (NotFound, Invalid) as exc:
             raise PermanentMessageError(exc.message) from exc
 
-    async def on_fired(message: Envelope) -> None:
-        fired = TimerFired.model_validate(message.payload)
+    @router.on("timer.fired")
+    async def on_fired(fired: TimerFired, meta: MessageMeta) -> None:
         try:
-            await orders.on_deadline(fired, correlation_id=message.correlation_id)
+            await orders.on_deadline(fired, correlation_id=meta.correlation_id)
         except NotFound as exc:
             raise PermanentMessageError(exc.message) from exc
 
-    return dispatcher({"arbitration.ruled": on_ruled, "timer.fired": on_fired})
+    return router

@@ -7,24 +7,27 @@ from dataclasses import dataclass
 from typing import Annotated, Any
 
 from aftersales_shared.api_description import IdempotencyKey
-from aftersales_shared.auth import Principal
+from aftersales_shared.auth import CurrentPrincipal, Principal
 from aftersales_shared.persistence import StoredResponse
 from aftersales_shared.service import Container, idempotency_of, wired
 from fastapi import Depends, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse
 
-from order_svc.handlers import OrderService
-from order_svc.seller_handlers import SellerService
+from order_svc.handlers import OrderService, SellerService
 
 __all__ = [
+    "Action",
     "CorrelationDep",
     "IdempotencyKey",
     "OrderContainer",
     "OrdersDep",
     "SellersDep",
+    "WriteDep",
     "idempotent",
 ]
+Action = Callable[[str | None], Awaitable[tuple[int, Any]]]
+"""A state-changing route's work: given the key's slot id (or None), its status and body."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -51,7 +54,7 @@ async def idempotent(
     principal: Principal,
     key: str | None,
     body: Any,
-    action: Callable[[str | None], Awaitable[tuple[int, Any]]],
+    action: Action,
 ) -> JSONResponse:
     """Run `action` once per (tenant, caller, route, key); a retry replays the stored answer.
 
@@ -74,3 +77,32 @@ async def idempotent(
         action=run,
     )
     return JSONResponse(stored.body, stored.status)
+
+
+@dataclass(frozen=True)
+class Write:
+    """What every state-changing route takes besides its body: the caller, the request, its
+    Idempotency-Key and correlation id."""
+
+    request: Request
+    principal: Principal
+    key: str | None
+    correlation_id: str | None
+
+    async def once(self, body: Any, action: Action) -> JSONResponse:
+        """`action` run once for this key (see `idempotent`)."""
+        return await idempotent(
+            request=self.request, principal=self.principal, key=self.key, body=body, action=action
+        )
+
+
+async def write_context(
+    request: Request,
+    principal: CurrentPrincipal,
+    key: IdempotencyKey = None,
+    cid: CorrelationDep = None,
+) -> Write:
+    return Write(request=request, principal=principal, key=key, correlation_id=cid)
+
+
+WriteDep = Annotated[Write, Depends(write_context)]

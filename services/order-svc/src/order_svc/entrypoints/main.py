@@ -14,12 +14,11 @@ from order_svc.config import Settings
 
 def app() -> FastAPI:
     """The ASGI app with settings read from the environment (uvicorn --factory uses this)."""
-    settings = Settings()
-    return create_app(definition(settings), settings)
+    return create_app(definition(), Settings())
 
 
 def main() -> None:
     """Serve on uvloop (uvicorn picks httptools by itself when it is installed)."""
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     settings = Settings()
-    serve(create_app(definition(settings), settings), settings)
+    serve(create_app(definition(), settings), settings)

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
+
+from aftersales_shared.money import show_fen
 
 from order_svc.domain.actors import Actor
 from order_svc.domain.model import ActorKind
-from order_svc.domain.money import show, shown
+from order_svc.domain.money import shown
 from order_svc.domain.order import ServiceOrder
+from order_svc.domain.table import allowed_actions
 
 
 def next_deadlines(order: ServiceOrder, now: datetime | None) -> dict[str, str]:
@@ -25,9 +28,10 @@ def next_deadlines(order: ServiceOrder, now: datetime | None) -> dict[str, str]:
 def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     """The full order with its history, as this actor may see it."""
     data = order.model_dump(mode="json")
-    data["refund_amount"] = show(order.refunded_fen)
+    data["refund_amount"] = show_fen(order.refunded_fen)
     data["next_deadlines"] = {} if order.locked else next_deadlines(order, now)  # suspended
     data.pop("deadlines", None)
+    data["allowed_actions"] = allowed_actions(order, actor)
     for entry in data.get("history", []):
         entry.pop("request", None)
     if actor.kind is ActorKind.CUSTOMER and data.get("audit"):
@@ -36,5 +40,11 @@ def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -
 
 
 def summary_view(doc: dict[str, Any]) -> dict[str, Any]:
-    """A list row."""
-    return shown(doc)  # type: ignore[no-any-return]
+    """A list row, with its soonest deadline (none while locked: its timers are suspended)."""
+    row = dict(doc)
+    ms, kind = row.pop("next_due_ms", None), row.pop("next_due_kind", None)
+    due = None if ms is None or kind is None else datetime.fromtimestamp(ms / 1000, UTC)
+    row["next_due"] = None if due is None else {"kind": kind, "at": due.isoformat()}
+    if "shipped" in row:
+        row["shipped"] = bool(row["shipped"])
+    return shown(row)  # type: ignore[no-any-return]

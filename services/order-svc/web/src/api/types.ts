@@ -88,8 +88,7 @@ export interface StaffMember {
 export interface DevAccount {
   id: string;
   role: string;
-  seller_id: string;
-  sub: string;
-  name: string;
-  permissions?: string[];
+  label: string;
+  seller_id: string | null;
+  permissions: string[];
 }

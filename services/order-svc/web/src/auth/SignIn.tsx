@@ -14,7 +14,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
   const [shop, setShop] = useState("");
   const accounts = useQuery({
     queryKey: ["dev-accounts", shop],
-    queryFn: () => call<{ accounts: DevAccount[] }>(`/dev/accounts${shop ? `?seller_id=${encodeURIComponent(shop)}` : ""}`),
+    queryFn: () => call<{ items: DevAccount[] }>(`/dev/accounts${shop ? `?seller_id=${encodeURIComponent(shop)}` : ""}`),
   });
   const [error, setError] = useState<unknown>(null);
   const pick = async (account: DevAccount) => {
@@ -32,10 +32,10 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
         <Typography.Text type="secondary">{t("signInHint")}</Typography.Text>
         <Input.Search placeholder={t("shopId")} onSearch={setShop} allowClear data-testid="shop-id" enterButton={t("search")} />
         {(error ?? accounts.error) && <Alert type="error" message={sellerMessage(error ?? accounts.error, lang)} />}
-        <List bordered loading={accounts.isFetching} dataSource={accounts.data?.accounts ?? []}
+        <List bordered loading={accounts.isFetching} dataSource={(accounts.data?.items ?? []).filter((a) => a.role === "seller_admin" || a.role === "seller_staff")}
           renderItem={(a) => (
-            <List.Item actions={[<Button key="go" type="primary" onClick={() => void pick(a)} data-testid={`sign-in-${a.sub}`}>{t("signInWith")}</Button>]}>
-              <List.Item.Meta title={a.name} description={`${a.seller_id} · ${a.role}${a.permissions ? " · " + a.permissions.map((p) => (p === "AUDIT" || p === "PROCESS" ? t(p) : p)).join("/") : ""}`} />
+            <List.Item actions={[<Button key="go" type="primary" onClick={() => void pick(a)} data-testid={`sign-in-${a.id.split(":").pop() ?? a.id}`}>{t("signInWith")}</Button>]}>
+              <List.Item.Meta title={a.label} description={`${a.seller_id ?? ""} · ${a.role}${a.permissions.length ? " · " + a.permissions.map((p) => (p === "AUDIT" || p === "PROCESS" ? t(p) : p)).join("/") : ""}`} />
             </List.Item>
           )} />
       </Space>

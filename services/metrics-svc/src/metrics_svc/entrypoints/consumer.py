@@ -1,0 +1,69 @@
+"""The consumer of the order events: the shared bus's batch mode, one multiple-ack per batch.
+
+At thousands of events a second a per-message acknowledgement is the bottleneck, so the queue
+is consumed a batch at a time (`aftersales_shared.messaging.batch`): each delivery is validated
+as it arrives (an invalid one, or one of a type metrics-svc does not consume, goes to the DLQ
+at once), a batch's facts are written together (`handlers.ingest.Ingestor.write`) and the batch
+is acknowledged after they are stored. Two batches can be in the store at once. A failed write
+puts the whole batch back on the queue, after a pause (facts are idempotent: it counts once).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Iterable
+from typing import Protocol
+
+import structlog
+from aftersales_shared.contracts import consumed_by
+from aftersales_shared.messaging import BatchHandler, Typed
+
+from metrics_svc.handlers.ingest import Ingestor
+from metrics_svc.handlers.wire import facts_of_batch
+from metrics_svc.ports import Consumption
+
+log = structlog.get_logger(__name__)
+SERVICE = "metrics-svc"
+IN_STORE = 2
+"""Batches being written at once; with one more arriving, the prefetch is this + 1 batches."""
+FAILED_PAUSE_S = 1.0
+"""How long a batch whose write failed waits before it goes back to the queue."""
+
+
+class BatchBus(Protocol):
+    """The bus's batch mode (`Bus` on RabbitMQ, `MemoryBus` in tests)."""
+
+    async def consume_batches(
+        self,
+        handler: BatchHandler,
+        *,
+        size: int,
+        delay_s: float,
+        in_flight: int = 2,
+        types: Iterable[str] | None = None,
+    ) -> Consumption: ...
+
+
+def on_batch(ingestor: Ingestor) -> BatchHandler:
+    """Write the facts of a batch of validated messages; raise to send the batch back."""
+
+    async def handle(messages: list[Typed]) -> None:
+        try:
+            await ingestor.write(facts_of_batch(messages))
+        except Exception as exc:
+            log.warning("batch not written; back to the queue", error=str(exc), size=len(messages))
+            await asyncio.sleep(FAILED_PAUSE_S)
+            raise
+
+    return handle
+
+
+async def consume(bus: BatchBus, ingestor: Ingestor, *, size: int, delay_s: float) -> Consumption:
+    """Start consuming metrics-svc's queue into `ingestor`; `stop` it to step down."""
+    return await bus.consume_batches(
+        on_batch(ingestor),
+        size=size,
+        delay_s=delay_s,
+        in_flight=IN_STORE,
+        types=[spec.type for spec in consumed_by(SERVICE)],
+    )

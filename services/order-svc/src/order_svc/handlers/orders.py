@@ -1,0 +1,241 @@
+"""A caller's use cases on service orders: load, decide with the pure domain, store the order and
+its messages (the domain's events as wire contracts, `handlers/wire.py`) in one write."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import structlog
+from aftersales_shared.auth import Principal, Role
+from aftersales_shared.clock import Clock
+from aftersales_shared.contracts import new_id
+from aftersales_shared.errors import (
+    AppError,
+    ConcurrencyConflict,
+    Conflict,
+    Invalid,
+    NotFound,
+    NotPermitted,
+)
+
+from order_svc.domain import commands as c
+from order_svc.domain.actors import Actor
+from order_svc.domain.batches import batch_audit_command
+from order_svc.domain.decide import Decision, apply, execute
+from order_svc.domain.model import Cmd
+from order_svc.domain.open_lines import already_open, open_line
+from order_svc.domain.order import ServiceOrder
+from order_svc.domain.table import visible_to
+from order_svc.handlers import queries
+from order_svc.handlers.actors import actor_of, staff_target
+from order_svc.handlers.replay import made_by, order_id_for, stamped
+from order_svc.handlers.wire import envelopes
+from order_svc.ports import Attachments, OrderQuery, Orders, Sellers
+
+log = structlog.get_logger(__name__)
+SYSTEM_RACE_RETRIES = 3
+
+
+def no_caller_raced(read: ServiceOrder, latest: ServiceOrder, *, since: datetime) -> bool:
+    """True when no change after `read` was a caller's made while this command ran.
+
+    Changes by the system (a deadline firing) never count; older changes neither: the read came
+    from this process's memory and another process had written since (history records all).
+    """
+    return all(
+        entry.actor_role == "system" or entry.at < since
+        for entry in latest.history[len(read.history) :]
+    )
+
+
+Pick = Callable[[Actor], tuple[Cmd, c.Payload | None]]
+
+
+@dataclass
+class OrderService:
+    """Every order use case; collaborators are injected by bootstrap."""
+
+    orders: Orders
+    sellers: Sellers
+    attachments: Attachments
+    clock: Clock
+    ids: Callable[[], str] = new_id
+
+    async def actor_of(self, principal: Principal) -> Actor:
+        """The domain actor; a sub-account's rights come from the staff records, read now."""
+        return await actor_of(principal, self.sellers)
+
+    async def apply(
+        self,
+        principal: Principal,
+        payload: c.Apply,
+        *,
+        correlation_id: str | None = None,
+        request: str | None = None,
+    ) -> ServiceOrder:
+        """A customer's application (seller registered); a key's slot gives the order's id."""
+        if principal.role is not Role.CUSTOMER:
+            raise NotPermitted("only a customer may apply for after-sales")
+        if not await self.sellers.registered(payload.seller_id):
+            raise Invalid(f"seller {payload.seller_id} is not registered", field="seller_id")
+        customer = Actor.customer(principal.sub)
+        order_id = self.ids() if request is None else order_id_for(request)
+        for _ in range(2):  # the open one may become final between the refusal and the look-up
+            decision = apply(payload, order_id=order_id, customer=customer, now=self.clock.now())
+            decision = stamped(decision, since=0, request=request)
+            try:
+                await self.orders.add(
+                    decision.order, envelopes(decision, correlation_id=correlation_id)
+                )
+                return decision.order
+            except Conflict:
+                if request is not None:  # a retry of a request whose first run was applied
+                    found = await self.orders.get(order_id)
+                    if found is not None and made_by(found[0], request):
+                        return found[0]
+                line = open_line(decision.order)
+                holder = None if line is None else await self.orders.holding(line)
+                if holder is not None:
+                    raise already_open(
+                        holder_id=holder[0], holder_customer=holder[1], customer=principal.sub
+                    ) from None
+        raise ConcurrencyConflict("the order line changed meanwhile; please try again")
+
+    async def load(
+        self, order_id: str, actor: Actor, *, for_update: bool = False
+    ) -> tuple[ServiceOrder, Any]:
+        """The order and its stored version, or 404 when it does not exist or is not theirs.
+
+        `for_update` may answer from this process's memory of its last read or write.
+        """
+        found = await (self.orders.get_for_update if for_update else self.orders.get)(order_id)
+        if found is None or not visible_to(found[0], actor):
+            raise NotFound(f"service order {order_id} not found")
+        return found
+
+    async def view(self, principal: Principal, order_id: str) -> tuple[ServiceOrder, Actor]:
+        """One order as its caller may see it."""
+        actor = await self.actor_of(principal)
+        order, _ = await self.load(order_id, actor)
+        return order, actor
+
+    async def command(
+        self,
+        principal: Principal,
+        order_id: str,
+        pick: Pick,
+        *,
+        correlation_id: str | None,
+        request: str | None = None,
+    ) -> tuple[ServiceOrder, Actor]:
+        """Run one command: read, decide, compare-and-set (409 if someone wrote meanwhile).
+
+        The read may come from memory (the version this process last wrote). A write in
+        between by the system alone (a deadline firing), or one made before this command began
+        (the memory was stale), is not a caller's race: the command is decided again on the
+        stored state, a bounded number of times. A refusal is confirmed on the stored state
+        too: memory may predate another replica's write that made the command valid.
+        An order whose history holds `request` (a key's slot) had it applied already: answered.
+        """
+        actor = await self.actor_of(principal)
+        began = self.clock.now()
+        for attempt in range(SYSTEM_RACE_RETRIES + 1):
+            order, current = await self.load(order_id, actor, for_update=True)
+            if made_by(order, request):
+                return order, actor
+            cmd, payload = pick(actor)
+            try:
+                decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+                decision = stamped(decision, since=len(order.history), request=request)
+            except AppError:
+                _, stored = await self.load(order_id, actor)
+                if attempt == SYSTEM_RACE_RETRIES or stored.version == current.version:
+                    raise
+                continue
+            try:
+                await self.orders.save(
+                    current, decision.order, envelopes(decision, correlation_id=correlation_id)
+                )
+            except ConcurrencyConflict:
+                latest, _ = await self.load(order_id, actor)
+                if attempt == SYSTEM_RACE_RETRIES or not no_caller_raced(
+                    order, latest, since=began
+                ):
+                    raise
+                continue
+            return decision.order, actor
+        raise AssertionError("unreachable")
+
+    async def batch(
+        self,
+        principal: Principal,
+        ids: Sequence[str],
+        pick: Pick,
+        *,
+        correlation_id: str | None,
+        request: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """All orders are decided first (any refusal refuses the batch), then written one by one;
+        orders whose history holds `request` were written by an attempt that died: done."""
+        actor = await self.actor_of(principal)
+        decided: list[tuple[Any, Decision | ServiceOrder]] = []
+        for order_id in dict.fromkeys(ids):
+            order, current = await self.load(order_id, actor)
+            if made_by(order, request):
+                decided.append((current, order))
+                continue
+            cmd, payload = pick(actor)
+            try:
+                decision = execute(order, cmd, actor=actor, now=self.clock.now(), payload=payload)
+            except AppError as exc:
+                exc.details["order_id"] = order_id
+                raise
+            decided.append((current, stamped(decision, since=len(order.history), request=request)))
+        results = []
+        for current, made in decided:
+            if isinstance(made, ServiceOrder):
+                results.append({"id": made.id, "ok": True, "status": made.status.value})
+                continue
+            o = made.order
+            try:
+                await self.orders.save(current, o, envelopes(made, correlation_id=correlation_id))
+                results.append({"id": o.id, "ok": True, "status": o.status.value})
+            except AppError as exc:
+                results.append({"id": o.id, "ok": False, "error": exc.code, "message": exc.message})
+        return results
+
+    async def batch_audit(
+        self,
+        principal: Principal,
+        ids: Sequence[str],
+        payload: c.Audit,
+        *,
+        correlation_id: str | None,
+        request: str | None = None,
+    ) -> list[dict[str, Any]]:
+        """One audit for many orders: only the results the domain allows in a batch."""
+        cmd = batch_audit_command(payload.result)
+        return await self.batch(
+            principal,
+            ids,
+            lambda _a: (cmd, payload),
+            correlation_id=correlation_id,
+            request=request,
+        )
+
+    async def staff_target(self, principal: Principal, staff_id: str) -> c.AssignTo:
+        """The assignee's rights as the staff records hold them (the main account assigns)."""
+        return await staff_target(principal, self.sellers, staff_id)
+
+    async def search(self, principal: Principal, query: OrderQuery) -> list[dict[str, Any]]:
+        """The caller's orders only: a seller's own (staff: their categories), a customer's own."""
+        return await queries.search(self.orders, self.sellers, principal, query)
+
+    async def counts(self, principal: Principal, *, seller_id: str | None) -> dict[str, Any]:
+        """The workbench's tab badges, over the orders the caller sees."""
+        return await queries.counts(
+            self.orders, self.sellers, self.clock, principal, seller_id=seller_id
+        )

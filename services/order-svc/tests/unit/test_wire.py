@@ -1,0 +1,61 @@
+"""The service layer maps every domain event to its wire contract, field for field."""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import get_args
+
+from aftersales_shared.contracts import spec_for
+from aftersales_shared.contracts.messages import StaffChanged
+from order_builders import NOW, application, new_order
+from order_svc.domain.actors import Actor
+from order_svc.domain.decide import apply
+from order_svc.domain.events import (
+    DeadlineArmed,
+    OrderChanged,
+    OrderEvent,
+    SmsRequested,
+    StaffRightsChanged,
+)
+from order_svc.handlers.wire import SAME_FIELDS, messages, outgoing
+
+
+def test_every_event_of_an_order_has_a_wire_message() -> None:
+    mapped = {OrderChanged, SmsRequested, *SAME_FIELDS}
+    assert set(get_args(OrderEvent)) == mapped
+
+
+def test_events_mapped_field_for_field_have_their_contracts_fields() -> None:
+    for event_type, (message_type, contract, _) in SAME_FIELDS.items():
+        names = {f.name for f in dataclasses.fields(event_type)}
+        assert names == set(contract.model_fields), event_type.__name__
+        assert spec_for(message_type).payload is contract
+    assert {f.name for f in dataclasses.fields(StaffRightsChanged)} == set(
+        StaffChanged.model_fields
+    )
+
+
+def test_a_message_id_key_is_stable_for_the_same_event() -> None:
+    armed = DeadlineArmed(
+        deadline_id="so-1:AUTO_REFUND@v3", kind="AUTO_REFUND", order_id="so-1", due_at=NOW, data={}
+    )
+    assert outgoing(armed) == outgoing(armed)
+    assert outgoing(armed).key == "schedule.so-1:AUTO_REFUND@v3"
+    assert outgoing(armed).type == "timer.schedule"
+
+
+def test_an_order_event_carries_the_order_after_the_transition() -> None:
+    order = new_order()
+    event = OrderChanged(
+        order=order, name="applied", command="APPLY", status_from=None, actor=Actor.customer("c")
+    )
+    m = outgoing(event)
+    assert (m.type, m.key) == ("serviceorder.applied", "applied")
+    assert m.payload.model_dump()["order_version"] == order.version
+    assert m.payload.model_dump()["paid_amount"] == "199.00"
+
+
+def test_a_decision_maps_all_its_events_in_order() -> None:
+    decision = apply(application(), order_id="so-2", customer=Actor.customer("c"), now=NOW)
+    assert messages(decision)[0].type == "serviceorder.applied"
+    assert len(messages(decision)) == len(decision.events)
