@@ -26,20 +26,22 @@ async def served(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 
 async def test_development_mints_a_qc_token_the_api_accepts(settings: Settings) -> None:
     async with served(settings.model_copy(update={"env": "development"})) as client:
-        accounts = (await client.get("/dev/accounts")).json()["accounts"]
+        accounts = (await client.get("/dashboard/dev/accounts")).json()["accounts"]
         assert [a["role"] for a in accounts] == ["qc_analyst"]
-        r = await client.post("/dev/tokens", json={"account": accounts[0]["id"]})
+        r = await client.post("/dashboard/dev/tokens", json={"account": accounts[0]["id"]})
         token = r.json()["token"]
         weeks = await client.get("/v1/weeks", headers={"Authorization": f"Bearer {token}"})
         assert weeks.status_code == 200, weeks.text
-        assert (await client.post("/dev/tokens", json={"account": "x"})).status_code == 404
+        unknown = await client.post("/dashboard/dev/tokens", json={"account": "x"})
+        assert unknown.status_code == 404
 
 
 async def test_no_dev_sign_in_in_production(settings: Settings) -> None:
     production = settings.model_copy(update={"env": "production", "clock": "system"})
     async with served(production) as client:
-        assert (await client.get("/dev/accounts")).status_code == 404
-        assert (await client.post("/dev/tokens", json={"account": "x"})).status_code == 404
+        assert (await client.get("/dashboard/dev/accounts")).status_code == 404
+        unknown = await client.post("/dashboard/dev/tokens", json={"account": "x"})
+        assert unknown.status_code == 404
 
 
 async def test_cors_only_for_the_configured_origins(settings: Settings) -> None:

@@ -1,5 +1,6 @@
 """The QC dashboard's development sign-in (ENV=development only; production never mounts it):
-one demo qc_analyst account, whose token is minted with the development secret."""
+one demo qc_analyst account, whose token is minted with the development secret. Under
+/dashboard/ so that the gateway sends it here (order-svc has the workbench's /dev/)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from aftersales_shared.errors import NotFound
 from fastapi import APIRouter, Request
 from pydantic import BaseModel, ConfigDict
 
-router = APIRouter(prefix="/dev", tags=["development sign-in"])
+router = APIRouter(prefix="/dashboard/dev", tags=["development sign-in"])
 ANALYST = {"id": "qc_analyst:qc-dev", "role": "qc_analyst", "sub": "qc-dev", "name": "QC analyst"}
 
 
