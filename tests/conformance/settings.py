@@ -26,6 +26,8 @@ def _b64(raw: str, *, padded: bool) -> str:
 CURSORS = {
     "/v1/cases": _b64("0:", padded=False),
     "/v1/messages": _b64("0|", padded=True),
+    "/v1/notices": _b64("0|", padded=True),
+    "/v1/webhooks/{seller_id}/deliveries": _b64("0|", padded=True),
 }
 
 CONFIG = schemathesis.Config.from_dict(

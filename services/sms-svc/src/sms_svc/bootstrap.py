@@ -10,15 +10,23 @@ from sms_svc import __doc__ as description
 from sms_svc.adapters.http_provider import HttpProvider, RetryPolicy
 from sms_svc.adapters.log_provider import LogProvider
 from sms_svc.adapters.mongo import MessageLog, RateWindows
+from sms_svc.adapters.notices import Notices
 from sms_svc.adapters.staff_scopes import StaffScopes
+from sms_svc.adapters.webhook_http import DnsGuard, HttpSender
+from sms_svc.adapters.webhooks import Deliveries, Subscriptions
 from sms_svc.config import Settings
 from sms_svc.domain.ratelimit import RateLimits
+from sms_svc.domain.webhook import Backoff
 from sms_svc.entrypoints.api import router
 from sms_svc.entrypoints.consumer import consumer
 from sms_svc.entrypoints.deps import SmsContainer
+from sms_svc.entrypoints.notices_api import router as notices_router
 from sms_svc.entrypoints.sweeper import Sweeper
+from sms_svc.entrypoints.webhook_worker import WebhookWorker
+from sms_svc.handlers.notices import NoticeService
 from sms_svc.handlers.sending import SmsService
 from sms_svc.handlers.staff import StaffDirectory
+from sms_svc.handlers.webhooks import WebhookService
 from sms_svc.ports import SmsProvider
 
 
@@ -59,19 +67,61 @@ async def bootstrap(runtime: Runtime[Settings]) -> SmsContainer:
     sweeper.start()
     directory = StaffDirectory(scopes=StaffScopes(runtime.db["staff_scopes"]))
 
+    webhooks, worker = await make_webhooks(runtime)
+    notices = Notices(runtime.db["notices"])
+    await notices.ensure_indexes()
+    notice_service = NoticeService(notices=notices, webhooks=webhooks, sms=service)
+
     async def stop() -> None:
+        await worker.stop()
         await sweeper.stop()
+        await webhooks.sender.close()
         await provider.close()
 
-    await runtime.bus.consume(consumer(service, directory))  # no inbox: see entrypoints.consumer
-    return SmsContainer(sms=service, sweeper=sweeper, staff=directory, stop=stop)
+    # no inbox: see entrypoints.consumer
+    await runtime.bus.consume(consumer(service, directory, notice_service))
+    return SmsContainer(
+        sms=service, sweeper=sweeper, staff=directory, notices=notice_service,
+        webhooks=webhooks, webhook_worker=worker, stop=stop,
+    )  # fmt: skip
+
+
+async def make_webhooks(runtime: Runtime[Settings]) -> tuple[WebhookService, WebhookWorker]:
+    """The webhook use cases and their worker (started), over their collections."""
+    settings = runtime.settings
+    deliveries = Deliveries(runtime.db["webhook_deliveries"])
+    await deliveries.ensure_indexes()
+    webhooks = WebhookService(
+        subscriptions=Subscriptions(runtime.db["webhooks"]),
+        deliveries=deliveries,
+        sender=HttpSender(
+            clock=runtime.clock.now, timeout_s=settings.webhook_timeout_s,
+            concurrency=settings.webhook_client_concurrency, clients=settings.webhook_clients,
+        ),
+        guard=DnsGuard(allow_internal=settings.webhooks_may_be_internal),
+        clock=runtime.clock,
+        backoff=Backoff(
+            max_attempts=settings.webhook_max_attempts,
+            base=timedelta(seconds=settings.webhook_backoff_s),
+            cap=timedelta(seconds=settings.webhook_backoff_max_s),
+        ),
+        lease=timedelta(seconds=settings.webhook_lease_s),
+    )  # fmt: skip
+    worker = WebhookWorker(
+        webhooks, interval_s=settings.webhook_sweep_interval_s,
+        concurrency=settings.webhook_concurrency, per_seller=settings.webhook_per_seller,
+        max_pending=settings.webhook_max_pending,
+    )  # fmt: skip
+    webhooks.hand_off = worker.hand_off
+    worker.start()
+    return webhooks, worker
 
 
 def definition() -> ServiceDefinition[Settings, SmsContainer]:
     return ServiceDefinition(
         name="sms-svc",
-        title="sms-svc: SMS delivery",
+        title="sms-svc: SMS delivery, the seller's notices and webhooks",
         description=description or "",
-        routers=[router],
+        routers=[router, notices_router],
         bootstrap=bootstrap,
     )

@@ -32,6 +32,31 @@ class Settings(ServiceSettings):
     sms_sweep_interval_s: float = Field(default=5.0, gt=0)
     """How often queued messages whose delivery was interrupted are picked up again."""
 
+    webhook_timeout_s: float = Field(default=5.0, gt=0)
+    webhook_max_attempts: int = Field(default=8, ge=1, le=30)
+    """Attempts of one round before a delivery is DEAD (a redelivery starts a new round)."""
+    webhook_backoff_s: float = Field(default=2.0, gt=0)
+    webhook_backoff_max_s: float = Field(default=600.0, gt=0)
+    webhook_concurrency: int = Field(default=64, ge=1, le=1000)
+    webhook_per_seller: int = Field(default=4, ge=1, le=64)
+    """Posts in flight to one seller: a slow endpoint holds up only its own notices."""
+    webhook_clients: int = Field(default=16, ge=1, le=64)
+    webhook_client_concurrency: int = Field(default=2, ge=1, le=16)
+    """Posts in flight per httpx client: its pool's CPU per request grows with its connections
+    (measured here, a notice end to end: 1.7 ms at 4 clients x 8, 1.2 ms at 16 x 2)."""
+    webhook_max_pending: int = Field(default=10_000, ge=1)
+    webhook_lease_s: float = Field(default=60.0, gt=0)
+    webhook_sweep_interval_s: float = Field(default=1.0, gt=0)
+    webhook_allow_internal: bool | None = None
+    """Allow webhook URLs on loopback, private and link-local addresses; unset: only in
+    development (ENV=development), refused in production (SSRF)."""
+
+    @property
+    def webhooks_may_be_internal(self) -> bool:
+        if self.webhook_allow_internal is None:
+            return self.env == "development"
+        return self.webhook_allow_internal
+
     @model_validator(mode="after")
     def _gateway_configured(self) -> Settings:
         if self.sms_provider == "http" and not self.sms_gateway_url:
@@ -43,4 +68,6 @@ class Settings(ServiceSettings):
         )
         if self.sms_provider == "http" and self.sms_lease_s <= worst:
             raise ValueError(f"SMS_LEASE_S must exceed one delivery's worst case ({worst:.0f}s)")
+        if self.webhook_lease_s <= self.webhook_timeout_s:
+            raise ValueError("WEBHOOK_LEASE_S must exceed WEBHOOK_TIMEOUT_S")
         return self

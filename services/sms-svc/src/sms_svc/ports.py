@@ -7,18 +7,26 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from sms_svc.domain.message import Attempt, Delivery, SmsMessage
+from sms_svc.domain.notice import Notice
 from sms_svc.domain.ratelimit import Admission
 from sms_svc.domain.scope import StaffScope
+from sms_svc.domain.webhook import Subscription, Try, WebhookDelivery
 
 __all__ = [
     "Attempt",
     "Delivery",
     "MessageQuery",
     "MessageStore",
+    "NoticeQuery",
+    "NoticeStore",
     "OutgoingSms",
     "RateWindowStore",
     "SmsProvider",
     "StaffScopeStore",
+    "SubscriptionStore",
+    "UrlGuard",
+    "WebhookDeliveryStore",
+    "WebhookSender",
 ]
 
 
@@ -102,4 +110,81 @@ class StaffScopeStore(Protocol):
 
     async def keep(self, scope: StaffScope) -> bool:
         """Store unless the same or a newer version is stored; whether it was stored."""
+        ...
+
+
+@dataclass(frozen=True)
+class NoticeQuery:
+    """A page of notices: newest first, after the (at, id) of the previous page's last one."""
+
+    seller_id: str | None = None
+    kind: str | None = None
+    categories: frozenset[str] | None = None
+    after: tuple[datetime, str] | None = None
+    limit: int = 50
+
+
+class NoticeStore(Protocol):
+    """The sellers' notices (adapter: `adapters.notices.Notices`)."""
+
+    async def insert(self, notice: Notice) -> bool:
+        """Record a notice; False if its id exists already (a repeat)."""
+        ...
+
+    async def search(self, query: NoticeQuery) -> list[Notice]: ...
+
+
+class SubscriptionStore(Protocol):
+    """One webhook per seller (adapter: `adapters.webhooks.Subscriptions`)."""
+
+    async def put(self, subscription: Subscription) -> None: ...
+
+    async def get(self, seller_id: str) -> Subscription | None: ...
+
+
+class WebhookDeliveryStore(Protocol):
+    """The deliveries and their attempts (adapter: `adapters.webhooks.Deliveries`)."""
+
+    async def insert(self, delivery: WebhookDelivery) -> bool:
+        """Record a new delivery; False if its id exists already."""
+        ...
+
+    async def get(self, delivery_id: str) -> WebhookDelivery | None: ...
+
+    async def claim(
+        self, delivery_id: str, *, now: datetime, lease: timedelta
+    ) -> WebhookDelivery | None:
+        """Take a PENDING delivery that is due and nobody holds, for `lease`."""
+        ...
+
+    async def save(self, delivery: WebhookDelivery, *, was: str) -> bool:
+        """Save a changed delivery if it is still in status `was`; whether it was saved."""
+        ...
+
+    async def finish(self, delivery: WebhookDelivery, *, was: str) -> None:
+        """Save an attempt's outcome if the delivery is still in status `was`."""
+        ...
+
+    async def due(self, *, now: datetime, limit: int) -> list[str]:
+        """PENDING deliveries due by `now` that nobody holds."""
+        ...
+
+    async def search(
+        self, *, seller_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> list[WebhookDelivery]:
+        """A seller's deliveries, newest first."""
+        ...
+
+
+class WebhookSender(Protocol):
+    async def post(self, url: str, *, body: bytes, headers: dict[str, str]) -> Try:
+        """One POST with a timeout; the attempt as it went (never raises for the endpoint)."""
+        ...
+
+    async def close(self) -> None: ...
+
+
+class UrlGuard(Protocol):
+    async def refused(self, url: str) -> str | None:
+        """Why `url` may not be posted to now (scheme, or an internal address), or None."""
         ...

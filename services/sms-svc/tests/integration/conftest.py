@@ -16,9 +16,11 @@ from aftersales_shared.contracts.messages import SmsSend
 from aftersales_shared.persistence import connect_mongo
 from aftersales_shared.service import Runtime, create_app
 from aftersales_testkit import TEST_SECRET, bearer, eventually
+from fastapi import FastAPI
 from sms_svc.bootstrap import definition
 from sms_svc.config import Settings
 from sms_svc.domain.message import message_id
+from sms_svc.entrypoints.deps import SmsContainer
 
 PLATFORM = bearer(Role.PLATFORM_AGENT, sub="agent-1")
 
@@ -29,6 +31,7 @@ class Sms:
 
     client: httpx.AsyncClient
     runtime: Runtime
+    app: FastAPI
 
     async def send(
         self,
@@ -61,6 +64,11 @@ class Sms:
             )
         )
         return message_id(key)
+
+    def runtime_container(self) -> SmsContainer:
+        """The running service's parts (to swap one in a test)."""
+        container: SmsContainer = self.app.state.container
+        return container
 
     async def get(self, mid: str, headers: dict[str, str] = PLATFORM) -> dict[str, Any] | None:
         response = await self.client.get(f"/v1/messages/{mid}", headers=headers)
@@ -99,7 +107,7 @@ async def start_sms(
         async with app.router.lifespan_context(app):
             transport = httpx.ASGITransport(app=app)
             async with httpx.AsyncClient(transport=transport, base_url="http://sms") as client:
-                yield Sms(client=client, runtime=app.state.runtime)
+                yield Sms(client=client, runtime=app.state.runtime, app=app)
 
     yield start
     client = connect_mongo(mongo_url)

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from aftersales_shared.contracts import messages as m
 from aftersales_shared.contracts.envelope import Envelope, Frozen, Kind
+from aftersales_shared.contracts.notices import NOTICE_ORDER_EVENTS, NoticeRequested
 
 SERVICES = ("order-svc", "timer-svc", "sms-svc", "metrics-svc", "arbitration-svc")
 
@@ -53,6 +54,11 @@ class MessageSpec:
         return f"{self.kind}.{self.type}"
 
 
+def _order_consumers(name: str) -> tuple[str, ...]:
+    """metrics-svc counts every order event; sms-svc derives the seller's notices from some."""
+    return ("metrics-svc", "sms-svc") if name in NOTICE_ORDER_EVENTS else ("metrics-svc",)
+
+
 _SPECS: tuple[MessageSpec, ...] = (
     MessageSpec("timer.schedule", "command", m.TimerSchedule, ("timer-svc",)),
     MessageSpec("timer.cancel", "command", m.TimerCancel, ("timer-svc",)),
@@ -66,9 +72,10 @@ _SPECS: tuple[MessageSpec, ...] = (
     MessageSpec("arbitration.requested", "event", m.ArbitrationRequested, ("arbitration-svc",)),
     MessageSpec("arbitration.ruled", "event", m.ArbitrationRuled, ("order-svc",)),
     *(
-        MessageSpec(f"serviceorder.{name}", "event", m.ServiceOrderEvent, ("metrics-svc",))
+        MessageSpec(f"serviceorder.{name}", "event", m.ServiceOrderEvent, _order_consumers(name))
         for name in ORDER_EVENTS
     ),
+    MessageSpec("notice.requested", "event", NoticeRequested, ("sms-svc",)),
     # metrics-svc is their consumer until an operators' notification service exists: it records
     # them (an audit trail of what was announced); add a consumer here to act on them.
     MessageSpec("metrics.week_closed", "event", m.WeekClosed, ("metrics-svc",)),

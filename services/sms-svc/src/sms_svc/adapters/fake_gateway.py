@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 import uvicorn
 from aftersales_testkit import free_port
@@ -31,6 +31,7 @@ class FakeGateway:
     requests: list[dict[str, Any]] = field(default_factory=list)
     delivered: dict[str, dict[str, Any]] = field(default_factory=dict)
     url: str = ""
+    path: str = "/sms"
 
     async def _send(self, request: Request) -> JSONResponse:
         if request.headers.get("authorization") != f"Bearer {self.api_key}":
@@ -56,9 +57,20 @@ class FakeGateway:
         return Starlette(routes=[Route("/sms", self._send, methods=["POST"])])
 
 
+class Served(Protocol):
+    url: str
+    path: str
+
+    def app(self) -> Starlette: ...
+
+
+S = TypeVar("S", bound=Served)
+
+
 @contextlib.asynccontextmanager
-async def running(gateway: FakeGateway, *, port: int | None = None) -> AsyncIterator[FakeGateway]:
-    """Serve `gateway` on 127.0.0.1 in this event loop until the block ends."""
+async def running(gateway: S, *, port: int | None = None) -> AsyncIterator[S]:
+    """Serve `gateway` (or another stand-in) on 127.0.0.1 in this event loop until the block
+    ends; its `url` is then the address of its `path`."""
     port = port or free_port()
     config = uvicorn.Config(
         gateway.app(), host="127.0.0.1", port=port, log_level="warning", timeout_graceful_shutdown=1
@@ -69,7 +81,7 @@ async def running(gateway: FakeGateway, *, port: int | None = None) -> AsyncIter
         if task.done():
             task.result()
         await asyncio.sleep(0.01)
-    gateway.url = f"http://127.0.0.1:{port}/sms"
+    gateway.url = f"http://127.0.0.1:{port}{gateway.path}"
     try:
         yield gateway
     finally:

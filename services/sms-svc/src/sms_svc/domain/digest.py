@@ -11,15 +11,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sms_svc.domain.message import SELLER_BOUND, SmsMessage, message_id
+from sms_svc.domain.message import SmsMessage, message_id
 from sms_svc.domain.templates import SIGNATURE
 
-__all__ = ["SELLER_BOUND", "Digest", "Held", "compose", "digest_id", "digest_message", "held"]
+__all__ = [
+    *("SELLER_BOUND", "Digest", "Held", "compose", "digest_id", "digest_message", "family"),
+    "held",
+]
 
 DIGEST_TEMPLATE = "SELLER_DIGEST"
 DIGEST_MAX_CHARS = 201
 """Three segments of a concatenated SMS (67 UCS-2 characters each); longer digests are split."""
 HEAD = "{count}个服务单退货已寄出，最早{days}天后自动退款，请尽快签收处理："
+DUE_HEAD = "{count}条售后时效预警，请尽快处理："
+"""The head of a digest of deadline warnings (AUDIT_DUE_SOON and the others)."""
+LABELS = {"BOTTOM10_WARNING": "服务质量后10名"}
+"""What a digest names for a warning about no single order."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,12 @@ class Held:
     message_id: str
     order_no: str
     days_left: int
+    template: str = "SELLER_RETURN_WARNING"
+
+
+def family(template: str) -> str:
+    """Which digest a held warning joins: return warnings apart from deadline warnings."""
+    return "return" if template == "SELLER_RETURN_WARNING" else "due"
 
 
 @dataclass(frozen=True)
@@ -49,7 +62,8 @@ def text_of(held: Sequence[Held]) -> str:
     """The digest's text for these warnings (each order named once)."""
     order_nos = list(dict.fromkeys(h.order_no for h in held))
     days = min(h.days_left for h in held)
-    return SIGNATURE + HEAD.format(count=len(order_nos), days=days) + "、".join(order_nos)
+    head = HEAD if family(held[0].template) == "return" else DUE_HEAD
+    return SIGNATURE + head.format(count=len(order_nos), days=days) + "、".join(order_nos)
 
 
 def compose(held: Sequence[Held], *, max_chars: int = DIGEST_MAX_CHARS) -> Digest:
@@ -73,8 +87,13 @@ def held(message: SmsMessage) -> Held:
     """A HELD message as the digest sees it."""
     return Held(
         message_id=message.id,
-        order_no=str(message.params.get("order_no") or message.order_id or message.id),
+        order_no=str(
+            message.params.get("order_no")
+            or message.order_id
+            or LABELS.get(message.template, message.id)
+        ),
         days_left=int(message.params.get("days_left") or 0),
+        template=message.template,
     )
 
 

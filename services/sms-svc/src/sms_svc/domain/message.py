@@ -48,7 +48,13 @@ TRANSITIONS: dict[tuple[Status, Event], Status] = {
 
 FINAL = frozenset({Status.SENT, Status.THROTTLED, Status.REJECTED, Status.DIGESTED})
 
-SELLER_BOUND = frozenset({"SELLER_RETURN_WARNING"})
+SELLER_BOUND = frozenset(
+    {
+        "SELLER_RETURN_WARNING",
+        *("AUDIT_DUE_SOON", "PROCESS_DUE_SOON", "PRE_COMPENSATION_DUE_SOON"),
+        *("AUTO_REFUND_DUE_SOON", "BOTTOM10_WARNING"),
+    }
+)
 """Templates sent to a seller's contact: held for a digest instead of throttled."""
 
 

@@ -12,6 +12,16 @@ SEGMENT = 70
 
 SIGNATURE = "【售后】"
 
+NOTICE_TEMPLATES: dict[str, tuple[str, ...]] = {
+    "AUDIT_DUE_SOON": ("order_no", "hours_left"),
+    "PROCESS_DUE_SOON": ("order_no", "hours_left"),
+    "PRE_COMPENSATION_DUE_SOON": ("order_no", "hours_left"),
+    "AUTO_REFUND_DUE_SOON": ("order_no", "hours_left"),
+    "BOTTOM10_WARNING": ("weeks",),
+}
+"""The warnings' SMS, which sms-svc sends itself for a notice (never asked for by `sms.send`)."""
+PARAMS = SMS_TEMPLATES | NOTICE_TEMPLATES
+
 TEXTS: dict[str, str] = {
     "AUDIT_REJECTED": "服务单{order_no}审核未通过，商家意见：{opinion}",
     "RETURN_APPROVED": "服务单{order_no}已同意退货，请寄回商品并在服务单中填写运单号。",
@@ -27,6 +37,17 @@ TEXTS: dict[str, str] = {
         "服务单{order_no}退货已寄出，请在{days_left}天内签收处理，逾期将自动退款。"
     ),
 }
+
+NOTICE_TEXTS: dict[str, str] = {
+    "AUDIT_DUE_SOON": "服务单{order_no}将在{hours_left}小时后审核超时，请尽快审核。",
+    "PROCESS_DUE_SOON": "服务单{order_no}将在{hours_left}小时后处理超时并罚款，请尽快处理。",
+    "PRE_COMPENSATION_DUE_SOON": (
+        "服务单{order_no}将在{hours_left}小时后由平台先行赔付，请尽快审核。"
+    ),
+    "AUTO_REFUND_DUE_SOON": "服务单{order_no}将在{hours_left}小时后自动退款，请尽快签收处理。",
+    "BOTTOM10_WARNING": "店铺已连续{weeks}周位列服务质量后10名，再有一周将提交质控部判定。",
+}
+ALL_TEXTS = TEXTS | NOTICE_TEXTS
 
 OUTCOMES = {
     "REFUND": "退款",
@@ -75,28 +96,36 @@ def _days_left(value: str) -> str:
     return value
 
 
+def _count(value: str) -> str:
+    if not re.fullmatch(r"[1-9]\d{0,2}|0", value):
+        raise InvalidParams("hours_left and weeks must be whole numbers, 0-999")
+    return value
+
+
 RULES: dict[str, Callable[[str], str]] = {
     "order_no": _order_no,
     "amount": _amount,
     "opinion": _opinion,
     "outcome": _outcome,
     "days_left": _days_left,
+    "hours_left": _count,
+    "weeks": _count,
 }
 
 
 def render(template: str, params: Mapping[str, str]) -> str:
     """The text of `template` with `params`, or InvalidParams saying what is wrong."""
-    if template not in TEXTS or template not in SMS_TEMPLATES:
+    if template not in ALL_TEXTS or template not in PARAMS:
         raise InvalidParams(f"unknown template {template!r}")
-    expected = set(SMS_TEMPLATES[template])
+    expected = set(PARAMS[template])
     missing, extra = expected - params.keys(), params.keys() - expected
     if missing or extra:
         wanted, lacking, unknown = sorted(expected), sorted(missing), sorted(extra)
         raise InvalidParams(f"{template} takes {wanted}; missing {lacking}, unknown {unknown}")
     values = {name: RULES[name](params[name]) for name in expected}
-    text = SIGNATURE + TEXTS[template].format(**values)
+    text = SIGNATURE + ALL_TEXTS[template].format(**values)
     if FREE_TEXT in values and len(text) > SEGMENT:
         room = len(values[FREE_TEXT]) - (len(text) - SEGMENT) - 1
         values[FREE_TEXT] = values[FREE_TEXT][: max(room, 0)] + "…"
-        text = SIGNATURE + TEXTS[template].format(**values)
+        text = SIGNATURE + ALL_TEXTS[template].format(**values)
     return text

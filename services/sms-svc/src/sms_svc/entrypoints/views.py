@@ -94,5 +94,9 @@ def decode_cursor(cursor: str) -> tuple[datetime, str]:
 
 def encode_cursor(message: SmsMessage) -> str:
     """An opaque cursor pointing just after `message` (its creation as stored, its id)."""
-    at = to_ms(message.created_at)
-    return base64.urlsafe_b64encode(f"{at}|{message.id}".encode()).decode()
+    return cursor_after(message.created_at, message.id)
+
+
+def cursor_after(instant: datetime, item_id: str) -> str:
+    """An opaque cursor pointing just after the item at (`instant`, `item_id`) of a page."""
+    return base64.urlsafe_b64encode(f"{to_ms(instant)}|{item_id}".encode()).decode()

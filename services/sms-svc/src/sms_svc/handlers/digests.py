@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 import structlog
 
-from sms_svc.domain.digest import compose, digest_id, digest_message, held
+from sms_svc.domain.digest import compose, digest_id, digest_message, family, held
 from sms_svc.domain.message import SmsMessage
 from sms_svc.domain.phone import mask_phone
 from sms_svc.handlers.sending import SmsService
@@ -30,9 +30,9 @@ class Digester:
     async def digest_once(self) -> int:
         """Send the digests the rate windows allow now; how many were sent or resumed."""
         waiting = await self.service.messages.held(limit=self.scan)
-        groups: dict[tuple[str, str | None], list[SmsMessage]] = defaultdict(list)
-        for message in waiting:
-            groups[(message.phone, message.seller_id)].append(message)
+        groups: dict[tuple[str, str | None, str], list[SmsMessage]] = defaultdict(list)
+        for m in waiting:
+            groups[(m.phone, m.seller_id, family(m.template))].append(m)
         done = 0
         for messages in groups.values():
             try:
@@ -42,7 +42,7 @@ class Digester:
         return done
 
     async def _digest(self, waiting: list[SmsMessage]) -> int:
-        """Digest one phone's and seller's held warnings, oldest first, while the window allows."""
+        """Digest one phone's, seller's, family's held warnings, oldest first, while allowed."""
         sms, done = self.service, 0
         while waiting:
             now = sms.clock.now()

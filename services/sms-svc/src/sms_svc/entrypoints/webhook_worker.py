@@ -1,0 +1,80 @@
+"""The webhook worker: posts handed-off deliveries at once, and every interval (or when woken)
+the due ones nobody holds (retries after their back-off, redeliveries, those a restart left).
+
+Bounded twice: at most `per_seller` posts in flight to one seller, so a slow endpoint holds up
+only its own notices, and at most `concurrency` in all; beyond `max_pending` waiting posts a
+hand-off is left to the sweep (the delivery is stored, its lease runs out, the sweep takes it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import defaultdict
+
+import structlog
+from aftersales_shared.background import Periodic
+
+from sms_svc.domain.webhook import WebhookDelivery
+from sms_svc.handlers.webhooks import WebhookService
+
+log = structlog.get_logger(__name__)
+
+
+class WebhookWorker:
+    def __init__(
+        self,
+        service: WebhookService,
+        *,
+        interval_s: float,
+        concurrency: int = 64,
+        per_seller: int = 4,
+        max_pending: int = 10_000,
+    ) -> None:
+        self._service = service
+        self._all = asyncio.Semaphore(concurrency)
+        self._sellers: defaultdict[str, asyncio.Semaphore] = defaultdict(
+            lambda: asyncio.Semaphore(per_seller)
+        )
+        self._max_pending = max_pending
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loop = Periodic(self._round, interval_s=interval_s, name="webhook-sweeper")
+        self.start = self._loop.start
+        self.wake = self._loop.wake
+
+    def hand_off(self, delivery: WebhookDelivery) -> bool:
+        """Post a delivery this process holds soon; False if too many wait (the sweep will)."""
+        if len(self._tasks) >= self._max_pending:
+            return False
+        task = asyncio.get_running_loop().create_task(self._post(delivery))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return True
+
+    async def _post(self, delivery: WebhookDelivery) -> None:
+        try:
+            async with self._sellers[delivery.seller_id], self._all:
+                await self._service.attempt(delivery)
+        except Exception:
+            log.exception("a webhook attempt failed; its lease runs out and the sweep retries")
+
+    async def _round(self) -> bool:
+        room = self._max_pending - len(self._tasks)
+        if room <= 0:
+            return False
+        taken = 0
+        for delivery_id in await self._service.due(limit=min(room, 500)):
+            delivery = await self._service.claim(delivery_id)
+            if delivery is not None and self.hand_off(delivery):
+                taken += 1
+        return taken > 0
+
+    async def drain(self) -> None:
+        """Wait for the posts in flight (tests, and a graceful stop)."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def stop(self) -> None:
+        await self._loop.stop()
+        for task in list(self._tasks):
+            task.cancel()
+        await asyncio.gather(*list(self._tasks), return_exceptions=True)

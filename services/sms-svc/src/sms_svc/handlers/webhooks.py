@@ -1,0 +1,142 @@
+"""The webhook use cases: subscribe, make a notice's delivery, post one attempt, sweep the due
+ones, redeliver; and the wire form of a notice as its endpoint receives it."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import random
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import structlog
+from aftersales_shared.clock import Clock
+from aftersales_shared.errors import Conflict, Invalid, NotFound
+from prometheus_client import Counter
+
+from sms_svc.domain.notice import Notice
+from sms_svc.domain.webhook import Backoff, Status, Subscription, Try, WebhookDelivery
+from sms_svc.ports import SubscriptionStore, UrlGuard, WebhookDeliveryStore, WebhookSender
+
+log = structlog.get_logger(__name__)
+WEBHOOK_ATTEMPTS = Counter("webhook_attempts_total", "Webhook POSTs by outcome", ["outcome"])
+
+
+def body_of(notice: Notice) -> str:
+    """The JSON a seller's endpoint receives for a notice (the bytes the signature covers)."""
+    wire = {
+        "id": notice.id,
+        "kind": notice.kind,
+        "seller_id": notice.seller_id,
+        "order_id": notice.order_id,
+        "order_no": notice.order_no,
+        "text": notice.text,
+        "at": notice.at.isoformat(),
+        "due_at": None if notice.due_at is None else notice.due_at.isoformat(),
+        "facts": notice.facts,
+        "order_ids": list(notice.order_ids),
+    }
+    return json.dumps(wire, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The `X-Signature` header: `sha256=` and the hex HMAC-SHA256 of the body."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def headers_of(delivery: WebhookDelivery, secret: str) -> dict[str, str]:
+    """Signed with the seller's secret; `X-Notice-Id` is the same on every attempt (de-dup)."""
+    return {
+        "Content-Type": "application/json",
+        "User-Agent": "aftersales-notices/1",
+        "X-Signature": sign(secret, delivery.body.encode()),
+        "X-Notice-Id": delivery.notice_id,
+        "X-Delivery-Id": delivery.id,
+        "X-Delivery-Attempt": str(len(delivery.tries) + 1),
+    }
+
+
+@dataclass
+class WebhookService:
+    subscriptions: SubscriptionStore
+    deliveries: WebhookDeliveryStore
+    sender: WebhookSender
+    guard: UrlGuard
+    clock: Clock
+    backoff: Backoff
+    lease: timedelta
+    rand: Callable[[], float] = field(default=random.random)
+    hand_off: Callable[[WebhookDelivery], object] = field(default=lambda _d: None)
+    """Post a delivery this process holds soon, off the caller's path (set by the worker)."""
+
+    async def subscribe(self, *, seller_id: str, url: str, secret: str) -> Subscription:
+        """Keep the seller's webhook; 422 for a URL the guard refuses (SSRF)."""
+        reason = await self.guard.refused(url)
+        if reason is not None:
+            raise Invalid(f"webhook URL refused: {reason}", field="url")
+        subscription = Subscription(seller_id, url, secret, updated_at=self.clock.now())
+        await self.subscriptions.put(subscription)
+        log.info("webhook subscribed", seller_id=seller_id)
+        return subscription
+
+    async def notify(self, notice: Notice) -> bool:
+        """Make the notice's delivery if the seller has a webhook; False if none or made before."""
+        if await self.subscriptions.get(notice.seller_id) is None:
+            return False
+        now = self.clock.now()
+        delivery = WebhookDelivery.new(
+            notice_id=notice.id, seller_id=notice.seller_id, body=body_of(notice), now=now
+        )
+        delivery.lease_until = now + self.lease
+        if not await self.deliveries.insert(delivery):
+            return False
+        self.hand_off(delivery)
+        return True
+
+    async def attempt(self, delivery: WebhookDelivery) -> WebhookDelivery:
+        """One POST of a delivery this process holds, to the seller's webhook as it is now."""
+        subscription = await self.subscriptions.get(delivery.seller_id)
+        reason = (
+            "no webhook" if subscription is None else await self.guard.refused(subscription.url)
+        )
+        if subscription is None or reason is not None:
+            result = Try(self.clock.now(), 0, "refused")
+            log.warning("webhook delivery refused", delivery_id=delivery.id, reason=reason)
+        else:
+            headers = headers_of(delivery, subscription.secret)
+            result = await self.sender.post(
+                subscription.url, body=delivery.body.encode(), headers=headers
+            )
+        WEBHOOK_ATTEMPTS.labels(outcome=result.outcome).inc()
+        was = delivery.status.value
+        delivery.tried(result, backoff=self.backoff, rand=self.rand(), now=self.clock.now())
+        await self.deliveries.finish(delivery, was=was)
+        if delivery.status == Status.DEAD:
+            log.warning("webhook delivery dead", delivery_id=delivery.id, tries=len(delivery.tries))
+        return delivery
+
+    async def due(self, *, limit: int) -> list[str]:
+        return await self.deliveries.due(now=self.clock.now(), limit=limit)
+
+    async def claim(self, delivery_id: str) -> WebhookDelivery | None:
+        """Take a due delivery nobody holds, for the lease."""
+        return await self.deliveries.claim(delivery_id, now=self.clock.now(), lease=self.lease)
+
+    async def redeliver(self, delivery_id: str, *, seller_id: str) -> WebhookDelivery:
+        """The platform sends a delivery again (a new round of attempts, due now)."""
+        delivery = await self.deliveries.get(delivery_id)
+        if delivery is None or delivery.seller_id != seller_id:
+            raise NotFound("no such delivery")
+        was = delivery.status.value
+        delivery.redeliver(now=self.clock.now())
+        if not await self.deliveries.save(delivery, was=was):
+            raise Conflict("the delivery changed meanwhile; read it again")
+        log.info("webhook redelivery requested", delivery_id=delivery_id)
+        return delivery
+
+    async def history(
+        self, *, seller_id: str, after: tuple[datetime, str] | None, limit: int
+    ) -> list[WebhookDelivery]:
+        return await self.deliveries.search(seller_id=seller_id, after=after, limit=limit)
