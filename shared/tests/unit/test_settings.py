@@ -27,3 +27,15 @@ def test_a_missing_secret_stops_the_start(monkeypatch: pytest.MonkeyPatch) -> No
     monkeypatch.delenv("AUTH_SECRET", raising=False)
     with pytest.raises(ValidationError, match="auth_secret"):
         ServiceSettings(_env_file=None)  # type: ignore[call-arg]
+
+
+def test_cors_origins_default_to_none_and_are_comma_separated(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("CORS_ORIGINS", raising=False)
+    assert ServiceSettings(auth_secret="x" * 32).cors_origin_list == []
+    monkeypatch.setenv("CORS_ORIGINS", "http://127.0.0.1:8001, http://localhost:8001,")
+    assert ServiceSettings(auth_secret="x" * 32).cors_origin_list == [
+        "http://127.0.0.1:8001",
+        "http://localhost:8001",
+    ]

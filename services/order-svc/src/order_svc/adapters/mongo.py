@@ -12,7 +12,8 @@ from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 from pymongo.errors import DuplicateKeyError
 
-from order_svc.adapters.order_queries import counts, sort_of, where_of, workbench_fields
+from order_svc.adapters.order_counts import OrderCounters, counted
+from order_svc.adapters.order_queries import count_due, sort_of, where_of, workbench_fields
 from order_svc.domain.open_lines import open_line
 from order_svc.domain.order import ServiceOrder
 from order_svc.domain.seller import Seller
@@ -59,6 +60,7 @@ class MongoOrders:
     def __init__(self, versioned: VersionedCollection) -> None:
         self._v = versioned
         self._c: AsyncCollection[Doc] = versioned.collection
+        self._counters = OrderCounters(self._c.database["order_counts"], self._c)
 
     async def ensure_indexes(self) -> None:
         for key in ("seller_id", "customer_id"):
@@ -68,6 +70,7 @@ class MongoOrders:
         await self._c.create_index("open_line", unique=True, sparse=True)
         for key in ("status", "next_due_ms", "locked", "shipped"):
             await self._c.create_index([("seller_id", ASCENDING), (key, ASCENDING)])
+        await self._counters.ensure()
 
     async def get(self, order_id: str) -> tuple[ServiceOrder, Versioned] | None:
         """The order as stored now."""
@@ -87,8 +90,10 @@ class MongoOrders:
         return order, current
 
     async def add(self, order: ServiceOrder, messages: Sequence[Envelope]) -> None:
-        stored = await self._v.insert(order_doc(order), messages=messages)
+        doc = order_doc(order)
+        stored = await self._v.insert(doc, messages=messages)
         self._v.remember_parsed(order.id, stored.version, order)
+        await self._counters.moved(None, doc)
 
     async def holding(self, line: str) -> tuple[str, str] | None:
         """The open application on this order line: (its id, its customer), if any."""
@@ -98,8 +103,13 @@ class MongoOrders:
     async def save(
         self, current: Versioned, order: ServiceOrder, messages: Sequence[Envelope]
     ) -> None:
-        stored = await self._v.save(current, order_doc(order), messages=messages)
+        doc = order_doc(order)
+        stored = await self._v.save(current, doc, messages=messages)
         self._v.remember_parsed(order.id, stored.version, order)
+        before = current.parsed
+        await self._counters.moved(
+            counted(before) if isinstance(before, ServiceOrder) else current.data, doc
+        )
 
     async def find(self, query: OrderQuery) -> list[dict[str, Any]]:
         """Newest first; `$eq` everywhere so the development store uses its indexes."""
@@ -114,7 +124,8 @@ class MongoOrders:
 
     async def counts(self, query: OrderQuery, *, due_before_ms: int) -> dict[str, Any]:
         """Per state the orders of the query's scope, and the workbench's badges."""
-        return await counts(self._c, query, due_before_ms=due_before_ms)
+        due = await count_due(self._c, query, due_before_ms=due_before_ms)
+        return await self._counters.counts(query) | {"due_within_24h": due}
 
 
 class MongoSellers:

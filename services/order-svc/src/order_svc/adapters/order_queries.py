@@ -1,7 +1,7 @@
 """The list's filters and sorts, and the workbench's counts, as development-store queries.
 
 Every filter is an explicit operator (`$eq`, `$lte`, ...) so that the development store uses its
-indexes; the counts are `$group`s by status of one `$sum: 1` (the form it runs in SQL).
+indexes.
 """
 
 from __future__ import annotations
@@ -83,31 +83,15 @@ def sort_of(query: OrderQuery) -> list[tuple[str, int]]:
     return BY_DUE if query.sort == "due" else BY_CREATED
 
 
-async def count_by_status(collection: AsyncCollection[Doc], where: Doc) -> dict[str, int]:
+async def count_due(
+    collection: AsyncCollection[Doc], query: OrderQuery, *, due_before_ms: int
+) -> int:
+    """How many of the scope's orders have a deadline due at or before the instant: a `$group`
+    of one `$sum: 1` (the form the development store runs in SQL) on the (seller, due) index."""
+    where = scope_where(query) | {"next_due_ms": {"$lte": due_before_ms}}
     pipeline: list[dict[str, Any]] = [
         {"$match": where},
         {"$group": {"_id": "$status", "n": {"$sum": 1}}},
     ]
     rows = await (await collection.aggregate(pipeline)).to_list()
-    return {str(r["_id"]): int(r["n"]) for r in rows}
-
-
-async def counts(
-    collection: AsyncCollection[Doc], query: OrderQuery, *, due_before_ms: int
-) -> dict[str, Any]:
-    """Per state what the caller sees, and the workbench's extra badges."""
-    base = scope_where(query)
-    by_status = await count_by_status(collection, base)
-    extra: dict[str, Doc] = {
-        "customer_responded": {
-            "status": {"$eq": Status.PENDING_AUDIT.value},
-            "customer_responded": {"$eq": True},
-        },
-        "shipped": {"status": {"$eq": Status.AWAITING_RETURN.value}, "shipped": {"$eq": True}},
-        "locked": {"locked": {"$eq": True}},
-        "due_within_24h": {"next_due_ms": {"$lte": due_before_ms}},
-    }
-    out: dict[str, Any] = {"by_status": {s.value: by_status.get(s.value, 0) for s in Status}}
-    for name, where in extra.items():
-        out[name] = sum((await count_by_status(collection, base | where)).values())
-    return out
+    return sum(int(r["n"]) for r in rows)
