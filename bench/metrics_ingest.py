@@ -1,15 +1,20 @@
 """Benchmark: 1,000,000 order events for 100,000 sellers in one week, through the broker.
 
 metrics-svc runs as its own process (virtual clock) against a dev store (or MONGO_URL) and the
-real RabbitMQ. The bench first publishes every event into metrics-svc's queue (each seller's
-order lifecycles, 10 events a seller: two orders, one returned, processed and rated, one
-reshipped with an exchange order; phase by phase with the sellers shuffled, as real traffic
-interleaves), then starts metrics-svc and times the drain of the queue: that is the ingestion
+real RabbitMQ. The events carry money movements as order-svc publishes them (a refund and a
+return freight refund on the processed order, an outbound freight on the shipped exchange), so
+the ledger's cost is in the ingestion rate. The bench first publishes every event into
+metrics-svc's queue (each seller's order lifecycles, 10 events a seller: two orders, one
+returned, processed and rated, one reshipped with an exchange order; phase by phase with the
+sellers shuffled, as real traffic interleaves), then starts metrics-svc and times the drain of
+the queue: that is the ingestion
 rate, measured apart from the broker's publish rate (printed too). Then it moves the virtual
 clock past that week's Sunday 24:00 and times the close and ranking. Prints ingestion events/s
-(target >= 5,000), time to close and rank (target <= 60 s) and the service's peak memory.
+(target >= 5,000), the monthly statement of one seller with `--statement-entries` entries
+(p99 target <= 200 ms), time to close and rank (target <= 60 s) and the service's peak memory.
 
     uv run python bench/metrics_ingest.py [--sellers 100000] [--events-per-seller 10]
+        [--statement-entries 10000]
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ import psutil
 from aftersales_shared.devstack import Stack
 from aftersales_shared.messaging import Bus, delete_namespace
 from aftersales_testkit import TEST_SECRET, bearer, eventually, free_port
+from metrics_svc.domain.months import month_of
 from metrics_svc.domain.weeks import shift_week, week_end, week_of, week_start
+from metrics_svc.handlers.statements import MARGIN_MS
 
 AMQP_URL = os.environ.get("AMQP_URL", "amqp://guest:guest@127.0.0.1:5672/")
 H = timedelta(hours=1)
@@ -56,6 +63,13 @@ def lifecycle(seller: str, start: datetime, rng: random.Random) -> list[tuple[st
     base_a = {"order_id": a, "applied_at": iso(applied)}
     base_b = {"order_id": b, "applied_at": iso(applied)}
     exchange = {"exchange_order_id": f"{b}-x", "exchange_decided_at": iso(decided)}
+    refunds = {
+        "movements": [
+            moved(a, "REFUND", "100.00", processed),
+            moved(a, "FREIGHT_REFUND", "8.00", processed),
+        ]
+    }
+    outbound = {"movements": [moved(b, "OUTBOUND_FREIGHT", "10.00", shipped, payee="PLATFORM")]}
     return [
         ("applied", base_a),
         ("applied", base_b),
@@ -64,10 +78,21 @@ def lifecycle(seller: str, start: datetime, rng: random.Random) -> list[tuple[st
         ("audited", base_a | {"audited_at": iso(audited), "audit_result": "APPROVE_RETURN"}),
         ("audited", base_b | {"audited_at": iso(decided), "audit_result": "RESHIP"} | exchange),
         ("received", base_a | {"received_at": iso(received)}),
-        ("exchange_shipped", base_b | exchange | {"exchange_shipped_at": iso(shipped)}),
-        ("processed", base_a | {"received_at": iso(received), "processed_at": iso(processed)}),
+        ("exchange_shipped", base_b | exchange | {"exchange_shipped_at": iso(shipped)} | outbound),
+        (
+            "processed",
+            base_a | {"received_at": iso(received), "processed_at": iso(processed)} | refunds,
+        ),
         ("rated", base_a | {"rating": rating}),
     ]
+
+
+def moved(
+    order: str, kind: str, amount: str, at: datetime, *, payee: str = "CUSTOMER"
+) -> dict[str, str]:
+    """A money movement on an event (`MoneyMovement`), as order-svc would put it there."""
+    return {"id": f"{order}:{kind}@v1", "kind": kind, "amount": amount, "payer": "SELLER",
+            "payee": payee, "at": iso(at)}  # fmt: skip
 
 
 def body(kind: str, seller: str, fields: dict[str, Any], occurred: str) -> bytes:
@@ -101,8 +126,30 @@ async def handled(client: httpx.AsyncClient) -> int:
     return int(total)
 
 
-async def publish_all(namespace: str, week: str, sellers: int, phases: int) -> tuple[int, float]:
-    """Publish each seller's lifecycle phase by phase (sellers shuffled); (count, seconds)."""
+BIG = "big-seller"
+"""The seller whose month holds `--statement-entries` ledger entries (a REFUND each)."""
+
+
+def big_seller_events(week: str, entries: int) -> list[tuple[str, bytes]]:
+    """`entries` processed orders of one seller, each with its refund, all in one month."""
+    at = week_start(week) + 24 * H
+    events = []
+    for n in range(entries):
+        order, when = f"{BIG}-{n}", at + timedelta(seconds=n)
+        fields = {
+            "order_id": order,
+            "applied_at": iso(when - 48 * H),
+            "movements": [moved(order, "REFUND", f"{1 + n % 500}.{n % 100:02d}", when)],
+        }
+        events.append(("processed", body("processed", BIG, fields, iso(when))))  # fmt: skip
+    return events
+
+
+async def publish_all(
+    namespace: str, week: str, sellers: int, phases: int, *, big: int
+) -> tuple[int, float]:
+    """Publish each seller's lifecycle phase by phase (sellers shuffled), then the big seller's
+    orders; (count, seconds)."""
     rng = random.Random(48)
     start = week_start(week)
     names = [f"b{i:06d}" for i in range(sellers)]
@@ -131,6 +178,20 @@ async def publish_all(namespace: str, week: str, sellers: int, phases: int) -> t
             )
             published += len(msgs)
         print(f"  published phase {phase + 1}/{phases}: {published:,} events", flush=True)
+    extra = big_seller_events(week, big)
+    for i in range(0, len(extra), 2000):
+        await asyncio.gather(
+            *(
+                exchange.publish(
+                    aio_pika.Message(b, delivery_mode=aio_pika.DeliveryMode.PERSISTENT),
+                    routing_key=f"event.serviceorder.{kind}",
+                    mandatory=True,
+                )
+                for kind, b in extra[i : i + 2000]
+            )
+        )
+    published += len(extra)
+    print(f"  published {len(extra):,} orders of {BIG} (one ledger entry each)", flush=True)
     await connection.close()
     return published, time.monotonic() - began
 
@@ -151,6 +212,7 @@ async def measure(url: str, pid: int, week: str, total: int, *, began: float) ->
         ingest_s = time.monotonic() - began
         print(f"ingested  {total:,} events in {ingest_s:.1f} s: {total / ingest_s:,.0f} events/s")
         print(f"peak RSS of metrics-svc while ingesting: {peak / 2**20:,.0f} MiB")
+        await time_statement(http, week)
         await _advance_clock_past(week)
         began = time.monotonic()
 
@@ -171,6 +233,29 @@ async def measure(url: str, pid: int, week: str, total: int, *, began: float) ->
             f"{first['seller_id']} {first['score']}, worst {worst['seller_id']} {worst['score']}"
         )
         print(f"peak RSS of metrics-svc overall: {peak / 2**20:,.0f} MiB")
+
+
+async def time_statement(http: httpx.AsyncClient, week: str, rounds: int = 100) -> None:
+    """The big seller's monthly statement, `rounds` times one after another: p50 and p99."""
+    month = month_of(week_start(week) + 24 * H)
+    path = f"/v1/statements/{month}?seller_id={BIG}"
+    began = time.monotonic()
+    first = (await http.get(path)).json()
+    print(f"statement {month} of {BIG}, first read (cold cache): {time.monotonic() - began:.2f} s")
+    await asyncio.sleep(MARGIN_MS / 1000)  # the last writes are older than the read-again margin
+    times = []
+    for _ in range(rounds):
+        began = time.monotonic()
+        res = await http.get(path)
+        times.append(time.monotonic() - began)
+        assert res.status_code == 200, res.text
+    times.sort()
+    p50, p99 = times[len(times) // 2], times[min(len(times) - 1, int(len(times) * 0.99))]
+    print(
+        f"statement {month} of {BIG}: {len(first['refunds']['entries']):,} entries, total "
+        f"{first['refunds']['total']}; p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
+        f" over {rounds} reads after the first (target p99 <= 200 ms)"
+    )
 
 
 async def _advance_clock_past(week: str) -> None:
@@ -205,6 +290,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sellers", type=int, default=100_000)
     parser.add_argument("--events-per-seller", type=int, default=10, choices=range(1, 11))
+    parser.add_argument("--statement-entries", type=int, default=10_000)
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="metrics-bench-"))
     stack, namespace = Stack(), message_namespace()
@@ -215,7 +301,9 @@ def main() -> None:
         )
         asyncio.run(_declare(namespace))
         total, publish_s = asyncio.run(
-            publish_all(namespace, week, args.sellers, args.events_per_seller)
+            publish_all(
+                namespace, week, args.sellers, args.events_per_seller, big=args.statement_entries
+            )
         )
         print(f"published {total:,} events in {publish_s:.1f} s ({total / publish_s:,.0f}/s)")
         port = free_port()

@@ -4,8 +4,11 @@ One order-svc process, the development store, the real RabbitMQ (every event con
 relay), aiohttp clients. Prints transitions/s, p50/p99 latency, the CPU each process spent per
 transition (order-svc, store, this client), the store commands per transition, the messages
 published per transition and how many went out during the load (with the broker's CPU), the
-outbox drain time after the load, the store's bare read + compare-and-set rate in the same run,
-and order-svc's memory at start, end and each tenth of the run.
+outbox drain time after the load, the relay's lag from a message's write (commit) to the broker's
+confirm (p50/p99 of the load's messages, from order-svc's `outbox_lag_seconds` histogram,
+interpolated within its buckets), the share of the load's messages confirmed before the load
+ended, the store's bare read + compare-and-set rate in the same run, and order-svc's memory at
+start, at 20 s, at the end and each tenth of the run.
 
     uv run python bench/order_lifecycle.py [--seconds 20] [--clients 16] [--staff]
 """
@@ -175,6 +178,38 @@ async def published(url: str) -> float:
     return sum((await counters(url, "bus_messages_published_total")).values())
 
 
+async def lag_buckets(url: str) -> list[tuple[float, float]]:
+    """The relay's lag histogram so far: (upper bound in seconds, cumulative count)."""
+    async with httpx.AsyncClient(base_url=url) as c:
+        text = (await c.get("/metrics")).text
+    out = []
+    for line in text.splitlines():
+        if line.startswith('outbox_lag_seconds_bucket{le="'):
+            le = line.split('le="', 1)[1].split('"', 1)[0]
+            out.append((float(le), float(line.rsplit(" ", 1)[1])))
+    return sorted(out)
+
+
+def lag_quantile(
+    start: list[tuple[float, float]], end: list[tuple[float, float]], q: float
+) -> float:
+    """The q-quantile (ms) of the lags observed between two snapshots, linear within a bucket."""
+    before = dict(start)
+    counts = [(le, n - before.get(le, 0.0)) for le, n in end]
+    total = counts[-1][1] if counts else 0.0
+    if total <= 0:
+        return float("nan")
+    low, below = 0.0, 0.0
+    for le, cumulative in counts:
+        if cumulative >= q * total:
+            if le == float("inf"):
+                return low * 1000  # past the last bound: at least that
+            share = (q * total - below) / max(cumulative - below, 1e-9)
+            return (low + (le - low) * share) * 1000
+        low, below = le, cumulative
+    return low * 1000
+
+
 def cpu_seconds(process: psutil.Process) -> float:
     """User + system CPU time of a process so far: a cost that contention does not inflate much."""
     t = process.cpu_times()
@@ -244,11 +279,17 @@ async def main() -> None:
         broker_in_load = 0.0
         commands_start = await store_commands(url)
         published_start = await published(url)
+        lag_start = await lag_buckets(url)
         rss: list[float] = []
+        rss_at_20 = float("nan")
+        load_started = time.perf_counter()
 
         async def sample_rss() -> None:
+            nonlocal rss_at_20
             while True:
                 rss.append(proc.memory_info().rss / 2**20)
+                if rss_at_20 != rss_at_20 and time.perf_counter() - load_started >= 20:
+                    rss_at_20 = rss[-1]
                 await asyncio.sleep(1)
 
         sampler = asyncio.create_task(sample_rss())
@@ -257,10 +298,12 @@ async def main() -> None:
         )
         sampler.cancel()
         published_in_load = await published(url) - published_start
+        lag_in_load = await lag_buckets(url)
         rss_end = proc.memory_info().rss / 2**20
         client_cpu = cpu_seconds(me) - cpu_start[2]
         broker_in_load = (cpu_seconds(broker) - broker_start) / elapsed if broker else 0.0
         drain = await outbox_drained(mongo_url, "bench_order_svc", budget_s=120)
+        lag_end = await lag_buckets(url)
         commands_end = await store_commands(url)
         published_total = await published(url) - published_start
         svc_cpu, store_cpu = (
@@ -297,7 +340,18 @@ async def main() -> None:
             f"the broker (local RabbitMQ, all its work) used {broker_in_load:.0%} of a core then"
         )
         print(f"outbox drained {drain:.1f}s after the load")
-        print(f"order-svc RSS start={rss_start:.0f}MiB end={rss_end:.0f}MiB")
+        confirmed_in_load = (lag_in_load[-1][1] - lag_start[-1][1]) if lag_in_load else 0.0
+        confirmed_all = (lag_end[-1][1] - lag_start[-1][1]) if lag_end else 0.0
+        p50, p99 = (lag_quantile(lag_start, lag_end, q) for q in (0.5, 0.99))
+        print(
+            f"relay lag (write to broker confirm): p50={p50:.0f}ms p99={p99:.0f}ms "
+            f"over {confirmed_all:.0f} messages; {confirmed_in_load / max(confirmed_all, 1):.0%} "
+            "of them confirmed before the load ended"
+        )
+        print(
+            f"order-svc RSS start={rss_start:.0f}MiB at20s={rss_at_20:.0f}MiB end={rss_end:.0f}MiB "
+            f"end/at20s={rss_end / rss_at_20:.3f}"
+        )
         tenths = [rss[min(len(rss) - 1, len(rss) * k // 10)] for k in range(1, 11)]
         print(
             "order-svc RSS at each tenth of the run (MiB): " + " ".join(f"{r:.0f}" for r in tenths)

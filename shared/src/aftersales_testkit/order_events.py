@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from aftersales_shared.contracts import Envelope, envelope
-from aftersales_shared.contracts.messages import ServiceOrderEvent
+from aftersales_shared.contracts.messages import MoneyMovement, ServiceOrderEvent
 
 
 def order_event(
@@ -20,6 +20,7 @@ def order_event(
     **fields: Any,
 ) -> Envelope:
     """A `serviceorder.<kind>` envelope; `fields` fill ServiceOrderEvent (audited_at, rating...)."""
+    fields.setdefault("order_version", 1)
     payload = ServiceOrderEvent(
         order_id=order_id,
         order_no=f"N-{order_id}",
@@ -33,7 +34,6 @@ def order_event(
         actor_role="seller_staff",
         paid_amount="100.00",
         applied_at=applied_at,
-        order_version=1,
         **fields,
     )
     return envelope(
@@ -42,4 +42,32 @@ def order_event(
         occurred_at=occurred_at or applied_at,
         seller_id=seller_id,
         id=message_id,
+    )
+
+
+PAYEE = {"OUTBOUND_FREIGHT": "PLATFORM"}
+
+
+def money_movement(
+    order_id: str,
+    kind: str,
+    amount: str,
+    *,
+    at: datetime,
+    version: int = 1,
+    payer: str = "SELLER",
+    leg: str | None = None,
+) -> MoneyMovement:
+    """A movement as order-svc puts it on an event: id `{order}:{kind}@v{version}`, and the
+    payee of its kind (the customer, or the platform for an outbound freight)."""
+    return MoneyMovement.model_validate(
+        {
+            "id": f"{order_id}:{kind}@v{version}" + (f":{leg}" if leg else ""),
+            "kind": kind,
+            "amount": amount,
+            "payer": payer,
+            "payee": PAYEE.get(kind, "CUSTOMER"),
+            "at": at,
+            "leg": leg,
+        }
     )

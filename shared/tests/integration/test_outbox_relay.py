@@ -1,16 +1,24 @@
-"""One write per change, then the relay: nothing lost after a write, nothing sent without one."""
+"""One write per change, then the relay: nothing lost after a write, nothing sent without one;
+woken by a write, pipelined rounds in order, a crash before the mark, a stop that cannot hang."""
 
 from __future__ import annotations
 
+import asyncio
 import json
+import time
+from collections.abc import Iterable, Mapping
 from datetime import UTC, datetime
+from typing import Any
 
+import aiormq
 import pytest
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import TimerCancel
 from aftersales_shared.errors import ConcurrencyConflict
 from aftersales_shared.messaging import Bus
+from aftersales_shared.messaging.connection import FRAME_BUFFER
 from aftersales_shared.messaging.topology import declare
+from aftersales_shared.metrics import OUTBOX_LAG
 from aftersales_shared.persistence import Doc, OutboxRelay, VersionedCollection
 from aftersales_testkit import drain, eventually
 from pymongo.asynchronous.database import AsyncDatabase
@@ -225,6 +233,178 @@ async def test_the_poll_leaves_young_writes_to_the_process_that_made_them(
         await bus.close()
     ids = await published_deadline_ids(amqp_url, namespace)
     assert ids == ["old", "young"]
+
+
+def lag_count() -> float:
+    return next(s.value for s in OUTBOX_LAG.collect()[0].samples if s.name.endswith("_count"))
+
+
+async def confirmed_past(count: float) -> bool:
+    return lag_count() > count
+
+
+async def test_a_write_wakes_the_relay_and_is_confirmed_within_a_bound(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    bus = await connected(amqp_url, namespace)
+    relay = OutboxRelay(bus, poll_s=3600, mark_delay_s=3600)  # neither poll nor timer helps
+    relay.add(db["orders"])
+    orders = VersionedCollection(db["orders"], on_write=relay.written)
+    relay.start()
+    await asyncio.sleep(0)  # the loop is waiting now: only the write's wake-up can start it
+    observed = lag_count()
+    try:
+        started = time.monotonic()
+        await orders.insert({"_id": "o1"}, messages=[cancel("woken")])
+        await eventually(lambda: confirmed_past(observed), timeout=5, what="the confirm")
+        assert time.monotonic() - started < 2.0, "published on the wake-up, not the interval"
+    finally:
+        await relay.stop()
+        await bus.close()
+    assert await published_deadline_ids(amqp_url, namespace) == ["woken"]
+
+
+async def test_writes_to_one_document_while_rounds_are_under_way_go_out_in_order(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    bus = await connected(amqp_url, namespace)
+    relay = OutboxRelay(bus, round_messages=3, rounds_in_flight=4, mark_delay_s=0.05)
+    relay.add(db["orders"])
+    orders = VersionedCollection(db["orders"], on_write=relay.written, cache_size=100)
+    relay.start()
+    expected: list[str] = []
+    try:
+        for doc in range(3):
+            await orders.insert({"_id": f"o{doc}", "n": 0}, messages=[cancel(f"o{doc}-0")])
+            expected.append(f"o{doc}-0")
+        for n in range(1, 15):
+            for doc in range(3):
+                current = await orders.get_for_update(f"o{doc}")
+                assert current is not None
+                await orders.save(
+                    current, {"_id": f"o{doc}", "n": n}, messages=[cancel(f"o{doc}-{n}")]
+                )
+                expected.append(f"o{doc}-{n}")
+        for doc in range(3):
+            await eventually(lambda d=doc: _pending_cleared(db, f"o{d}"), what="all sent")
+    finally:
+        await relay.stop()
+        await bus.close()
+    ids = await published_deadline_ids(amqp_url, namespace)
+    assert sorted(ids) == sorted(expected), "each once"
+    for doc in range(3):
+        mine = [i for i in ids if i.startswith(f"o{doc}-")]
+        assert mine == [f"o{doc}-{n}" for n in range(15)], "in the order written, per document"
+
+
+async def test_a_crash_between_publish_and_mark_loses_nothing(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    bus = await connected(amqp_url, namespace)
+    crashed = OutboxRelay(bus, mark_delay_s=3600)
+    crashed.add(db["orders"])
+    orders = VersionedCollection(db["orders"], on_write=crashed.written)
+    try:
+        await orders.insert({"_id": "o1"}, messages=[cancel("a"), cancel("b")])
+        assert await crashed._publish(poll=False, grace_ms=0) == (2, 0)
+        # the process dies here: published and confirmed, never marked
+        raw = await db["orders"].find_one({"_id": "o1"})
+        assert raw is not None
+        assert raw["_outbox_pending"]
+
+        restarted = OutboxRelay(bus)
+        restarted.add(db["orders"])
+        assert await restarted.drain_once() == (2, 0), "published again: at least once"
+    finally:
+        await bus.close()
+    assert await _pending_cleared(db, "o1")
+    assert await published_deadline_ids(amqp_url, namespace) == ["a", "b", "a", "b"]
+
+
+class Stubborn:
+    """A publisher that never answers and swallows its cancellation until released."""
+
+    def __init__(self) -> None:
+        self.released = asyncio.Event()
+        self.tasks: list[asyncio.Task[Any]] = []
+
+    async def under_way(self) -> bool:
+        return bool(self.tasks)
+
+    async def publish_stored(self, stored: Mapping[str, Any]) -> None:
+        await self.publish_many_stored([stored])
+
+    async def publish_many_stored(
+        self, messages: Iterable[Mapping[str, Any]]
+    ) -> list[BaseException | None]:
+        task = asyncio.current_task()
+        assert task is not None
+        self.tasks.append(task)
+        while True:
+            try:
+                await self.released.wait()
+                return [None for _ in messages]
+            except asyncio.CancelledError:
+                if self.released.is_set():
+                    raise
+
+
+async def test_stop_is_bounded_even_when_a_round_swallows_its_cancellation(
+    db: AsyncDatabase[Doc],
+) -> None:
+    stubborn = Stubborn()
+    relay = OutboxRelay(stubborn, stop_timeout_s=0.3, rounds_in_flight=1)
+    relay.add(db["orders"])
+    orders = VersionedCollection(db["orders"], on_write=relay.written)
+    relay.start()
+    try:
+        await orders.insert({"_id": "o1"}, messages=[cancel("stuck")])
+        await orders.insert({"_id": "o2"}, messages=[cancel("waiting")])
+        await eventually(stubborn.under_way, what="a round under way")
+        started = time.monotonic()
+        await relay.stop()
+        assert time.monotonic() - started < 3.0, "each step of the stop is bounded"
+    finally:
+        stubborn.released.set()
+        for task in stubborn.tasks:
+            task.cancel()
+        await asyncio.wait(stubborn.tasks, timeout=5)
+    raw = await db["orders"].find_one({"_id": "o1"})
+    assert raw is not None
+    assert raw["_outbox_pending"], "left pending in the store, not lost"
+
+
+async def test_a_stopped_relay_against_the_store_stops_at_once(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    bus = await connected(amqp_url, namespace)
+    relay = OutboxRelay(bus, poll_s=0.01, mark_delay_s=0.01, grace_s=0)
+    relay.add(db["orders"])
+    elsewhere = VersionedCollection(db["orders"])  # the poll finds these in the store
+    for n in range(30):
+        await elsewhere.insert({"_id": f"o{n}"}, messages=[cancel(f"m{n}")])
+    observed = lag_count()
+    relay.start()
+    try:
+        await eventually(lambda: confirmed_past(observed), what="mid-run against the store")
+        started = time.monotonic()
+        await relay.stop()
+        assert time.monotonic() - started < 10.0
+    finally:
+        await bus.close()
+    assert sorted(set(await published_deadline_ids(amqp_url, namespace))) == sorted(
+        f"m{n}" for n in range(30)
+    )
+
+
+async def test_the_connection_queues_a_round_of_publishes_without_waiting(
+    amqp_url: str, namespace: str
+) -> None:
+    bus = await connected(amqp_url, namespace)
+    try:
+        assert aiormq.connection.Connection.FRAME_BUFFER_SIZE == FRAME_BUFFER >= 1000
+    finally:
+        await bus.close()
 
 
 def deadline_ids(outbox: list[Doc]) -> list[str]:

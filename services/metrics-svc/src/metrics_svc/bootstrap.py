@@ -12,6 +12,7 @@ from aftersales_shared.service import Runtime, ServiceDefinition
 
 from metrics_svc import __doc__ as description
 from metrics_svc.adapters.lease import Lease
+from metrics_svc.adapters.ledger import MongoLedger
 from metrics_svc.adapters.results import MongoResults
 from metrics_svc.adapters.store import MetricsStore
 from metrics_svc.config import Settings
@@ -19,10 +20,13 @@ from metrics_svc.entrypoints import consumer, dev_signin
 from metrics_svc.entrypoints.api import router
 from metrics_svc.entrypoints.dashboard import router as dashboard_router
 from metrics_svc.entrypoints.deps import Activation, Activations, MetricsContainer
+from metrics_svc.entrypoints.money import router as money_router
 from metrics_svc.handlers.activity import Activity, Stop
 from metrics_svc.handlers.closing import WeekCloser
 from metrics_svc.handlers.ingest import Ingestor
+from metrics_svc.handlers.ledger import Bookkeeper
 from metrics_svc.handlers.queries import Reader
+from metrics_svc.handlers.statements import LedgerReader
 
 log = structlog.get_logger(__name__)
 
@@ -35,6 +39,7 @@ async def start_active(
     reader: Reader,
     lease: Lease,
     activations: Activations,
+    bookkeeper: Bookkeeper,
 ) -> Stop:
     """The active part: counters rebuilt from the store, the batch consumer, checkpoints, closer."""
     settings = runtime.settings
@@ -42,10 +47,16 @@ async def start_active(
     await ingestor.load()
     every = settings.counters_checkpoint_s
     checkpoints = Periodic(ingestor.checkpoint, interval_s=every, name="metrics-checkpoint")
-    closer = WeekCloser(results, ingestor, runtime.clock, poll_s=settings.close_poll_s)
+    closer = WeekCloser(
+        results, ingestor, runtime.clock, poll_s=settings.close_poll_s, bookkeeper=bookkeeper
+    )
     reader.ingestor = ingestor
     consuming = await consumer.consume(
-        runtime.bus, ingestor, size=settings.ingest_max_batch, delay_s=settings.ingest_max_delay_s
+        runtime.bus,
+        ingestor,
+        size=settings.ingest_max_batch,
+        delay_s=settings.ingest_max_delay_s,
+        bookkeeper=bookkeeper,
     )
     activations.last = Activation(ingestor=ingestor, closer=closer, consumer=consuming)
     checkpoints.start()
@@ -75,8 +86,11 @@ async def bootstrap(runtime: Runtime[Settings]) -> MetricsContainer:
     closed = runtime.versioned("closed_weeks")
     store = MetricsStore(runtime.db, closed=closed)
     results = MongoResults(runtime.db, closed=closed)
+    ledger = MongoLedger(runtime.db)
+    bookkeeper = Bookkeeper(ledger, store)
     await store.ensure_indexes()
     await results.ensure_indexes()
+    await ledger.ensure_indexes()
     owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
     lease = Lease(runtime.db["lease"], owner=owner, ttl_s=settings.active_lease_s)
     reader = Reader(store, results, Ingestor(store), runtime.clock)
@@ -97,6 +111,7 @@ async def bootstrap(runtime: Runtime[Settings]) -> MetricsContainer:
             reader=reader,
             lease=lease,
             activations=activations,
+            bookkeeper=bookkeeper,
         ),
         refresh=refresh,
         interval_s=settings.active_lease_s / 5,
@@ -114,6 +129,7 @@ async def bootstrap(runtime: Runtime[Settings]) -> MetricsContainer:
     return MetricsContainer(
         store=store,
         reader=reader,
+        ledger=LedgerReader(ledger, bookkeeper),
         lease=lease,
         activations=activations,
         stop=activity.stop,
@@ -126,7 +142,7 @@ def definition() -> ServiceDefinition[Settings, MetricsContainer]:
         name="metrics-svc",
         title="metrics-svc: service quality",
         description=description or "",
-        routers=[router, dashboard_router],
+        routers=[router, money_router, dashboard_router],
         bootstrap=bootstrap,
         dev_routers=[dev_signin.router],  # the dashboard's development sign-in
     )

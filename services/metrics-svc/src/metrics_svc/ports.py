@@ -12,6 +12,7 @@ from aftersales_shared.contracts import Envelope
 
 from metrics_svc.domain.counters import Page
 from metrics_svc.domain.facts import Fact
+from metrics_svc.domain.ledger import Entry
 from metrics_svc.domain.ranking import Ranked
 
 
@@ -128,6 +129,54 @@ class ResultStore(Protocol):
 
     async def escalations(self, week: str | None) -> list[Escalation]:
         """Newest week first, then by seller id descending."""
+        ...
+
+
+@dataclass(frozen=True, slots=True)
+class MovementRecord:
+    """A money movement as its event carried it (`body`: the `MoneyMovement` JSON), kept apart
+    from the ledger's entry so that a reconciliation can recompute the entry from it."""
+
+    id: str
+    seller_id: str
+    order_id: str
+    month: str
+    source: str
+    body: str
+
+
+class LedgerStore(Protocol):
+    """The ledger's entries (each once, by id) and the movements as the events carried them."""
+
+    async def record(self, movements: list[MovementRecord], entries: list[Entry]) -> None:
+        """Store the entries, each once by id, with the movement each came from (if any); a
+        duplicate changes nothing."""
+        ...
+
+    async def entries(
+        self,
+        *,
+        seller_id: str | None,
+        order_id: str | None,
+        month: str | None,
+        kind: str | None,
+        after: str | None,
+        limit: int,
+    ) -> list[Entry]:
+        """Entries in time order (then id) after the cursor `after` (see `cursor_of`)."""
+        ...  # fmt: skip
+
+    async def month_entries(self, month: str, *, seller_id: str | None) -> list[Entry]: ...
+
+    async def month_movements(
+        self, month: str, *, seller_id: str | None
+    ) -> list[MovementRecord]: ...
+
+    async def written_since(
+        self, month: str, *, seller_id: str, since_ms: int | None
+    ) -> tuple[list[Entry], int]:
+        """A seller-month's entries stored at or after `since_ms` by the clock that stamps the
+        writes (all when None), and the time of this read by that clock."""
         ...
 
 

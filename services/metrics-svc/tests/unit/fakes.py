@@ -10,9 +10,10 @@ from datetime import datetime
 from aftersales_shared.contracts import Envelope
 from metrics_svc.domain.counters import Page
 from metrics_svc.domain.facts import PENALTY_KINDS, Fact
+from metrics_svc.domain.ledger import Entry, cursor_of
 from metrics_svc.domain.ranking import Ranked
 from metrics_svc.domain.scoring import pct
-from metrics_svc.ports import ClosedWeek, Escalation, StoredFact, StoredPage
+from metrics_svc.ports import ClosedWeek, Escalation, MovementRecord, StoredFact, StoredPage
 
 
 class FakeFacts:
@@ -125,3 +126,55 @@ def fake_stores() -> tuple[FakeFacts, FakeResults]:
     """The two fakes over one set of closed weeks (as the two Mongo stores share a collection)."""
     closed: dict[str, ClosedWeek] = {}
     return FakeFacts(closed), FakeResults(closed)
+
+
+class FakeLedger:
+    """The `LedgerStore` in dicts (each entry and movement once, by id)."""
+
+    def __init__(self) -> None:
+        self.entries_: dict[str, Entry] = {}
+        self.movements: dict[str, MovementRecord] = {}
+        self.written: dict[str, int] = {}
+        """When each entry was stored (a counter standing for the writer's clock)."""
+        self.now_ms = 1
+
+    async def record(self, movements: list[MovementRecord], entries: list[Entry]) -> None:
+        for record in movements:
+            self.movements.setdefault(record.id, record)
+        for entry in entries:
+            if entry.id not in self.entries_:
+                self.entries_[entry.id] = entry
+                self.written[entry.id] = self.now_ms
+
+    async def entries(
+        self, *, seller_id: str | None, order_id: str | None, month: str | None,
+        kind: str | None, after: str | None, limit: int,
+    ) -> list[Entry]:  # fmt: skip
+        found = [
+            e for e in self.entries_.values()
+            if seller_id in (None, e.seller_id) and order_id in (None, e.order_id)
+            and month in (None, e.month) and kind in (None, e.kind)
+            and (after is None or cursor_of(e) > after)
+        ]  # fmt: skip
+        return sorted(found, key=cursor_of)[:limit]
+
+    async def month_entries(self, month: str, *, seller_id: str | None) -> list[Entry]:
+        return [
+            e for e in self.entries_.values()
+            if e.month == month and seller_id in (None, e.seller_id)
+        ]  # fmt: skip
+
+    async def month_movements(self, month: str, *, seller_id: str | None) -> list[MovementRecord]:
+        return [
+            r for r in self.movements.values()
+            if r.month == month and seller_id in (None, r.seller_id)
+        ]  # fmt: skip
+
+    async def written_since(
+        self, month: str, *, seller_id: str, since_ms: int | None
+    ) -> tuple[list[Entry], int]:
+        found = [
+            e for e in await self.month_entries(month, seller_id=seller_id)
+            if since_ms is None or self.written[e.id] >= since_ms
+        ]  # fmt: skip
+        return found, self.now_ms

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, Field, model_validator
 
 from aftersales_shared.contracts.envelope import Frozen
 
@@ -107,6 +107,66 @@ class StaffChanged(Frozen):
     version: int = Field(ge=1)
 
 
+MovementKind = Literal[
+    "REFUND", "AUTO_REFUND", "FREIGHT_REFUND", "PRE_COMPENSATION", "OUTBOUND_FREIGHT"
+]
+Party = Literal["SELLER", "PLATFORM", "CUSTOMER"]
+AMOUNT_TEXT = r"^(0\.(0[1-9]|[1-9][0-9])|[1-9][0-9]{0,6}\.[0-9]{2})$"
+"""A positive amount of CNY with exactly two places, under ten million: "12.00"."""
+_TO_CUSTOMER = frozenset({("SELLER", "CUSTOMER"), ("PLATFORM", "CUSTOMER")})
+MOVEMENT_PARTIES: dict[str, frozenset[tuple[str, str]]] = {
+    "REFUND": frozenset({("SELLER", "CUSTOMER")}),
+    "AUTO_REFUND": frozenset({("SELLER", "CUSTOMER")}),
+    "FREIGHT_REFUND": _TO_CUSTOMER,
+    "PRE_COMPENSATION": _TO_CUSTOMER,
+    "OUTBOUND_FREIGHT": frozenset({("SELLER", "PLATFORM")}),
+}
+"""The (payer, payee) pairs each kind of movement may have, as MoneyMovement's docstring says."""
+
+
+class MoneyMovement(Frozen):
+    """One movement of money that a transition of a service order made (domain.md "Freight").
+
+    `id` is deterministic and unique per movement, `{order_id}:{kind}@v{order_version}` (with
+    `:{leg}` when one transition moves two of a kind), so a consumer writes each one once however
+    often the event is delivered. Who pays whom, per kind:
+
+    - `REFUND`: the seller's refund to the customer (SELLER -> CUSTOMER).
+    - `AUTO_REFUND`: the refund the system made when the seller did not act (SELLER -> CUSTOMER).
+    - `FREIGHT_REFUND`: the confirmed return freight (待返运费) refunded to the customer when the
+      order is processed: SELLER -> CUSTOMER for a quality issue, PLATFORM -> CUSTOMER for a
+      DIAMOND+ customer without a quality issue (a customer who pays its own freight gets none).
+    - `PRE_COMPENSATION`: the platform refunds the customer after 7 days without a decision;
+      SELLER -> CUSTOMER when `charged_to_seller`, else PLATFORM -> CUSTOMER.
+    - `OUTBOUND_FREIGHT`: the freight of an exchange, a reship or a return of the original to the
+      customer, always borne by the seller and settled with the platform's logistics
+      (SELLER -> PLATFORM).
+
+    `FINE` is not on the wire: metrics-svc makes it from the penalty lines it computes.
+    """
+
+    id: str = Field(min_length=1, max_length=200)
+    kind: MovementKind
+    amount: str = Field(pattern=AMOUNT_TEXT)
+    payer: Party
+    payee: Party
+    at: AwareDatetime
+    leg: str | None = Field(default=None, max_length=50)
+    """Which freight leg ("RETURN", "OUTBOUND") when the kind is a freight."""
+    note: str | None = Field(default=None, max_length=200)
+
+    @model_validator(mode="after")
+    def _parties_fit_the_kind(self) -> MoneyMovement:
+        if (self.payer, self.payee) not in MOVEMENT_PARTIES[self.kind]:
+            raise ValueError(f"{self.kind} is not paid by {self.payer} to {self.payee}")
+        return self
+
+    def fen(self) -> int:
+        """The amount in integer fen: "12.34" -> 1234."""
+        whole, _, cents = self.amount.partition(".")
+        return int(whole) * 100 + int(cents)
+
+
 class ServiceOrderEvent(Frozen):
     """A transition of a service order, with what every consumer needs to act on it.
 
@@ -115,6 +175,7 @@ class ServiceOrderEvent(Frozen):
     an exchange order (created by RESHIP or EXCHANGE, shipped by order management), and
     `charged_to_seller` on `serviceorder.pre_compensated`. `locked` is the order's lock after the
     transition: on `serviceorder.received` it says the goods arrived while a case was open.
+    `movements` are the money movements of this transition, each once, with a deterministic id.
     """
 
     order_id: str
@@ -143,6 +204,8 @@ class ServiceOrderEvent(Frozen):
     exchange_shipped_at: AwareDatetime | None = None
     charged_to_seller: str | None = None
     locked: bool = False
+    movements: tuple[MoneyMovement, ...] = ()
+    """The money movements this transition made (order-svc decides them; see MoneyMovement)."""
     data: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -19,9 +19,21 @@ TRANSIENT = (
 )
 """Errors a publish retries until its deadline: the robust connection is coming back."""
 
+FRAME_BUFFER = 4096
+"""Publishes queued for the connection's writer before a publisher waits for room.
+
+aiormq's default is 10: the 11th publish of a turn of the event loop waits for the writer while
+holding the channel's lock, and from then on every publish waits for the one before it to hand
+the lock over, one publish per turn of the loop. On a busy service (a turn takes milliseconds)
+that held the outbox relay to a few dozen messages a second while the HTTP load lasted. aiormq
+reads it from the class when a connection is made, so `connect` sets it then (not at import)."""
+
 
 async def connect(url: str, *, name: str, timeout_s: float) -> AbstractRobustConnection:
     """Connect, retrying with backoff until `timeout_s`; ConnectionError after that."""
+    aiormq.connection.Connection.FRAME_BUFFER_SIZE = max(
+        aiormq.connection.Connection.FRAME_BUFFER_SIZE, FRAME_BUFFER
+    )
     loop = asyncio.get_running_loop()
     deadline = loop.time() + timeout_s
     delay = 0.2

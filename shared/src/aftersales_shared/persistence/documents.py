@@ -14,6 +14,8 @@ VERSION = "_v"
 OUTBOX = "_outbox"
 PENDING = "_outbox_pending"
 SINCE = "_outbox_at"
+AT = "at"
+"""In an outbox entry: when its write was committed (wall clock, ms), for the relay's lag."""
 
 
 @dataclass
@@ -27,18 +29,22 @@ class Versioned:
     """The adapter's domain object made from `data`, kept with it in the write cache."""
 
 
-def stamp(version: int, outbox: list[Doc]) -> Doc:
+def stamp(version: int, outbox: list[Doc], at: int | None = None) -> Doc:
     """The bookkeeping fields of a write: version, messages, and since when they wait."""
-    return {VERSION: version, OUTBOX: outbox, PENDING: bool(outbox), SINCE: wall_ms()}
+    since = wall_ms() if at is None else at
+    return {VERSION: version, OUTBOX: outbox, PENDING: bool(outbox), SINCE: since}
 
 
 def wall_ms() -> int:
     return int(time.time() * 1000)
 
 
-def dump(message: Envelope) -> Doc:
-    """A message as the outbox keeps it: the body serialized once, at the write."""
-    return stored_form(message)
+def dump(message: Envelope, at: int | None = None) -> Doc:
+    """A message as the outbox keeps it: the body serialized once, at the write (`at`)."""
+    stored = stored_form(message)
+    if at is not None:
+        stored[AT] = at
+    return stored
 
 
 def publishable(stored: Doc) -> Doc:

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import time
 
 import structlog
 from pymongo.asynchronous.collection import AsyncCollection
 
 from aftersales_shared.background import Periodic
-from aftersales_shared.metrics import OUTBOX_PENDING
+from aftersales_shared.metrics import OUTBOX_LAG, OUTBOX_PENDING
 from aftersales_shared.persistence.client import Doc
-from aftersales_shared.persistence.documents import OUTBOX, SINCE, VERSION, publishable, wall_ms
+from aftersales_shared.persistence.documents import AT, publishable, wall_ms
 from aftersales_shared.persistence.outbox_ledger import Key, Ledger, Plan
-from aftersales_shared.persistence.outbox_store import (
-    ensure_pending_index,
-    mark_sent,
-    oldest_pending,
-)
+from aftersales_shared.persistence.outbox_store import ensure_pending_index, mark_sent
+from aftersales_shared.persistence.outbox_stored import bounded, stored_plans
 from aftersales_shared.persistence.versioned import Written
 from aftersales_shared.ports import Publisher
 
@@ -30,15 +26,22 @@ MAX_BACKOFF_S = 5.0
 class OutboxRelay:
     """Publishes the messages stored with each write, with confirms, then marks them sent.
 
-    Two ways in. A write made by this process is handed over in memory (`written`) and
-    published at once, without reading it back. Every `poll_s` the relay also reads what is
-    still pending in the store and older than `grace_s` (a process that died after its write,
-    a message the broker refused) and publishes that.
+    Two ways in. A write made by this process is handed over in memory (`written`), wakes the
+    relay and is published at once, without reading it back. Every `poll_s` the relay also
+    reads what is still pending in the store and older than `grace_s` (a process that died
+    after its write, a message the broker refused) and publishes that.
+
+    Rounds are pipelined: up to `rounds_in_flight` rounds of at most `round_messages` messages
+    wait on their confirms at once, and a write that comes meanwhile starts a new round rather
+    than waiting for the others. A document is in one round at a time: its messages go out in
+    the order they were written. Marking runs beside the rounds, never holding them up.
 
     Marking is deferred by `mark_delay_s`: if the document is written again meanwhile, that
     write already dropped the published messages (they leave the write cache as they are
     published) and one mark, or none, serves several writes. A crash before the mark means the
     messages go out again after the restart: at least once, as the consumers' inboxes expect.
+    `stop` gives the rounds under way and a last drain `stop_timeout_s` each, then leaves what
+    is left to the store (the next start, or another process, publishes it).
     """
 
     def __init__(
@@ -49,19 +52,27 @@ class OutboxRelay:
         batch: int = 200,
         mark_delay_s: float = 0.5,
         grace_s: float = 5.0,
-        round_messages: int = 1000,
+        round_messages: int = 200,
+        rounds_in_flight: int = 4,
         max_fresh: int = 5000,
+        stop_timeout_s: float = 5.0,
     ) -> None:
         self._collections: list[AsyncCollection[Doc]] = []
         self._bus = bus
         self._batch = batch
         self._round_messages = round_messages
+        self._rounds_in_flight = max(1, rounds_in_flight)
         self._max_fresh = max_fresh
+        self._stop_timeout = stop_timeout_s
         self._backoff = 0.0
         self._poll_s = poll_s
         self._mark_delay = mark_delay_s
         self._grace_ms = int(grace_s * 1000)
         self._fresh: dict[Key, Written] = {}
+        self._busy: set[Key] = set()
+        """Documents in a round under way: no other round takes them before it settles."""
+        self._rounds: set[asyncio.Task[None]] = set()
+        self._marking: asyncio.Task[None] | None = None
         self._ledger = Ledger()
         self._polled_at = 0.0
         self._more_stored = False
@@ -95,34 +106,73 @@ class OutboxRelay:
         self._loop.start()
 
     async def stop(self) -> None:
-        await self._loop.stop()
-        with contextlib.suppress(Exception):
-            await self.drain_once()
+        """Stop the loop, let the rounds under way settle, drain: each step within
+        `stop_timeout_s`, whatever the store or the broker do (what is left stays pending in
+        the store, published at the next start or by another process)."""
+        await bounded(self._loop.stop(), self._stop_timeout, what="the relay's loop")
+        for task in [*self._rounds, *([self._marking] if self._marking else [])]:
+            await bounded(task, self._stop_timeout, what="a round under way")
+        await bounded(self.drain_once(), self._stop_timeout, what="the last drain")
 
     async def _round(self) -> bool:
+        """The loop's turn: start a round if there is work and room, and a mark if one is due."""
+        if self._backoff:  # the broker is refusing or slow: give it room rather than more
+            await asyncio.sleep(self._backoff)
+        if len(self._rounds) >= self._rounds_in_flight:
+            await asyncio.wait(self._rounds, return_when=asyncio.FIRST_COMPLETED)
         now = time.monotonic()
         poll = now - self._polled_at >= self._poll_s
         if poll:
             self._polled_at = now
-        published, failed = await self._publish(poll=poll, grace_ms=self._grace_ms)
-        await self._mark(older_than=now - self._mark_delay)
-        if failed:  # the broker is refusing or slow: give it room rather than a bigger round
-            self._backoff = min(self._backoff * 2 or 0.5, MAX_BACKOFF_S)
-            await asyncio.sleep(self._backoff)
-            return bool(self._fresh)
-        self._backoff = 0.0
-        if poll and self._more_stored and published:  # the poll's batch was full of work
-            self._polled_at = 0.0  # a full batch went out: read the next one at once
+        plans = await self._take(poll=poll, grace_ms=self._grace_ms, handled=set())
+        if plans:
+            self._busy.update(p.key for p in plans)
+            task = asyncio.create_task(self._settle_round(plans), name="outbox-round")
+            self._rounds.add(task)
+            task.add_done_callback(self._rounds.discard)
+        if self._marking is None or self._marking.done():
+            self._marking = asyncio.create_task(
+                self._mark_logged(now - self._mark_delay), name="outbox-mark"
+            )
+        if poll and self._more_stored and plans:  # the poll's batch was full of work
+            self._polled_at = 0.0  # read the next one at once
             return True
-        return bool(self._fresh)
+        return any(key not in self._busy for key in self._fresh)
+
+    async def _settle_round(self, plans: list[Plan]) -> None:
+        """Publish a round and, while it succeeds and writes wait, the next one (no turn of the
+        loop in between: on a busy service each turn costs milliseconds)."""
+        while plans:
+            try:
+                _, failed = await self._send(plans)
+            except Exception:  # still pending in the store: the poll takes it after the grace
+                log.exception("outbox round failed")
+                failed = 1
+            finally:
+                self._busy.difference_update(p.key for p in plans)
+            self._backoff = min(self._backoff * 2 or 0.5, MAX_BACKOFF_S) if failed else 0.0
+            plans = [] if failed else self._take_fresh(self._round_messages)[0]
+            self._busy.update(p.key for p in plans)
+        self._loop.wake()
+
+    async def _mark_logged(self, older_than: float) -> None:
+        try:
+            await self._mark(older_than=older_than)
+        except Exception:  # marked by a later round; meanwhile the messages may go out again
+            log.exception("outbox mark failed")
 
     async def drain_once(self) -> tuple[int, int]:
         """Publish everything pending now, in memory or stored, and mark it all sent:
         (messages published, messages that failed)."""
+        if self._rounds:
+            await asyncio.wait(self._rounds)
         published = failed = 0
         handled: set[Key] = set()
         while self._fresh:
-            ok, bad = await self._publish(poll=False, grace_ms=0, handled=handled)
+            plans = await self._take(poll=False, grace_ms=0, handled=handled)
+            if not plans:
+                break
+            ok, bad = await self._send(plans, handled=handled)
             published, failed = published + ok, failed + bad
         ok, bad = await self._publish(poll=True, grace_ms=0, handled=handled)
         await self._mark(older_than=None)
@@ -131,14 +181,23 @@ class OutboxRelay:
     async def _publish(
         self, *, poll: bool, grace_ms: int, handled: set[Key] | None = None
     ) -> tuple[int, int]:
-        """One bounded round: (published, failed); `handled` collects the documents it took,
-        and the poll skips them."""
+        """One bounded round, taken and settled: (published, failed); `handled` collects the
+        documents it took, and the poll skips them."""
         handled = set() if handled is None else handled
         plans = await self._take(poll=poll, grace_ms=grace_ms, handled=handled)
-        handled.update(p.key for p in plans)
+        return await self._send(plans, handled=handled)
+
+    async def _send(self, plans: list[Plan], *, handled: set[Key] | None = None) -> tuple[int, int]:
+        """Publish the plans' messages, wait for their confirms, record them in the ledger."""
+        if handled is not None:
+            handled.update(p.key for p in plans)
         OUTBOX_PENDING.set(len(plans) + len(self._fresh))
         pending = [publishable(m) for p in plans for m in p.todo]
         results = await self._bus.publish_many_stored(pending)
+        confirmed = wall_ms()
+        for message, error in zip(pending, results, strict=True):
+            if error is None and AT in message:
+                OUTBOX_LAG.observe(max(0, confirmed - int(message[AT])) / 1000)
         outcomes = zip(pending, results, strict=True)
         errors: dict[str, int] = {}
         published = sum(self._ledger.settle(plan, outcomes, errors) for plan in plans)
@@ -154,16 +213,12 @@ class OutboxRelay:
         their confirms come back in milliseconds, while a round of thousands (a backlog after a
         stall of the broker) would wait on them all and time out together, again and again.
         """
-        plans: list[Plan] = []
-        budget = self._round_messages
-        while self._fresh and budget > 0:
-            w = self._fresh.pop(next(iter(self._fresh)))
-            plan = self._ledger.plan(w.source.collection, w.source, w.doc_id, w.version, w.outbox)
-            plans.append(plan)
-            budget -= len(plan.todo)
+        plans, budget = self._take_fresh(self._round_messages)
         if poll and budget > 0:
-            skip = {p.key for p in plans}
-            found = await self._stored(grace_ms, skip=skip | set(self._fresh) | handled)
+            skip = {p.key for p in plans} | set(self._fresh) | self._busy | handled
+            found, self._more_stored = await stored_plans(
+                self._ledger, self._collections, grace_ms, skip=skip, batch=self._batch
+            )
             # Read the next batch at once only when this one was full of work for us: a full
             # batch of documents this relay is publishing or marking itself is no reason.
             self._more_stored = self._more_stored and bool(found)
@@ -174,27 +229,22 @@ class OutboxRelay:
                     break
         return plans
 
-    async def _stored(self, grace_ms: int, *, skip: set[Key]) -> list[Plan]:
-        """Pending documents older than the grace period that this relay is not marking."""
-        found: list[Plan] = []
-        cutoff = wall_ms() - grace_ms
-        self._more_stored = False
-        for collection in self._collections:
-            docs = await oldest_pending(collection, limit=self._batch)
-            self._more_stored |= len(docs) == self._batch
-            for doc in docs:
-                key = (collection.full_name, str(doc["_id"]))
-                if key in skip or self._ledger.published_at(key, doc[VERSION]):
-                    continue
-                if int(doc.get(SINCE) or 0) > cutoff and key not in self._ledger.failed:
-                    continue
-                outbox = doc.get(OUTBOX) or []
-                found.append(self._ledger.plan(collection, None, key[1], int(doc[VERSION]), outbox))
-        return found
+    def _take_fresh(self, budget: int) -> tuple[list[Plan], int]:
+        """This process's writes not in a round under way, up to `budget` messages (at least one
+        document): the plans, and the budget left."""
+        plans: list[Plan] = []
+        for key in [k for k in self._fresh if k not in self._busy]:
+            if budget <= 0:
+                break
+            w = self._fresh.pop(key)
+            plan = self._ledger.plan(w.source.collection, w.source, w.doc_id, w.version, w.outbox)
+            plans.append(plan)
+            budget -= len(plan.todo)
+        return plans, budget
 
     async def _mark(self, *, older_than: float | None) -> None:
         """Mark sent the documents published at least `mark_delay_s` ago (all when None)."""
-        due = self._ledger.due(older_than=older_than, skip=set(self._fresh))
+        due = self._ledger.due(older_than=older_than, skip=set(self._fresh) | self._busy)
         for group in due.values():
             await mark_sent(group[0].collection, group)
             self._ledger.marked(group)

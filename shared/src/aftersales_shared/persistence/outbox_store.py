@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from pymongo import ASCENDING, UpdateOne
@@ -26,10 +27,26 @@ async def ensure_pending_index(collection: AsyncCollection[Doc]) -> None:
     await collection.create_index(PENDING)
 
 
-async def oldest_pending(collection: AsyncCollection[Doc], *, limit: int) -> list[Doc]:
-    """Up to `limit` documents with messages pending, longest waiting first (outbox fields)."""
+async def oldest_pending(
+    collection: AsyncCollection[Doc],
+    *,
+    limit: int,
+    written_by: int | None = None,
+    also: Collection[str] = (),
+) -> list[Doc]:
+    """Up to `limit` documents with messages pending, longest waiting first (outbox fields).
+
+    With `written_by` (wall ms), only those last written by then, and the documents `also`
+    names: the store filters, so that the documents a relay is publishing from memory are
+    neither read nor sent over the wire again on every poll."""
+    query: Doc = {PENDING: {"$eq": True}}
+    if written_by is not None:
+        since: list[Doc] = [{SINCE: {"$lte": written_by}}, {SINCE: {"$exists": False}}]
+        if also:
+            since.append({"_id": {"$in": sorted(also)}})
+        query["$or"] = since
     return (
-        await collection.find({PENDING: {"$eq": True}}, {OUTBOX: 1, VERSION: 1, SINCE: 1})
+        await collection.find(query, {OUTBOX: 1, VERSION: 1, SINCE: 1})
         .sort(SINCE, ASCENDING)
         .limit(limit)
         .to_list()

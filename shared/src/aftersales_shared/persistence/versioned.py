@@ -13,7 +13,14 @@ from aftersales_shared.contracts import Envelope
 from aftersales_shared.errors import ConcurrencyConflict, Conflict
 from aftersales_shared.persistence.cache import VersionCache
 from aftersales_shared.persistence.client import Doc
-from aftersales_shared.persistence.documents import VERSION, Versioned, dump, split, stamp
+from aftersales_shared.persistence.documents import (
+    VERSION,
+    Versioned,
+    dump,
+    split,
+    stamp,
+    wall_ms,
+)
 
 
 @dataclass(frozen=True)
@@ -66,9 +73,10 @@ class VersionedCollection:
 
     async def insert(self, data: Doc, *, messages: Sequence[Envelope] = ()) -> Versioned:
         """Store a new document at version 1; DuplicateKeyError becomes Conflict."""
-        outbox = [dump(m) for m in messages]
+        at = wall_ms()
+        outbox = [dump(m, at) for m in messages]
         try:
-            await self.collection.insert_one({**data, **stamp(1, outbox)})
+            await self.collection.insert_one({**data, **stamp(1, outbox, at)})
         except DuplicateKeyError as exc:
             # the driver's details name the store's internals (index, engine message): not shown
             raise Conflict(f"{data['_id']} exists already", id=str(data["_id"])) from exc
@@ -78,11 +86,12 @@ class VersionedCollection:
         self, current: Versioned, data: Doc, *, messages: Sequence[Envelope] = ()
     ) -> Versioned:
         """Replace `current` with `data` only if nobody wrote since it was read."""
-        outbox = [*current.outbox, *(dump(m) for m in messages)]
+        at = wall_ms()
+        outbox = [*current.outbox, *(dump(m, at) for m in messages)]
         version = current.version + 1
         result = await self.collection.replace_one(
             {"_id": {"$eq": data["_id"]}, VERSION: {"$eq": current.version}},
-            {**data, **stamp(version, outbox)},
+            {**data, **stamp(version, outbox, at)},
         )
         if result.matched_count == 0:
             if self._cache is not None:

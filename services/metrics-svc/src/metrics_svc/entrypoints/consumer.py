@@ -3,8 +3,9 @@
 At thousands of events a second a per-message acknowledgement is the bottleneck, so the queue
 is consumed a batch at a time (`aftersales_shared.messaging.batch`): each delivery is validated
 as it arrives (an invalid one, or one of a type metrics-svc does not consume, goes to the DLQ
-at once), a batch's facts are written together (`handlers.ingest.Ingestor.write`) and the batch
-is acknowledged after they are stored. Two batches can be in the store at once. A failed write
+at once), a batch's money movements go to the ledger (`handlers.ledger.Bookkeeper.record`), its
+facts are written together (`handlers.ingest.Ingestor.write`) and the batch is acknowledged
+after they are stored. Two batches can be in the store at once. A failed write
 puts the whole batch back on the queue, after a pause (facts are idempotent: it counts once).
 """
 
@@ -19,6 +20,7 @@ from aftersales_shared.contracts import consumed_by
 from aftersales_shared.messaging import BatchHandler, Typed
 
 from metrics_svc.handlers.ingest import Ingestor
+from metrics_svc.handlers.ledger import Bookkeeper, records_of_batch
 from metrics_svc.handlers.wire import facts_of_batch
 from metrics_svc.ports import Consumption
 
@@ -44,12 +46,18 @@ class BatchBus(Protocol):
     ) -> Consumption: ...
 
 
-def on_batch(ingestor: Ingestor) -> BatchHandler:
-    """Write the facts of a batch of validated messages; raise to send the batch back."""
+def on_batch(ingestor: Ingestor, bookkeeper: Bookkeeper | None = None) -> BatchHandler:
+    """Write the money movements and the facts of a batch of validated messages (and the fines
+    of late penalty facts); raise to send the batch back."""
 
     async def handle(messages: list[Typed]) -> None:
         try:
-            await ingestor.write(facts_of_batch(messages))
+            facts = facts_of_batch(messages)
+            if bookkeeper is not None:
+                await bookkeeper.record(records_of_batch(messages))
+            await ingestor.write(facts)
+            if bookkeeper is not None:
+                await bookkeeper.book_late_fines(facts, ingestor.closed)
         except Exception as exc:
             log.warning("batch not written; back to the queue", error=str(exc), size=len(messages))
             await asyncio.sleep(FAILED_PAUSE_S)
@@ -58,10 +66,18 @@ def on_batch(ingestor: Ingestor) -> BatchHandler:
     return handle
 
 
-async def consume(bus: BatchBus, ingestor: Ingestor, *, size: int, delay_s: float) -> Consumption:
-    """Start consuming metrics-svc's queue into `ingestor`; `stop` it to step down."""
+async def consume(
+    bus: BatchBus,
+    ingestor: Ingestor,
+    *,
+    size: int,
+    delay_s: float,
+    bookkeeper: Bookkeeper | None = None,
+) -> Consumption:
+    """Start consuming metrics-svc's queue into `ingestor` (and the ledger); `stop` it to step
+    down."""
     return await bus.consume_batches(
-        on_batch(ingestor),
+        on_batch(ingestor, bookkeeper),
         size=size,
         delay_s=delay_s,
         in_flight=IN_STORE,

@@ -13,6 +13,7 @@ from metrics_svc.adapters.store import MetricsStore
 from metrics_svc.handlers.closing import WeekCloser
 from metrics_svc.handlers.ingest import Ingestor
 from metrics_svc.handlers.queries import Reader
+from metrics_svc.handlers.statements import LedgerReader
 from metrics_svc.ports import Consumption
 
 
@@ -38,8 +39,10 @@ class MetricsContainer(Container):
 
     store: MetricsStore
     reader: Reader
+    ledger: LedgerReader
     lease: Lease
     activations: Activations = field(default_factory=Activations)
 
 
 ReaderDep = Annotated[Reader, Depends(wired(MetricsContainer, lambda c: c.reader))]
+LedgerDep = Annotated[LedgerReader, Depends(wired(MetricsContainer, lambda c: c.ledger))]

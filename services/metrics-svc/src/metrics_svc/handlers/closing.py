@@ -12,6 +12,7 @@ from metrics_svc.domain.ranking import Ranked, rank
 from metrics_svc.domain.scoring import Scorecard, scorecard
 from metrics_svc.domain.weeks import is_closed, previous_week
 from metrics_svc.handlers.ingest import Ingestor
+from metrics_svc.handlers.ledger import Bookkeeper
 from metrics_svc.handlers.metrics import WEEK_CLOSE_SECONDS
 from metrics_svc.handlers.wire import week_closed_messages
 from metrics_svc.ports import BottomEntry, ClosedWeek, ResultStore
@@ -33,8 +34,17 @@ async def rank_week(results: ResultStore, ingestor: Ingestor, week: str) -> list
 class WeekCloser:
     """Polls the (virtual or real) clock and closes every week that has ended, oldest first."""
 
-    def __init__(self, results: ResultStore, ingestor: Ingestor, clock: Clock, *, poll_s: float):
+    def __init__(
+        self,
+        results: ResultStore,
+        ingestor: Ingestor,
+        clock: Clock,
+        *,
+        poll_s: float,
+        bookkeeper: Bookkeeper | None = None,
+    ):
         self.results, self.ingestor, self.clock, self.poll_s = results, ingestor, clock, poll_s
+        self.bookkeeper = bookkeeper
         self._loop = Periodic(self._round, interval_s=poll_s, name="metrics-week-closer")
         self.start = self._loop.start
         self.stop = self._loop.stop
@@ -51,7 +61,8 @@ class WeekCloser:
         return due
 
     async def close(self, week: str) -> None:
-        """Save the counters, rank the week, store the frozen results, announce it.
+        """Save the counters, rank the week, store the frozen results, book its fines in the
+        ledger, announce it.
 
         Under the ingest lock, so the ranking includes every batch written before and none
         after; later facts of the week become late.
@@ -63,6 +74,8 @@ class WeekCloser:
             await self.ingestor.flush()
             ranking = await rank_week(self.results, self.ingestor, week)
             await self.results.save_results(week, ranking)
+            if self.bookkeeper is not None:  # before the closing: a crash books them again
+                await self.bookkeeper.book_fines(week)
             await self._freeze(week, ranking)
             self.ingestor.close_week(week)
             elapsed = time.monotonic() - started

@@ -16,3 +16,6 @@ CHECKPOINT_SECONDS = Histogram(
     buckets=(0.05, 0.1, 0.25, 0.5, 1, 2.5, 5),
 )
 ACTIVE = Gauge("metrics_active", "1 while this metrics-svc process is the active one")
+LEDGER_ENTRIES = Counter(
+    "metrics_ledger_entries_total", "Ledger entries sent to the store (a duplicate is ignored)"
+)

@@ -1,0 +1,90 @@
+"""The ledger's repository contract: MongoLedger and the dict-backed fake pass the same tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from aftersales_shared.persistence import connect_mongo
+from metrics_svc.adapters.ledger import MongoLedger
+from metrics_svc.domain.ledger import Entry, cursor_of
+from metrics_svc.ports import LedgerStore, MovementRecord
+
+from .fakes import FakeLedger
+
+AT = datetime(2026, 12, 3, 4, 5, 6, 789000, tzinfo=UTC)  # whole milliseconds: stored as ms
+
+
+@pytest.fixture(params=["memory", pytest.param("mongo", marks=pytest.mark.integration)])
+async def ledger(request: pytest.FixtureRequest, unique: str) -> AsyncIterator[LedgerStore]:
+    if request.param == "memory":
+        yield FakeLedger()
+        return
+    client = connect_mongo(request.getfixturevalue("mongo_url"))
+    store = MongoLedger(client[f"l{unique}"])
+    await store.ensure_indexes()
+    try:
+        yield store
+    finally:
+        await client.drop_database(f"l{unique}")
+        await client.close()
+
+
+def entry(n: int, *, seller: str = "s1", month: str = "2026-12", kind: str = "REFUND") -> Entry:
+    return Entry(
+        f"o{n}:{kind}@v1", kind, seller, f"o{n}", 100 * n + 1, "SELLER", "CUSTOMER",
+        AT + timedelta(minutes=n), month, (f"o{n}",), "a note", f"m{n}",
+    )  # fmt: skip
+
+
+def record(n: int, *, seller: str = "s1", month: str = "2026-12") -> MovementRecord:
+    return MovementRecord(f"o{n}:REFUND@v1", seller, f"o{n}", month, f"m{n}", f'{{"n": {n}}}')
+
+
+async def test_an_entry_is_stored_once_and_read_back_as_it_was(ledger: LedgerStore) -> None:
+    first = entry(1)
+    await ledger.record([record(1)], [first])
+    tampered = Entry(first.id, first.kind, "s1", "o1", 5, "SELLER", "CUSTOMER", AT, "2026-12")
+    await ledger.record([MovementRecord(first.id, "s1", "o1", "2026-12", "x", "{}")], [tampered])
+    assert await ledger.month_entries("2026-12", seller_id="s1") == [first]
+    assert await ledger.month_movements("2026-12", seller_id="s1") == [record(1)]
+
+
+async def test_month_queries_by_seller_and_for_all(ledger: LedgerStore) -> None:
+    mine, theirs, later = entry(1), entry(2, seller="s2"), entry(3, month="2027-01")
+    await ledger.record([record(1), record(2, seller="s2")], [mine, theirs, later])
+    assert await ledger.month_entries("2026-12", seller_id="s1") == [mine]
+    both = await ledger.month_entries("2026-12", seller_id=None)
+    assert sorted(e.id for e in both) == [mine.id, theirs.id]
+    assert await ledger.month_entries("2027-01", seller_id="s2") == []
+    assert [r.id for r in await ledger.month_movements("2026-12", seller_id="s2")] == [record(2).id]
+
+
+async def test_entries_are_paged_in_time_order_with_filters(ledger: LedgerStore) -> None:
+    entries = [entry(n, kind="REFUND" if n % 2 else "FINE") for n in range(1, 8)]
+    await ledger.record([], entries[::-1])
+
+    async def page(after: str | None, **filters: str | None) -> list[Entry]:
+        query: dict[str, str | None] = {
+            "seller_id": None, "order_id": None, "month": None, "kind": None
+        }  # fmt: skip
+        return await ledger.entries(**(query | filters), after=after, limit=3)  # type: ignore[arg-type]
+
+    first = await page(None, seller_id="s1")
+    assert first == entries[:3]
+    assert await page(cursor_of(first[-1]), seller_id="s1") == entries[3:6]
+    assert await page(cursor_of(entries[5]), month="2026-12") == entries[6:]
+    assert await page(None, kind="FINE", seller_id="s1", month="2026-12") == entries[1:6:2]
+    assert await page(None, order_id="o4") == [entries[3]]
+    assert await page(None, seller_id="s2") == []
+
+
+async def test_entries_written_since_a_time(ledger: LedgerStore) -> None:
+    await ledger.record([], [entry(1), entry(2), entry(3, seller="s2")])
+    found, as_of = await ledger.written_since("2026-12", seller_id="s1", since_ms=None)
+    assert sorted(e.id for e in found) == [entry(1).id, entry(2).id]
+    again, _ = await ledger.written_since("2026-12", seller_id="s1", since_ms=as_of - 60_000)
+    assert sorted(e.id for e in again) == [entry(1).id, entry(2).id]
+    later, _ = await ledger.written_since("2026-12", seller_id="s1", since_ms=as_of + 60_000)
+    assert later == []
