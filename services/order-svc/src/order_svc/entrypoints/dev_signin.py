@@ -110,7 +110,11 @@ async def accounts(sellers: SellersDep, seller_id: Id | None = None) -> dict[str
     return {"items": [asdict(a) for a in found]}
 
 
-@router.post("/tokens", summary="A token for a demo account (development only)")
+@router.post(
+    "/tokens",
+    summary="A token for a demo account (development only)",
+    responses={404: {"description": "No demo account, or no such shop account, has that id"}},
+)
 async def token(body: TokenRequest, request: Request, sellers: SellersDep) -> dict[str, Any]:
     account, sub = await account_of(sellers, body.account)
     minted = issue_token(
