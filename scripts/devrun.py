@@ -52,6 +52,7 @@ def main() -> int:
         "ENV": os.environ.get("ENV", "development"),
         # the workbench (served by order-svc) calls metrics-svc's API from the browser
         "CORS_ORIGINS": os.environ.get("CORS_ORIGINS", WORKBENCH_ORIGINS),
+        "METRICS_API_URL": f"http://127.0.0.1:{DEFAULT_PORTS['metrics-svc']}",
     }
     stopping = False
 
@@ -76,7 +77,7 @@ def main() -> int:
                 print(f"{process.name:<16} {process.url}/docs", flush=True)
         demo_data(env)
         print(f"QC dashboard     http://127.0.0.1:{DEFAULT_PORTS['metrics-svc']}/dashboard")
-        print(f"workbench        http://127.0.0.1:{DEFAULT_PORTS['order-svc']}/workbench")
+        print(f"seller workbench http://127.0.0.1:{DEFAULT_PORTS['order-svc']}/workbench")
         if env["ENV"] == "development":
             print(f"dev sign-in      http://127.0.0.1:{DEFAULT_PORTS['order-svc']}/dev/accounts")
         print("all five services are ready; Ctrl-C stops them", flush=True)

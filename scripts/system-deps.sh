@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Debian packages some tests drive for real: nginx (the gateway test) and chromium (the dashboard
-# test). Installs what is missing when it can (root and apt-get); otherwise says what is missing,
+# Debian packages some tests drive for real: nginx (the gateway test), chromium (the dashboard
+# and workbench tests) with a CJK font (the workbench's screenshots), and node + npm (which build
+# the seller workbench). Installs what is missing when it can (root and apt-get); otherwise says what is missing,
 # and those tests skip outside CI (in CI they fail instead).
 set -uo pipefail
 missing=()
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing+=(nginx)
 [ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -n "$(fc-list :lang=zh 2>/dev/null)" ] || missing+=(fonts-noto-cjk)
+command -v npm >/dev/null 2>&1 || missing+=(nodejs npm)
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing Debian packages: ${missing[*]}"

@@ -52,12 +52,15 @@ def running_stack(mongo_url: str, amqp_url: str) -> Iterator[RunningStack]:
     env = stack_env(
         mongo_url=mongo_url, amqp_url=amqp_url, namespace=namespace, db_prefix=db_prefix
     )
+    ports = {service: free_port() for service in DEFAULT_PORTS}
+    env["METRICS_API_URL"] = f"http://127.0.0.1:{ports['metrics-svc']}"  # the workbench reads it
+    env["CORS_ORIGINS"] = f"http://127.0.0.1:{ports['order-svc']}"
     stack = Stack()
     urls: dict[str, str] = {}
     try:
-        for service in DEFAULT_PORTS:
+        for service, port in ports.items():
             process = stack.start_service(
-                service, port=free_port(), env=env, log_path=logs / f"{service}.log"
+                service, port=port, env=env, log_path=logs / f"{service}.log"
             )
             assert process.url is not None
             urls[service] = process.url

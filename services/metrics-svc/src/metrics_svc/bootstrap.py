@@ -16,7 +16,7 @@ from metrics_svc.adapters.ledger import MongoLedger
 from metrics_svc.adapters.results import MongoResults
 from metrics_svc.adapters.store import MetricsStore
 from metrics_svc.config import Settings
-from metrics_svc.entrypoints import consumer
+from metrics_svc.entrypoints import consumer, dev_signin
 from metrics_svc.entrypoints.api import router
 from metrics_svc.entrypoints.dashboard import router as dashboard_router
 from metrics_svc.entrypoints.deps import Activation, Activations, MetricsContainer
@@ -144,4 +144,5 @@ def definition() -> ServiceDefinition[Settings, MetricsContainer]:
         description=description or "",
         routers=[router, money_router, dashboard_router],
         bootstrap=bootstrap,
+        dev_routers=[dev_signin.router],  # the dashboard's development sign-in
     )

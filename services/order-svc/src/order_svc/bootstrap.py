@@ -8,7 +8,7 @@ from order_svc import __doc__ as description
 from order_svc.adapters.mongo import MongoAttachments, MongoOrders, MongoSellers
 from order_svc.adapters.order_facts import MongoOrderFacts
 from order_svc.config import Settings
-from order_svc.entrypoints import dev_signin
+from order_svc.entrypoints import dev_signin, workbench
 from order_svc.entrypoints.api import routers
 from order_svc.entrypoints.consumer import message_router
 from order_svc.entrypoints.deps import OrderContainer
@@ -52,7 +52,7 @@ def definition() -> ServiceDefinition[Settings, OrderContainer]:
         name="order-svc",
         title="order-svc: service orders",
         description=description or "",
-        routers=routers(),
+        routers=[*routers(), workbench.router],
         bootstrap=bootstrap,
         dev_routers=[dev_signin.router],
     )

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from pathlib import Path
 
 from aftersales_shared.settings import ServiceSettings
 from pydantic import Field
 
 from order_svc.domain.warnings import WarningOffsets
+
+BUILT_PAGE = Path(__file__).resolve().parents[2] / "web" / "dist"
+"""Where `npm run build` in services/order-svc/web puts the workbench (a source checkout)."""
 
 
 class Settings(ServiceSettings):
@@ -39,3 +43,13 @@ class Settings(ServiceSettings):
     customer_messages_per_day: int = Field(default=50, ge=1)
     """A customer's messages per order per day (Asia/Shanghai, or the virtual clock's); beyond:
     429. The seller's replies are not counted."""
+
+    workbench_dir: Path | None = None
+    """The built workbench page (default: services/order-svc/web/dist; the image sets it)."""
+    metrics_api_url: str = ""
+    """metrics-svc's API as the browser reaches it: empty for the same origin (the gateway);
+    `make run` sets http://127.0.0.1:8004 (metrics-svc answers it by CORS)."""
+
+    def workbench_path(self) -> Path:
+        """The folder holding the built page's index.html and assets/."""
+        return self.workbench_dir or BUILT_PAGE

@@ -1,0 +1,19 @@
+// What order-svc tells the page about where things are (GET /workbench/config.json).
+
+import { useQuery } from "@tanstack/react-query";
+
+export interface PageConfig {
+  metrics_url: string;
+  development: boolean;
+}
+
+export function usePageConfig() {
+  return useQuery({
+    queryKey: ["page-config"],
+    queryFn: async (): Promise<PageConfig> => {
+      const response = await fetch("/workbench/config.json");
+      return (await response.json()) as PageConfig;
+    },
+    staleTime: Infinity,
+  });
+}

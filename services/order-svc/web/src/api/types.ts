@@ -1,0 +1,94 @@
+// The shapes of order-svc's and metrics-svc's answers that the page reads.
+
+export type Status =
+  | "PENDING_CLAIM" | "PENDING_AUDIT" | "AWAITING_FEEDBACK" | "AWAITING_RETURN"
+  | "PENDING_PROCESS" | "PROVISIONALLY_DONE" | "UNRESOLVED" | "COMPLETED"
+  | "REJECTED" | "CANCELLED" | "CLOSED";
+
+export interface OrderRow {
+  id: string;
+  order_no: string;
+  sku: string;
+  category: string;
+  customer_tier: string;
+  status: Status;
+  assignee?: string | null;
+  locked?: boolean;
+  customer_responded?: boolean;
+  next_deadlines?: Record<string, string>;
+}
+
+export interface Page<T> {
+  items: T[];
+  next_offset?: number | null;
+  next_cursor?: string | null;
+}
+
+export interface HistoryEntry {
+  at: string;
+  actor_id: string;
+  actor_role: string;
+  command: string;
+  status_from: string | null;
+  status_to: string;
+  detail?: string;
+}
+
+export interface Note {
+  author_id: string;
+  author_role: string;
+  text: string;
+  at: string;
+}
+
+export interface Attachment {
+  id: string;
+  filename: string;
+  content_type: string;
+}
+
+export interface OrderView extends OrderRow {
+  customer_phone: string;
+  quantity: number;
+  paid_amount?: string;
+  paid?: string;
+  reason: string;
+  description: string;
+  quality_issue: boolean;
+  outcome?: string | null;
+  refund_amount?: string;
+  freight?: Record<string, string | number | null>;
+  shipment?: { carrier: string; tracking_no: string; freight?: string } | null;
+  audit?: { result: string; opinion: string; attachments?: Attachment[] } | null;
+  feedback?: Note[];
+  messages?: Note[];
+  arbitration?: { reason: string; case_id?: string | null } | null;
+  history?: HistoryEntry[];
+  allowed_actions?: (string | { command: string })[];
+}
+
+export type Counts = Record<string, number>;
+
+export interface BatchResult {
+  id: string;
+  ok: boolean;
+  status?: string;
+  error?: string;
+  message?: string;
+  skipped?: boolean;
+}
+
+export interface StaffMember {
+  staff_id: string;
+  name: string;
+  permissions: string[];
+  categories: string[];
+}
+
+export interface DevAccount {
+  id: string;
+  role: string;
+  label: string;
+  seller_id: string | null;
+  permissions: string[];
+}

@@ -1,0 +1,52 @@
+import { Alert, Card, Descriptions, List, Statistic, Table, Tag } from "antd";
+import { useQuery } from "@tanstack/react-query";
+
+import { call } from "../api/client";
+import { usePageConfig } from "../api/config";
+import { currentClaims } from "../auth/session";
+import { sellerMessage } from "../i18n/errors";
+import { useT } from "../i18n/LangContext";
+
+interface Indicator { name: string; value: string | null; target: string; passed: boolean | null; weight: number }
+interface Week { score: string | null; position: number | null; streak: number | null; indicators: Indicator[]; status?: string }
+interface Scorecard { week: string; current: Week }
+interface Penalties { items: { lines: { rule: string; orders: number; amount: string }[]; total: string }[] }
+
+/** This week's scorecard (four indicators against targets, position, streak) and penalties. */
+export function QualityPanel() {
+  const { lang, t } = useT();
+  const config = usePageConfig();
+  const seller = currentClaims()?.seller_id ?? "";
+  const base = config.data?.metrics_url ?? "";
+  const ready = config.isSuccess && currentClaims()?.role === "seller_admin";
+  const card = useQuery({ queryKey: ["scorecard", seller], enabled: ready,
+    queryFn: () => call<Scorecard>(`/v1/sellers/${seller}/scorecard?history=1`, { base }) });
+  const fines = useQuery({ queryKey: ["penalties", seller], enabled: ready,
+    queryFn: () => call<Penalties>(`/v1/penalties?seller_id=${seller}`, { base }) });
+  if (currentClaims()?.role !== "seller_admin") return <Alert type="info" message={t("qualityAdminOnly")} />;
+  const week = card.data?.current;
+  const lines = fines.data?.items.flatMap((i) => i.lines) ?? [];
+  return (
+    <Card title={`${t("quality")} ${card.data?.week ?? ""}`} data-testid="quality">
+      {(card.error ?? fines.error) && <Alert type="error" message={sellerMessage(card.error ?? fines.error, lang)} />}
+      {week && (
+        <>
+          <Descriptions size="small">
+            <Descriptions.Item label={t("score")}><Statistic value={week.score ?? "-"} /></Descriptions.Item>
+            <Descriptions.Item label={t("position")}>{week.position ?? "-"}</Descriptions.Item>
+            <Descriptions.Item label={t("streak")}>{week.streak ?? 0}</Descriptions.Item>
+          </Descriptions>
+          <Table size="small" rowKey="name" pagination={false} dataSource={week.indicators}
+            columns={[
+              { title: "", dataIndex: "name" },
+              { title: "%", dataIndex: "value", render: (v: string | null) => v ?? "-" },
+              { title: t("target"), dataIndex: "target" },
+              { title: "", dataIndex: "passed", render: (p: boolean | null) => (p === null ? null : <Tag color={p ? "green" : "red"}>{p ? "✓" : "✗"}</Tag>) },
+            ]} />
+        </>
+      )}
+      <List size="small" header={t("penalties")} dataSource={lines} locale={{ emptyText: t("noPenalties") }}
+        renderItem={(l) => <List.Item>{l.rule} · {l.orders} · ¥{l.amount}</List.Item>} />
+    </Card>
+  );
+}
