@@ -1,8 +1,3 @@
-import sys
+from order_svc.entrypoints.main import main
 
-from order_svc.entrypoints.main import main, migrate_history
-
-if sys.argv[1:] == ["migrate-history"]:
-    migrate_history()
-else:
-    main()
+main()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 
 from aftersales_shared.settings import ServiceSettings
-from pydantic import Field, SecretStr, model_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 
 
 class Settings(ServiceSettings):
@@ -56,6 +56,12 @@ class Settings(ServiceSettings):
         if self.webhook_allow_internal is None:
             return self.env == "development"
         return self.webhook_allow_internal
+
+    @field_validator("webhook_allow_internal", mode="before")
+    @classmethod
+    def _blank_is_unset(cls, value: object) -> object:
+        """`WEBHOOK_ALLOW_INTERNAL=` (compose's default when unset) means unset, not false."""
+        return None if value == "" else value
 
     @model_validator(mode="after")
     def _gateway_configured(self) -> Settings:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+
 from aftersales_shared.service import create_app, serve
 from fastapi import FastAPI
 
 from metrics_svc.bootstrap import definition
 from metrics_svc.config import Settings
+from metrics_svc.entrypoints.cli import run
 
 
 def app() -> FastAPI:
@@ -15,5 +18,8 @@ def app() -> FastAPI:
 
 
 def main() -> None:
+    """Serve; with arguments (`reconcile 2026-12 [--seller-id S]`), run that command instead."""
+    if len(sys.argv) > 1:
+        sys.exit(run(sys.argv[1:]))
     settings = Settings()
     serve(create_app(definition(), settings), settings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import uvloop
 from aftersales_shared.service import create_app, serve
@@ -19,7 +20,13 @@ def app() -> FastAPI:
 
 
 def main() -> None:
-    """Serve on uvloop (uvicorn picks httptools by itself when it is installed)."""
+    """Serve on uvloop (uvicorn picks httptools by itself when it is installed); with the
+    argument `migrate-history`, run that one-off command instead."""
+    if sys.argv[1:] == ["migrate-history"]:
+        migrate_history()
+        return
+    if sys.argv[1:]:
+        sys.exit(f"usage: order-svc [migrate-history]; unknown arguments {sys.argv[1:]}")
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     settings = Settings()
     serve(create_app(definition(), settings), settings)
