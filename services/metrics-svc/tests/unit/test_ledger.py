@@ -87,6 +87,13 @@ def test_a_weeks_fines_belong_to_the_month_of_its_sunday() -> None:
     assert weeks_fined_in("2027-01")[0] == "2026-W53"
 
 
+def test_the_first_and_last_months_name_only_weeks_there_are() -> None:
+    # 1999-W52's Sunday is 2 January 2000, but no week before 2000-W01 has a name (or facts);
+    # the conformance run's POST /v1/statements/2000-01/reconcile answered 422 for it
+    assert weeks_fined_in("2000-01") == ["2000-W01", "2000-W02", "2000-W03", "2000-W04"]
+    assert weeks_fined_in("9998-12")[-1] == "9998-W52"  # 9998-W53's Sunday is in 9999
+
+
 KIND_PAYERS = [
     ("REFUND", "SELLER"), ("AUTO_REFUND", "SELLER"), ("FREIGHT_REFUND", "SELLER"),
     ("FREIGHT_REFUND", "PLATFORM"), ("PRE_COMPENSATION", "SELLER"),

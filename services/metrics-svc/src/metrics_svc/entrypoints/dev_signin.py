@@ -27,7 +27,11 @@ async def accounts() -> dict[str, Any]:
     return {"accounts": [ANALYST]}
 
 
-@router.post("/tokens", summary="The demo QC analyst's token (development only)")
+@router.post(
+    "/tokens",
+    summary="The demo QC analyst's token (development only)",
+    responses={404: {"description": "No demo account has that id"}},
+)
 async def tokens(body: Account, request: Request) -> dict[str, str]:
     if body.account != ANALYST["id"]:
         raise NotFound(f"account {body.account} not found")

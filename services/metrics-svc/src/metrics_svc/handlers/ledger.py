@@ -16,7 +16,7 @@ from metrics_svc.domain.ledger import Entry, fine_entries, fine_month
 from metrics_svc.domain.months import month_end, month_of, month_start
 from metrics_svc.domain.penalties import penalty_lines
 from metrics_svc.domain.reconciliation import Reconciliation, reconcile
-from metrics_svc.domain.weeks import shift_week, week_of
+from metrics_svc.domain.weeks import SHANGHAI, shift_week, week_of
 from metrics_svc.handlers.metrics import LEDGER_ENTRIES
 from metrics_svc.ports import FactStore, LedgerStore, MovementRecord
 
@@ -61,13 +61,24 @@ def records_of_batch(messages: Iterable[Typed]) -> list[MovementRecord]:
     return records
 
 
+FIRST_WEEK = "2000-W01"
+LAST_WEEK = week_of(
+    datetime(9998, 12, 28, 12, tzinfo=SHANGHAI)
+)  # 28 December: the year's last week
+"""The first and last week names there are (`domain/week_names.py`)."""
+
+
 def weeks_fined_in(month: str) -> list[str]:
-    """The weeks whose fines belong to `month` (their Sunday is in it)."""
-    week, last = week_of(month_start(month)), week_of(month_end(month))
-    weeks = []
-    while week <= last:
+    """The weeks whose fines belong to `month` (their Sunday is in it). A week outside the
+    names a week can have (before 2000-W01: the Sunday of 1999-W52 is 2 January 2000) holds no
+    facts, so it is left out."""
+    first, last = week_of(month_start(month)), week_of(month_end(month))
+    week, weeks = max(first, FIRST_WEEK), []
+    while week <= last and week <= LAST_WEEK:
         if fine_month(week) == month:
             weeks.append(week)
+        if week == LAST_WEEK:
+            break
         week = shift_week(week, 1)
     return weeks
 
