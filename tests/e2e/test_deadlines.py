@@ -157,7 +157,7 @@ async def test_process_overdue_is_recorded_and_fined(steps: Steps) -> None:
 async def test_repeated_and_stale_firings_change_nothing(
     steps: Steps, running_stack: RunningStack, amqp_url: str
 ) -> None:
-    done, moved, marker = await steps.approved(1), await steps.approved(2), await steps.apply(3)
+    done, moved = await steps.approved(1), await steps.approved(2)
     # A deadline's id is its slot and the order version that armed it.
     armed = {
         oid: f"{oid}:AUTO_REFUND@v{(await steps.shipped(oid))['version']}" for oid in (done, moved)
@@ -170,6 +170,11 @@ async def test_repeated_and_stale_firings_change_nothing(
         return bool((await steps.get(moved))["process_overdue"])
 
     await eventually(moved_settled, timeout=120, what="the received order's own deadline applied")
+    # The marker is applied after the advance, so its AUDIT_OVERDUE@v1 is live when we fire it.
+    # Applied before, its own deadlines fired in the 15-day jump too, and when its 7-day
+    # pre-compensation was applied before its 12-hour audit count, our firing was stale and the
+    # marker never came (failed twice, once at idle).
+    marker = await steps.apply(3)
     before = {oid: await steps.get(oid) for oid in (done, moved)}
     now = await steps.now()
     bus = Bus(
