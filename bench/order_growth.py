@@ -27,9 +27,10 @@ import bson
 from aftersales_shared.devstack import Stack
 from aftersales_shared.messaging import delete_namespace
 from aftersales_shared.persistence import Doc, connect_mongo
-from aftersales_testkit import TEST_SECRET, bearer, free_port
+from aftersales_testkit import bearer, free_port
 from aftersales_testkit.order_facts import order_facts_for
 from pymongo.asynchronous.collection import AsyncCollection
+from service_env import service_env
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 SELLER = "growth-seller"
@@ -146,14 +147,7 @@ async def main() -> None:
     try:
         mongo_url = stack.start_dev_store(port=free_port(), data_dir=data, log_path=data / "log")
         port = free_port()
-        env = {
-            "AUTH_SECRET": TEST_SECRET,
-            "MONGO_URL": mongo_url,
-            "AMQP_URL": AMQP,
-            "BUS_NAMESPACE": namespace,
-            "CLOCK": "system",
-            "LOG_LEVEL": "WARNING",
-            "MONGO_DB_PREFIX": "growth",
+        env = service_env(mongo_url=mongo_url, namespace=namespace, db_prefix="growth") | {
             "CUSTOMER_MESSAGES_PER_DAY": str(args.entries + 10 * WINDOW),
         }
         stack.start_service("order-svc", port=port, env=env, log_path=data / "svc.log")

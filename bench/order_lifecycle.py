@@ -28,8 +28,9 @@ import psutil
 from aftersales_shared.devstack import Stack
 from aftersales_shared.messaging import delete_namespace
 from aftersales_shared.persistence import connect_mongo
-from aftersales_testkit import TEST_SECRET, bearer, free_port
+from aftersales_testkit import bearer, free_port
 from aftersales_testkit.order_facts import order_facts_for
+from service_env import service_env
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 SELLER = "bench-seller"
@@ -236,15 +237,7 @@ async def main() -> None:
     try:
         mongo_url = stack.start_dev_store(port=free_port(), data_dir=data, log_path=data / "log")
         port = free_port()
-        env = {
-            "AUTH_SECRET": TEST_SECRET,
-            "MONGO_URL": mongo_url,
-            "AMQP_URL": AMQP,
-            "BUS_NAMESPACE": namespace,
-            "CLOCK": "system",
-            "LOG_LEVEL": "WARNING",
-            "MONGO_DB_PREFIX": "bench",
-        }
+        env = service_env(mongo_url=mongo_url, namespace=namespace, db_prefix="bench")
         svc = stack.start_service("order-svc", port=port, env=env, log_path=data / "svc.log")
         stack.wait_ready(timeout=60)
         url = f"http://127.0.0.1:{port}"

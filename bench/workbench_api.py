@@ -25,13 +25,14 @@ import httpx
 from aftersales_shared.devstack import Stack
 from aftersales_shared.messaging import delete_namespace
 from aftersales_shared.persistence import connect_mongo
-from aftersales_testkit import TEST_SECRET, bearer, free_port
+from aftersales_testkit import bearer, free_port
 from order_svc.adapters.mongo import order_doc
 from order_svc.adapters.order_queries import NO_DUE_MS
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
 from order_svc.domain.decide import apply
 from order_svc.domain.model import Status
+from service_env import service_env
 
 AMQP = "amqp://guest:guest@127.0.0.1:5672/"
 SELLER = "bench-seller"
@@ -154,15 +155,7 @@ async def main() -> None:
             f"in {seconds:.1f} s"
         )
         port = free_port()
-        env = {
-            "AUTH_SECRET": TEST_SECRET,
-            "MONGO_URL": mongo_url,
-            "AMQP_URL": AMQP,
-            "BUS_NAMESPACE": namespace,
-            "CLOCK": "system",
-            "LOG_LEVEL": "WARNING",
-            "MONGO_DB_PREFIX": "bench",
-        }
+        env = service_env(mongo_url=mongo_url, namespace=namespace, db_prefix="bench")
         stack.start_service("order-svc", port=port, env=env, log_path=data / "svc.log")
         stack.wait_ready(timeout=600)  # the indexes are built over the stored orders first
         url = f"http://127.0.0.1:{port}"
