@@ -35,13 +35,14 @@ async def test_batch_reject_reports_each_order(running_stack: RunningStack, uniq
                 await page.get_by_test_id(f"result-{o['id']}").get_attribute("data-ok")
                 for o in orders
             ]
-            # each order is reported: the unclaimed one refused, the others done (or, when the
-            # server refuses a batch whole, reported as not done because of it)
-            assert said[2] == "false"
-            assert said[:2] in (["true", "true"], ["skipped", "skipped"])
+            # each order is reported: the unclaimed one refused, and it held the others back not
+            assert said == ["true", "true", "false"]
             refused = await page.get_by_test_id(f"result-{orders[2]['id']}").inner_text()
             assert "未执行" in refused
             await shot(page, "batch-reject")
+            for order, status in zip(orders, ["REJECTED", "REJECTED", "PENDING_CLAIM"], strict=True):
+                r = await api.get(f"/v1/service-orders/{order['id']}", headers=boss)
+                assert r.json()["status"] == status
             assert console.unexpected(409) == []
 
 

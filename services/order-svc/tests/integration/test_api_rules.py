@@ -224,14 +224,23 @@ async def test_batch_assign_and_batch_audit(api: Api) -> None:
         headers=api.staff("both"),
         json={"ids": ids, "result": "REJECT"},
     )
-    assert r.status_code == 403, "only the claimer (or the main account) audits"
+    assert r.status_code == 200, r.text
+    refused = r.json()["results"]
+    assert [(x["id"], x["ok"], x["error"]) for x in refused] == [
+        (i, False, "forbidden") for i in ids
+    ], "only the claimer (or the main account) audits: each order says so"
     r = await api.client.post(
         "/v1/service-orders/batch-audit",
         headers=api.staff("auditor"),
-        json={"ids": [*ids, "missing"], "result": "REJECT"},
+        json={"ids": [a["id"], "missing"], "result": "REJECT", "opinion": "no proof of purchase"},
     )
-    assert r.status_code == 404
-    assert (await api.get(a["id"]))["status"] == "PENDING_AUDIT", "a refused batch changes nothing"
+    assert r.status_code == 200, r.text
+    done, missing = r.json()["results"]
+    assert (done["id"], done["ok"], done["status"]) == (a["id"], True, "REJECTED")
+    assert (missing["id"], missing["ok"], missing["error"]) == ("missing", False, "not_found")
+    assert (await api.get(a["id"]))["status"] == "REJECTED", "the refused order held none back"
+    assert (await api.get(b["id"]))["status"] == "PENDING_AUDIT", "an order not named is untouched"
+    ids = [b["id"]]
     r = await api.client.post(
         "/v1/service-orders/batch-audit",
         headers=api.staff("auditor"),

@@ -29,4 +29,13 @@ async def test_keys_of_another_seller_are_not_replayed(api: Api) -> None:
     assert batch.status_code == 200, batch.text
     boss_b = api.who("seller_admin", seller=other) | key
     replayed = await api.client.post("/v1/service-orders/batch-audit", json=body, headers=boss_b)
-    assert replayed.status_code == 404, "B's boss must not get A's results"
+    assert replayed.status_code == 200, replayed.text
+    assert replayed.json()["results"] == [
+        {
+            "id": mine["id"],
+            "ok": False,
+            "error": "not_found",
+            "message": replayed.json()["results"][0]["message"],
+        }
+    ], "B's boss must not get A's results: A's order is not found for B"
+    assert batch.json()["results"][0]["ok"] is True

@@ -16,7 +16,7 @@ from order_svc.domain.model import AuditResult, Cmd
     ],
 )
 def test_a_batch_audit_rejects_or_records_the_abandonment(result: AuditResult, cmd: Cmd) -> None:
-    assert batch_audit_command(result) is cmd
+    assert batch_audit_command(result, note="agreed by phone") is cmd
 
 
 @pytest.mark.parametrize("result", sorted(set(AuditResult) - BATCH_AUDIT_RESULTS))
@@ -29,3 +29,14 @@ def test_any_other_result_is_one_order_at_a_time(result: AuditResult) -> None:
 
 def test_the_allowed_results_are_exactly_two() -> None:
     assert {AuditResult.REJECT, AuditResult.CUSTOMER_ABANDON} == BATCH_AUDIT_RESULTS
+
+
+@pytest.mark.parametrize("note", [None, "", "   "])
+def test_a_batch_abandonment_needs_the_consent_note_before_any_order(note: str | None) -> None:
+    with pytest.raises(Invalid) as e:
+        batch_audit_command(AuditResult.CUSTOMER_ABANDON, note)
+    assert e.value.details.get("field") == "note"
+
+
+def test_a_batch_reject_needs_no_note() -> None:
+    assert batch_audit_command(AuditResult.REJECT) is Cmd.AUDIT_REJECT

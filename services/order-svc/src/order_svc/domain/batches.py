@@ -1,18 +1,32 @@
 """What may be decided for many orders at once: a batch audit only rejects or records the
-customer's abandonment (an approval, a reship or a request for feedback is one order at a time)."""
+customer's abandonment (an approval, a reship or a request for feedback is one order at a time),
+and an abandonment carries the note of the customer's consent, the same for every order."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from aftersales_shared.errors import Invalid
 
-from order_svc.domain.model import AUDIT_COMMANDS, AuditResult, Cmd
+from order_svc.domain.consent import consent_note
+from order_svc.domain.model import AUDIT_COMMANDS, AuditResult, Cmd, Permission
 
 BATCH_AUDIT_RESULTS = frozenset({AuditResult.REJECT, AuditResult.CUSTOMER_ABANDON})
 
 
-def batch_audit_command(result: AuditResult) -> Cmd:
-    """The command a batch audit issues to each order; Invalid for a result not allowed in one."""
+def batch_audit_command(result: AuditResult, note: str | None = None) -> Cmd:
+    """The command a batch audit issues to each order; Invalid for a result not allowed in one,
+    or for an abandonment without its consent note (a fault of the request, not of an order)."""
     if result not in BATCH_AUDIT_RESULTS:
         allowed = " or ".join(sorted(r.value for r in BATCH_AUDIT_RESULTS))
         raise Invalid(f"a batch audit may only {allowed}, not {result.value}", field="result")
+    if result is AuditResult.CUSTOMER_ABANDON:
+        consent_note(note)
     return AUDIT_COMMANDS[result]
+
+
+def check_assignee(staff_id: str, permissions: Collection[Permission]) -> None:
+    """Orders are assigned only to a sub-account that may audit them (they go to 待审核);
+    Invalid otherwise, a fault of the request whatever the orders."""
+    if Permission.AUDIT not in permissions:
+        raise Invalid(f"staff {staff_id} has no AUDIT permission", field="staff_id")

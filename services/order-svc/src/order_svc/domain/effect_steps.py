@@ -28,13 +28,6 @@ def require(value: object, message: str, field: str) -> None:
         raise Invalid(message, field=field)
 
 
-def consent_note(note: str | None) -> str:
-    """The note of the customer's consent to abandon; 422 when missing or blank."""
-    if note is None or not note.strip():
-        raise Invalid("note the customer's consent to abandon (注明沟通结果)", field="note")
-    return note
-
-
 def add_exchange(ctx: Ctx, *, sku: str) -> None:
     """Create an already-approved exchange order: same SKU count, same amount, fixed SKU."""
     o = ctx.order

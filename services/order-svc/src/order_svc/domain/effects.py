@@ -8,9 +8,11 @@ from aftersales_shared.errors import Invalid
 
 from order_svc.domain import commands as c
 from order_svc.domain import effects_processing, effects_system
+from order_svc.domain.batches import check_assignee
+from order_svc.domain.consent import consent_note
 from order_svc.domain.decide import Ctx
-from order_svc.domain.effect_steps import add_exchange, consent_note, need, note, require
-from order_svc.domain.model import AUDIT_COMMANDS, AuditResult, Cmd, Outcome, Permission
+from order_svc.domain.effect_steps import add_exchange, need, note, require
+from order_svc.domain.model import AUDIT_COMMANDS, AuditResult, Cmd, Outcome
 from order_svc.domain.order import AuditRecord, Shipment
 
 MAX_ATTACHMENTS = 3
@@ -26,8 +28,7 @@ DEFAULT_OPINION = {
 
 def assign(ctx: Ctx) -> None:
     p = need(ctx, c.AssignTo)
-    if Permission.AUDIT not in p.permissions:
-        raise Invalid(f"staff {p.staff_id} has no AUDIT permission", field="staff_id")
+    check_assignee(p.staff_id, p.permissions)
     if ctx.order.category not in p.categories:
         raise Invalid(f"staff {p.staff_id} does not handle {ctx.order.category}", field="staff_id")
     ctx.order.assignee = p.staff_id

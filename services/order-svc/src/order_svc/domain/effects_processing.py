@@ -8,11 +8,11 @@ from aftersales_shared.errors import Invalid, Locked
 from aftersales_shared.money import show_fen
 
 from order_svc.domain import commands as c
+from order_svc.domain.consent import consent_note
 from order_svc.domain.decide import Ctx
 from order_svc.domain.effect_steps import (
     add_exchange,
     check_refund_amount,
-    consent_note,
     issue_refund,
     need,
     require,

@@ -41,6 +41,27 @@ class AssignBody(Strict):
     staff_id: KeyId
 
 
+class BatchItem(BaseModel):
+    """What happened to one order of a batch: done (`status`), or refused (`error`, `message`)
+    and left as it was. A refusal of one order does not hold back the others."""
+
+    id: str
+    ok: bool
+    status: str | None = Field(default=None, description="the order's status when done")
+    error: str | None = Field(default=None, description="why it was refused: not_found, forbidden, "
+                              "invalid_transition, locked, concurrent_modification, invalid")
+    message: str | None = None
+
+
+class BatchAnswer(BaseModel):
+    results: list[BatchItem] = Field(description="one per distinct id, in the order given")
+
+
+BATCH_DOC: dict[int | str, dict[str, Any]] = {
+    200: {"model": BatchAnswer, "description": "each order's outcome; 200 even if some refused"}
+}
+
+
 class BatchAuditBody(Strict):
     ids: Ids
     result: BatchAuditResult
@@ -105,7 +126,11 @@ def _decode(upload: Upload) -> bytes:
     return data
 
 
-@router.post("/service-orders/assign", summary="Assign orders to a sub-account (main account)")
+@router.post(
+    "/service-orders/assign",
+    summary="Assign orders to a sub-account (main account); each order done or refused on its own",
+    responses=BATCH_DOC,
+)
 async def assign(body: AssignBody, orders: OrdersDep, write: WriteDep) -> JSONResponse:
     async def action(request_id: str | None) -> tuple[int, Any]:
         target = await orders.staff_target(write.principal, body.staff_id)
@@ -121,7 +146,11 @@ async def assign(body: AssignBody, orders: OrdersDep, write: WriteDep) -> JSONRe
     return await write.once(body, action)
 
 
-@router.post("/service-orders/batch-audit", summary="Batch audit: REJECT or CUSTOMER_ABANDON only")
+@router.post(
+    "/service-orders/batch-audit",
+    summary="Batch audit: REJECT or CUSTOMER_ABANDON only; each order done or refused on its own",
+    responses=BATCH_DOC,
+)
 async def batch_audit(body: BatchAuditBody, orders: OrdersDep, write: WriteDep) -> JSONResponse:
     async def action(request_id: str | None) -> tuple[int, Any]:
         payload = c.Audit(result=body.result, opinion=body.opinion, note=body.note)

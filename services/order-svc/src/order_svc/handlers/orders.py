@@ -26,6 +26,7 @@ from order_svc.domain.tail import no_caller_raced, recent
 from order_svc.domain.warnings import DEFAULT_OFFSETS, WarningOffsets
 from order_svc.handlers import queries
 from order_svc.handlers.actors import actor_of, staff_target
+from order_svc.handlers.batch import Pick, one_of_batch
 from order_svc.handlers.order_facts import filled_in, refuse_open
 from order_svc.handlers.replay import applied, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
@@ -34,9 +35,6 @@ from order_svc.ports import Attachments, OrderFactsStore, OrderQuery, Orders, Se
 __all__ = ["SYSTEM_RACE_RETRIES", "OrderService", "no_caller_raced"]
 log = structlog.get_logger(__name__)
 SYSTEM_RACE_RETRIES = 3
-
-
-Pick = Callable[[Actor], tuple[Cmd, c.Payload | None]]
 
 
 @dataclass
@@ -182,34 +180,13 @@ class OrderService:
         correlation_id: str | None,
         request: str | None = None,
     ) -> list[dict[str, Any]]:
-        """All orders are decided first (any refusal refuses the batch), then written one by one;
-        orders whose history holds `request` were written by an attempt that died: done."""
+        """Each order decided and written on its own, in the order given (`handlers/batch.py`):
+        one that is refused is reported with why, and the others go ahead."""
         actor = await self.actor_of(principal)
-        decided: list[tuple[Any, Decision | ServiceOrder]] = []
-        for order_id in dict.fromkeys(ids):
-            order, current = await self.load(order_id, actor)
-            if await applied(self.orders, order, request):
-                decided.append((current, order))
-                continue
-            cmd, payload = pick(actor)
-            try:
-                decision = self.decide(order, cmd, actor, payload)
-            except AppError as exc:
-                exc.details["order_id"] = order_id
-                raise
-            decided.append((current, stamped(decision, since=len(order.history), request=request)))
-        results = []
-        for current, made in decided:
-            if isinstance(made, ServiceOrder):
-                results.append({"id": made.id, "ok": True, "status": made.status.value})
-                continue
-            o = made.order
-            try:
-                await self.orders.save(current, o, envelopes(made, correlation_id=correlation_id))
-                results.append({"id": o.id, "ok": True, "status": o.status.value})
-            except AppError as exc:
-                results.append({"id": o.id, "ok": False, "error": exc.code, "message": exc.message})
-        return results
+        return [
+            await one_of_batch(self, actor, order_id, pick, correlation_id, request)
+            for order_id in dict.fromkeys(ids)
+        ]
 
     async def batch_audit(
         self,
@@ -221,7 +198,7 @@ class OrderService:
         request: str | None = None,
     ) -> list[dict[str, Any]]:
         """One audit for many orders: only the results the domain allows in a batch."""
-        cmd = batch_audit_command(payload.result)
+        cmd = batch_audit_command(payload.result, payload.note)
         return await self.batch(
             principal,
             ids,

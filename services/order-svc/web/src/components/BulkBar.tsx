@@ -14,7 +14,8 @@ interface Props {
   onDone: () => void;
 }
 
-/** A batch the server refused whole: the order that stopped it, and the others not done. */
+/** A batch the server refused whole (a fault of the request, such as an abandonment without its
+ * note): the order named in the error, if any, and the others not done. */
 export function refusedBatch(ids: string[], error: unknown, lang: "zh" | "en"): BatchResult[] {
   const culprit = error instanceof ApiError ? error.details.order_id : undefined;
   if (typeof culprit !== "string") return [];
