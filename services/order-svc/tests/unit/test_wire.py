@@ -18,7 +18,9 @@ from order_svc.domain.events import (
     StaffRightsChanged,
     WarningDue,
 )
-from order_svc.handlers.wire import SAME_FIELDS, messages, outgoing
+from order_svc.domain.model import Payer
+from order_svc.domain.movements import Movement
+from order_svc.handlers.wire import SAME_FIELDS, messages, money_movements, outgoing
 
 
 def test_every_event_of_an_order_has_a_wire_message() -> None:
@@ -60,3 +62,23 @@ def test_a_decision_maps_all_its_events_in_order() -> None:
     decision = apply(application(), order_id="so-2", customer=Actor.customer("c"), now=NOW)
     assert messages(decision)[0].type == "serviceorder.applied"
     assert len(messages(decision)) == len(decision.events)
+
+
+def test_each_money_movement_of_one_transition_has_its_own_id() -> None:
+    refund = Movement("REFUND", 1000, Payer.SELLER, Payer.CUSTOMER, NOW)
+    ruling = Movement("REFUND", 500, Payer.SELLER, Payer.CUSTOMER, NOW)
+    freight = Movement("FREIGHT_REFUND", 800, Payer.SELLER, Payer.CUSTOMER, NOW, "RETURN")
+    outbound = Movement("OUTBOUND_FREIGHT", 900, Payer.SELLER, Payer.PLATFORM, NOW, "OUTBOUND")
+    ids = [m.id for m in money_movements("o1", 7, [refund, ruling, freight, outbound, ruling])]
+    assert ids == [
+        "o1:REFUND@v7",
+        "o1:REFUND@v7:2",
+        "o1:FREIGHT_REFUND@v7",
+        "o1:OUTBOUND_FREIGHT@v7",
+        "o1:REFUND@v7:3",
+    ]
+    again = [m.id for m in money_movements("o1", 7, [refund, ruling, freight, outbound, ruling])]
+    assert again == ids, "the same however often the event is built"
+    twice = Movement("OUTBOUND_FREIGHT", 100, Payer.SELLER, Payer.PLATFORM, NOW, "RETURN")
+    legs = money_movements("o1", 8, [outbound, twice])
+    assert [m.id for m in legs] == ["o1:OUTBOUND_FREIGHT@v8", "o1:OUTBOUND_FREIGHT@v8:RETURN"]

@@ -48,8 +48,11 @@ class BatchItem(BaseModel):
     id: str
     ok: bool
     status: str | None = Field(default=None, description="the order's status when done")
-    error: str | None = Field(default=None, description="why it was refused: not_found, forbidden, "
-                              "invalid_transition, locked, concurrent_modification, invalid")
+    error: str | None = Field(
+        default=None,
+        description="why it was refused: not_found, forbidden, "
+        "invalid_transition, locked, concurrent_modification, invalid",
+    )
     message: str | None = None
 
 

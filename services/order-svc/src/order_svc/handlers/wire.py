@@ -4,7 +4,7 @@ the envelopes stored with the write that made them, with ids a retry of that wri
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -119,15 +119,35 @@ def order_event(event: OrderChanged) -> ServiceOrderEvent:
         exchange_shipped_at=exchange.shipped_at if exchange else None,
         charged_to_seller=None if charged is None else show_fen(charged),
         locked=order.locked,
-        movements=tuple(money_movement(order.id, order.version, m) for m in event.movements),
+        movements=money_movements(order.id, order.version, event.movements),
         data=event.data,
     )
 
 
-def money_movement(order_id: str, version: int, m: Movement) -> MoneyMovement:
-    """A movement on the wire; its id is the same however often the event is built."""
+def money_movements(
+    order_id: str, version: int, moved: Sequence[Movement]
+) -> tuple[MoneyMovement, ...]:
+    """A transition's movements on the wire, each with its own id: `{order}:{kind}@v{version}`,
+    and for the second and later of a kind in one transition `:{leg}` or, without a leg of its
+    own, `:{n}` (its place among them, from 2). The same however often the event is built."""
+    out: list[MoneyMovement] = []
+    seen: dict[str, set[str]] = {}
+    for m in moved:
+        base = f"{order_id}:{m.kind}@v{version}"
+        ids = seen.setdefault(m.kind, set())
+        mid = base
+        if ids:
+            by_leg = f"{base}:{m.leg}"
+            mid = by_leg if m.leg and by_leg not in ids else f"{base}:{len(ids) + 1}"
+        ids.add(mid)
+        out.append(money_movement(mid, m))
+    return tuple(out)
+
+
+def money_movement(movement_id: str, m: Movement) -> MoneyMovement:
+    """A movement on the wire, with the id `money_movements` gave it."""
     return MoneyMovement(
-        id=f"{order_id}:{m.kind}@v{version}",
+        id=movement_id,
         kind=m.kind,
         amount=show_fen(m.amount_fen),
         payer=m.payer.value,
