@@ -3,6 +3,7 @@ exists only with ENV=development and mints tokens the API accepts."""
 
 from __future__ import annotations
 
+import gzip
 from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import cast
@@ -59,6 +60,32 @@ async def test_built_page_and_its_assets(page: tuple[httpx.AsyncClient, Path]) -
     assert "immutable" in r.headers["cache-control"]
     assert (await client.get("/workbench/assets/missing.js")).status_code == 404
     assert (await client.get("/workbench/assets/..%2Findex.html")).status_code == 404
+
+
+async def raw(client: httpx.AsyncClient, path: str, accept: str) -> tuple[httpx.Response, bytes]:
+    """The answer's bytes as sent (httpx would otherwise undo the content coding)."""
+    async with client.stream("GET", path, headers={"Accept-Encoding": accept}) as r:
+        return r, b"".join([chunk async for chunk in r.aiter_raw()])
+
+
+async def test_assets_are_sent_precompressed(page: tuple[httpx.AsyncClient, Path]) -> None:
+    client, root = page
+    (root / "assets").mkdir()
+    code = b"console.log('workbench');" * 100
+    (root / "assets" / "vendor-abc.js").write_bytes(code)
+    (root / "assets" / "vendor-abc.js.gz").write_bytes(gzip.compress(code))
+    (root / "assets" / "vendor-abc.js.br").write_bytes(b"brotli bytes")
+    r, body = await raw(client, "/workbench/assets/vendor-abc.js", "gzip, deflate, br")
+    assert (r.headers["content-encoding"], body) == ("br", b"brotli bytes")
+    assert r.headers["content-type"].startswith("text/javascript")
+    assert r.headers["vary"] == "Accept-Encoding"
+    assert "immutable" in r.headers["cache-control"]
+    r, body = await raw(client, "/workbench/assets/vendor-abc.js", "gzip")
+    assert r.headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == code
+    r, body = await raw(client, "/workbench/assets/vendor-abc.js", "identity")
+    assert "content-encoding" not in r.headers
+    assert body == code
 
 
 async def test_page_config(page: tuple[httpx.AsyncClient, Path]) -> None:

@@ -1,12 +1,14 @@
 """`GET /workbench`: the seller workbench page, built from `web/` by `make run` / `make test`.
 
 The page is a client of the public API; this router only serves its files: `index.html` at
-`/workbench`, the hashed bundles under `/workbench/assets/`. When the page was not built it
-answers 503 with a page that says how to build it.
+`/workbench`, the hashed bundles under `/workbench/assets/` (the build writes each one also
+brotli- and gzip-compressed: the one the browser accepts is sent as it stands). When the page
+was not built it answers 503 with a page that says how to build it.
 """
 
 from __future__ import annotations
 
+import mimetypes
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,6 +62,31 @@ async def page_config(request: Request) -> dict[str, object]:
     return {"metrics_url": settings.metrics_api_url, "development": settings.env == "development"}
 
 
+ENCODINGS = (("br", ".br"), ("gzip", ".gz"))
+"""The precompressed copies the build writes beside an asset, the smaller first."""
+
+
+def accepted_codings(accept_encoding: str) -> set[str]:
+    """The content codings an `Accept-Encoding` header accepts (one with q=0 is refused)."""
+    codings = set()
+    for item in accept_encoding.lower().split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        q = next((p.removeprefix("q=") for p in params if p.startswith("q=")), "1")
+        if coding and q.strip("0.") != "":
+            codings.add(coding)
+    return codings
+
+
+def encoded(path: Path, accept_encoding: str) -> tuple[Path, str | None]:
+    """The asset's precompressed copy the browser accepts, else the asset itself."""
+    codings = accepted_codings(accept_encoding)
+    for coding, suffix in ENCODINGS:
+        copy = path.with_name(path.name + suffix)
+        if (coding in codings or "*" in codings) and copy.is_file():
+            return copy, coding
+    return path, None
+
+
 @router.get("/workbench/assets/{name}")
 async def asset(name: str, request: Request) -> Response:
     """A hashed bundle file: cached for a year, as its name changes with its content."""
@@ -67,4 +94,9 @@ async def asset(name: str, request: Request) -> Response:
     path = (folder / name).resolve()
     if path.parent != folder or not path.is_file():
         return Response(status_code=404)
-    return FileResponse(path, headers={"Cache-Control": "public, max-age=31536000, immutable"})
+    sent, coding = encoded(path, request.headers.get("accept-encoding", ""))
+    headers = {"Cache-Control": "public, max-age=31536000, immutable", "Vary": "Accept-Encoding"}
+    if coding:
+        headers["Content-Encoding"] = coding
+    media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    return FileResponse(sent, headers=headers, media_type=media_type)
