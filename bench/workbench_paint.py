@@ -40,14 +40,23 @@ async def seed(url: str, orders: int) -> None:
         }
         r = await c.post("/v1/sellers", json=seller, headers=bearer("platform_agent"))
         assert r.status_code == 201, r.text
-        me = bearer("customer", sub="bench-customer")
+        agent, me = bearer("platform_agent"), bearer("customer", sub="bench-customer")
         for n in range(orders):
-            body = {
-                "order_no": f"WB{n:06d}",
+            order_no = f"WB{n:06d}"
+            facts = {  # the order system records the order before the customer applies
+                "order_no": order_no,
                 "seller_id": SELLER,
+                "customer_id": "bench-customer",
+                "customer_tier": "GOLD",
+                "paid_at": "2026-11-01T00:00:00+00:00",
+                "lines": [{"sku": "SKU-1", "quantity": 1, "paid_amount": "99.00"}],
+            }
+            r = await c.post("/v1/orders", json=facts, headers=agent)
+            assert r.status_code == 201, r.text
+            body = {
+                "order_no": order_no,
                 "sku": "SKU-1",
                 "quantity": 1,
-                "paid_amount": "99.00",
                 "category": "手机",
                 "reason": "r",
                 "description": "d",
