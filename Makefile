@@ -9,8 +9,8 @@ export UV_PYTHON ?= 3.11
 # The seller workbench (services/order-svc/web): installed from its lock file, built into
 # web/dist (served by order-svc at /workbench) only when its sources changed.
 WEB := services/order-svc/web
-WEB_SOURCES := $(shell find $(WEB)/src -type f 2>/dev/null) $(WEB)/index.html $(WEB)/vite.config.ts \
-	$(WEB)/tsconfig.json $(WEB)/eslint.config.js
+WEB_SOURCES := $(shell find $(WEB)/src $(WEB)/build -type f 2>/dev/null) $(WEB)/index.html \
+	$(WEB)/vite.config.ts $(WEB)/tsconfig.json $(WEB)/tsconfig.node.json $(WEB)/eslint.config.js
 
 $(CURDIR)/.tools/bin/uv:
 	python3 -m venv $(CURDIR)/.tools

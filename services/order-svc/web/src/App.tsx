@@ -1,14 +1,14 @@
-import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { ConfigProvider, Layout } from "antd";
-import enUS from "antd/locale/en_US";
 import zhCN from "antd/locale/zh_CN";
-import { useContext, useMemo, useState } from "react";
+import { Suspense, useContext, useState } from "react";
 
 import { usePageConfig } from "./api/config";
-import { SignIn } from "./auth/SignIn";
 import { currentToken, signOut } from "./auth/session";
 import { Header } from "./components/Header";
+import { SignInPart } from "./components/parts";
 import { Workbench } from "./components/Workbench";
+import { english, keepLang, loadEnglish, storedLang } from "./i18n/choice";
 import { LangContext } from "./i18n/LangContext";
 import { translate, type Lang } from "./i18n/strings";
 
@@ -24,21 +24,27 @@ function Gate() {
       </>
     );
   }
-  if (config.data?.development) return <SignIn onSignedIn={() => setSignedIn(true)} />;
+  if (config.data?.development) {
+    return <Suspense fallback={null}><SignInPart.Component onSignedIn={() => setSignedIn(true)} /></Suspense>;
+  }
   return config.isLoading ? null : <p data-testid="no-token">{translate("noToken", lang)}</p>;
 }
 
-export function App() {
-  const [lang, setLang] = useState<Lang>(() => (localStorage.getItem("workbench.lang") === "en" ? "en" : "zh"));
-  const client = useMemo(() => new QueryClient({ defaultOptions: { queries: { retry: 1, refetchOnWindowFocus: false } } }), []);
+/** English only once its chunk is in (main.tsx loads it first when it was the last choice). */
+function initialLang(): Lang {
+  return storedLang() === "en" && english() ? "en" : "zh";
+}
+
+export function App({ client }: { client: QueryClient }) {
+  const [lang, setLang] = useState<Lang>(initialLang);
   const choose = (next: Lang) => {
-    localStorage.setItem("workbench.lang", next);
-    document.documentElement.lang = next === "zh" ? "zh-CN" : "en";
-    setLang(next);
+    const ready = next === "en" ? loadEnglish() : Promise.resolve();
+    // a failed load leaves the page in Chinese; the next switch tries again
+    ready.then(() => { keepLang(next); setLang(next); }, () => undefined);
   };
   return (
     <LangContext.Provider value={{ lang, setLang: choose }}>
-      <ConfigProvider locale={lang === "zh" ? zhCN : enUS}>
+      <ConfigProvider locale={lang === "en" ? english()?.locale ?? zhCN : zhCN}>
         <QueryClientProvider client={client}>
           <Layout style={{ minHeight: "100vh", padding: 16, background: "#fff" }}>
             <Gate />

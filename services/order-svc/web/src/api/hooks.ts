@@ -4,20 +4,21 @@
 import { useInfiniteQuery, useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 
 import { call } from "./client";
-import { listQuery, type ListFilters } from "./query";
+import type { ListFilters } from "./query";
+import { countsRequest, FRESH_MS, ORDERS, ordersRequest } from "./requests";
 import type { BatchResult, Counts, HistoryEntry, OrderRow, OrderView, Page } from "./types";
 
-const ORDERS = "/v1/service-orders";
-
 export function useCounts() {
-  return useQuery({ queryKey: ["counts"], queryFn: () => call<Counts>(`${ORDERS}/counts`) });
+  return useQuery({ queryKey: countsRequest.key, queryFn: () => call<Counts>(countsRequest.path), staleTime: FRESH_MS });
 }
 
 export function useOrders(filters: ListFilters, enabled = true) {
+  const request = ordersRequest(filters);
   return useQuery({
-    queryKey: ["orders", filters],
-    queryFn: () => call<Page<OrderRow>>(ORDERS + listQuery({ limit: 50, ...filters })),
+    queryKey: request.key,
+    queryFn: () => call<Page<OrderRow>>(request.path),
     enabled,
+    staleTime: FRESH_MS,
   });
 }
 

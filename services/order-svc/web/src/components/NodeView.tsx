@@ -1,12 +1,12 @@
 import { Radio, Space } from "antd";
-import { useState } from "react";
+import { Suspense, useState } from "react";
 
 import { useCounts, useOrders } from "../api/hooks";
 import type { ListFilters } from "../api/query";
 import { useT } from "../i18n/LangContext";
 import { countOf, type Node } from "../lib/nodes";
-import { BulkBar } from "./BulkBar";
 import { OrderTable } from "./OrderTable";
+import { BulkPart } from "./parts";
 
 interface Props {
   node: Node | null;
@@ -21,6 +21,8 @@ export function NodeView({ node, extra, now, onOpen }: Props) {
   const counts = useCounts();
   const [sub, setSub] = useState("all");
   const [selected, setSelected] = useState<string[]>([]);
+  const [bulk, setBulk] = useState(false); // the bulk bar, once a row was selected (it keeps its results)
+  const select = (ids: string[]) => { setBulk(true); setSelected(ids); };
   const subFilters = node?.subs?.find((s) => s.key === sub)?.filters ?? {};
   const filters = { ...(node?.filters ?? {}), ...subFilters, ...(extra ?? {}) };
   const orders = useOrders(filters, node !== null || Object.keys(extra ?? {}).length > 0);
@@ -41,13 +43,17 @@ export function NodeView({ node, extra, now, onOpen }: Props) {
           })}
         </Radio.Group>
       )}
-      <BulkBar selected={selected} onDone={() => setSelected([])} />
+      {bulk && (
+        <Suspense fallback={null}>
+          <BulkPart.Component selected={selected} onDone={() => setSelected([])} />
+        </Suspense>
+      )}
       <OrderTable
         rows={orders.data?.items ?? []}
         loading={orders.isFetching}
         now={now}
         selected={selected}
-        onSelect={setSelected}
+        onSelect={select}
         onOpen={onOpen}
       />
     </Space>

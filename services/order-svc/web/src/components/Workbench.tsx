@@ -1,15 +1,14 @@
-import { Tabs, Tag } from "antd";
-import { useEffect, useState } from "react";
+import { useIsFetching } from "@tanstack/react-query";
+import { Spin, Tabs, Tag } from "antd";
+import { Suspense, useEffect, useState, type ReactNode } from "react";
 
 import { useCounts } from "../api/hooks";
 import { currentClaims } from "../auth/session";
 import { useT } from "../i18n/LangContext";
+import { whenIdle } from "../lib/lazyPart";
 import { countOf, NODES } from "../lib/nodes";
 import { NodeView } from "./NodeView";
-import { OrderDetail } from "./OrderDetail";
-import { QualityPanel } from "./QualityPanel";
-import { SearchView } from "./SearchView";
-import { StaffPanel } from "./StaffPanel";
+import { OrderDetailPart, preloadParts, QualityPart, SearchPart, StaffPart } from "./parts";
 
 function useNow(): Date {
   const [now, setNow] = useState(() => new Date());
@@ -20,13 +19,28 @@ function useNow(): Date {
   return now;
 }
 
+/** Once the first screen's data is in and shown, the other parts load while the seller reads. */
+function usePreloadWhenShown(shown: boolean): void {
+  const [done, setDone] = useState(false);
+  useEffect(() => {
+    if (!shown || done) return undefined;
+    return whenIdle(() => { setDone(true); preloadParts(); });
+  }, [shown, done]);
+}
+
+const pane = (part: ReactNode) => <Suspense fallback={<Spin />}>{part}</Suspense>;
+
 /** Every node on one page: a tab per node with its badge, search, staff and quality. */
 export function Workbench() {
   const { t } = useT();
   const counts = useCounts();
   const now = useNow();
   const [open, setOpen] = useState<string | null>(null);
+  const [opened, setOpened] = useState(false);
+  const fetching = useIsFetching();
+  usePreloadWhenShown(counts.isSuccess && fetching === 0);
   const admin = currentClaims()?.role === "seller_admin";
+  const show = (id: string) => { setOpened(true); setOpen(id); };
   const label = (text: string, key: string, n: number | undefined) => (
     <span data-testid={`tab-${key}`}>
       {text} <Tag color="blue" data-testid={`count-${key}`}>{n ?? "–"}</Tag>
@@ -36,16 +50,20 @@ export function Workbench() {
     ...NODES.map((node) => ({
       key: node.key,
       label: label(t(node.label), node.key, countOf(counts.data, node.count)),
-      children: <NodeView node={node} now={now} onOpen={setOpen} />,
+      children: <NodeView node={node} now={now} onOpen={show} />,
     })),
-    { key: "all", label: <span data-testid="tab-all">{t("all")}</span>, children: <SearchView now={now} onOpen={setOpen} /> },
-    ...(admin ? [{ key: "staff", label: <span data-testid="tab-staff">{t("staff")}</span>, children: <StaffPanel /> }] : []),
-    { key: "quality", label: <span data-testid="tab-quality">{t("quality")}</span>, children: <QualityPanel /> },
+    { key: "all", label: <span data-testid="tab-all">{t("all")}</span>, children: pane(<SearchPart.Component now={now} onOpen={show} />) },
+    ...(admin ? [{ key: "staff", label: <span data-testid="tab-staff">{t("staff")}</span>, children: pane(<StaffPart.Component />) }] : []),
+    { key: "quality", label: <span data-testid="tab-quality">{t("quality")}</span>, children: pane(<QualityPart.Component />) },
   ];
   return (
     <>
       <Tabs items={items} destroyInactiveTabPane />
-      <OrderDetail id={open} now={now} onClose={() => setOpen(null)} />
+      {opened && (
+        <Suspense fallback={<Spin fullscreen />}>
+          <OrderDetailPart.Component id={open} now={now} onClose={() => setOpen(null)} />
+        </Suspense>
+      )}
     </>
   );
 }
