@@ -32,9 +32,10 @@ export function QualityPanel() {
       {week && (
         <>
           <Descriptions size="small">
-            <Descriptions.Item label={t("score")}><Statistic value={week.score ?? "-"} /></Descriptions.Item>
-            <Descriptions.Item label={t("position")}>{week.position ?? "-"}</Descriptions.Item>
-            <Descriptions.Item label={t("streak")}>{week.streak ?? 0}</Descriptions.Item>
+            <Descriptions.Item label={t("score")}><span data-testid="quality-score"><Statistic value={week.score ?? "-"} /></span></Descriptions.Item>
+            {/* null while the week is live: metrics-svc ranks a week when it closes */}
+            <Descriptions.Item label={t("position")}><span data-testid="quality-position">{week.position ?? "-"}</span></Descriptions.Item>
+            <Descriptions.Item label={t("streak")}><span data-testid="quality-streak">{week.streak ?? "-"}</span></Descriptions.Item>
           </Descriptions>
           <Table size="small" rowKey="name" pagination={false} dataSource={week.indicators}
             columns={[
@@ -46,7 +47,7 @@ export function QualityPanel() {
         </>
       )}
       <List size="small" header={t("penalties")} dataSource={lines} locale={{ emptyText: t("noPenalties") }}
-        renderItem={(l) => <List.Item>{l.rule} · {l.orders} · ¥{l.amount}</List.Item>} />
+        renderItem={(l) => <List.Item data-testid={`penalty-${l.rule}`}>{l.rule} · {l.orders} · ¥{l.amount}</List.Item>} />
     </Card>
   );
 }
