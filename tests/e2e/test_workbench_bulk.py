@@ -40,7 +40,9 @@ async def test_batch_reject_reports_each_order(running_stack: RunningStack, uniq
             refused = await page.get_by_test_id(f"result-{orders[2]['id']}").inner_text()
             assert "未执行" in refused
             await shot(page, "batch-reject")
-            for order, status in zip(orders, ["REJECTED", "REJECTED", "PENDING_CLAIM"], strict=True):
+            for order, status in zip(
+                orders, ["REJECTED", "REJECTED", "PENDING_CLAIM"], strict=True
+            ):
                 r = await api.get(f"/v1/service-orders/{order['id']}", headers=boss)
                 assert r.json()["status"] == status
             assert console.unexpected(409) == []

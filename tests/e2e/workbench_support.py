@@ -189,6 +189,32 @@ async def close_detail(page: Any) -> None:
     await page.get_by_test_id("order-detail").wait_for(state="detached")
 
 
+async def advance_clock(api: httpx.AsyncClient, timer_url: str, seconds: int) -> None:
+    """Move the stack's shared virtual clock (timer-svc answers once what fell due is sent)."""
+    r = await api.post(
+        f"{timer_url}/admin/clock/advance", json={"seconds": seconds}, headers=AGENT, timeout=180
+    )
+    assert r.status_code == 200, r.text
+
+
+async def tab_labels(page: Any) -> dict[str, str]:
+    """Each tab's label (its badge's number left out), by the tab's key."""
+    labels: dict[str, str] = await page.evaluate(
+        """() => Object.fromEntries([...document.querySelectorAll('[data-testid^="tab-"]')]
+          .map((t) => {
+            const badge = t.querySelector('[data-testid^="count-"]')?.textContent ?? '';
+            const text = t.textContent ?? '';
+            return [t.dataset.testid.slice(4), text.slice(0, text.length - badge.length).trim()];
+        }))"""
+    )
+    return labels
+
+
+async def choose_lang(page: Any, label: str) -> None:
+    """Click 中文 or English in the header's switch."""
+    await page.locator(".ant-segmented-item", has_text=label).click()
+
+
 async def shot(page: Any, name: str) -> None:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     await page.screenshot(path=str(ARTIFACTS / f"workbench-{name}.png"), full_page=True)
