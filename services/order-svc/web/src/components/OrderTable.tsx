@@ -4,6 +4,7 @@ import type { ColumnsType } from "antd/es/table";
 import type { OrderRow } from "../api/types";
 import { useT } from "../i18n/LangContext";
 import { has } from "../i18n/strings";
+import { useScreenfulFirst } from "../lib/screenful";
 import { Countdown } from "./Countdown";
 
 interface Props {
@@ -15,9 +16,11 @@ interface Props {
   onOpen: (id: string) => void;
 }
 
-/** The orders of one tab: a row opens the order; the checkboxes feed the bulk bar. */
+/** The orders of one tab: a row opens the order; the checkboxes feed the bulk bar. A
+ * screenful of rows is painted first, the rest of the page right after (lib/screenful.ts). */
 export function OrderTable({ rows, loading, now, selected, onSelect, onOpen }: Props) {
   const { t } = useT();
+  const shown = useScreenfulFirst(rows);
   const columns: ColumnsType<OrderRow> = [
     { title: t("orderNo"), dataIndex: "order_no", render: (v: string, r) => (
       <a href={`#order-${r.id}`} onClick={(e) => { e.preventDefault(); onOpen(r.id); }}>{v}</a>
@@ -35,7 +38,7 @@ export function OrderTable({ rows, loading, now, selected, onSelect, onOpen }: P
       rowKey="id"
       size="small"
       columns={columns}
-      dataSource={rows}
+      dataSource={shown}
       loading={loading}
       pagination={false}
       rowSelection={{ selectedRowKeys: selected, onChange: (keys) => onSelect(keys.map(String)) }}
