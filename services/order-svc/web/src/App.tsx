@@ -1,14 +1,14 @@
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
 import { ConfigProvider, Layout } from "antd";
 import zhCN from "antd/locale/zh_CN";
-import { Suspense, useContext, useState } from "react";
+import { Suspense, useContext, useEffect, useState } from "react";
 
 import { usePageConfig } from "./api/config";
 import { currentToken, signOut } from "./auth/session";
 import { Header } from "./components/Header";
 import { SignInPart } from "./components/parts";
 import { Workbench } from "./components/Workbench";
-import { english, keepLang, loadEnglish, storedLang } from "./i18n/choice";
+import { english, keepLang, loadEnglish, markDocument, storedLang } from "./i18n/choice";
 import { LangContext } from "./i18n/LangContext";
 import { translate, type Lang } from "./i18n/strings";
 
@@ -37,6 +37,7 @@ function initialLang(): Lang {
 
 export function App({ client }: { client: QueryClient }) {
   const [lang, setLang] = useState<Lang>(initialLang);
+  useEffect(() => markDocument(lang), [lang]);
   const choose = (next: Lang) => {
     const ready = next === "en" ? loadEnglish() : Promise.resolve();
     // a failed load leaves the page in Chinese; the next switch tries again

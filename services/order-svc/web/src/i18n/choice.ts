@@ -29,8 +29,12 @@ export function storedLang(): Lang {
   return localStorage.getItem(KEY) === "en" ? "en" : "zh";
 }
 
-/** Remember the choice and mark the document's language (zh-CN or en). */
+/** Remember the choice for the next visit. */
 export function keepLang(lang: Lang): void {
   localStorage.setItem(KEY, lang);
+}
+
+/** The document's language (zh-CN or en), for screen readers and the browser's own words. */
+export function markDocument(lang: Lang): void {
   document.documentElement.lang = lang === "zh" ? "zh-CN" : "en";
 }
