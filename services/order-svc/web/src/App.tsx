@@ -13,8 +13,8 @@ import { LangContext } from "./i18n/LangContext";
 import { translate, type Lang } from "./i18n/strings";
 
 function Gate() {
-  const config = usePageConfig();
   const [signedIn, setSignedIn] = useState(() => currentToken() !== null);
+  const config = usePageConfig(!signedIn); // the sign-in's question: asked only when needed
   const { lang } = useContext(LangContext);
   if (signedIn) {
     return (

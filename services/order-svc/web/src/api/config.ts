@@ -7,8 +7,10 @@ export interface PageConfig {
   development: boolean;
 }
 
-export function usePageConfig() {
+/** `enabled` false: not asked for (a signed-in first screen needs none of it). */
+export function usePageConfig(enabled = true) {
   return useQuery({
+    enabled,
     queryKey: ["page-config"],
     queryFn: async (): Promise<PageConfig> => {
       const response = await fetch("/workbench/config.json");

@@ -19,13 +19,18 @@ function useNow(): Date {
   return now;
 }
 
-/** Once the first screen's data is in and shown, the other parts load while the seller reads. */
-function usePreloadWhenShown(shown: boolean): void {
+/** Once the first screen's data is in and shown, the other parts load while the seller reads.
+ * A component of its own, so that each fetch's start and end re-renders only it. */
+function PreloadWhenShown() {
+  const counted = useCounts().isSuccess;
+  const fetching = useIsFetching();
+  const shown = counted && fetching === 0;
   const [done, setDone] = useState(false);
   useEffect(() => {
     if (!shown || done) return undefined;
     return whenIdle(() => { setDone(true); preloadParts(); });
   }, [shown, done]);
+  return null;
 }
 
 const pane = (part: ReactNode) => <Suspense fallback={<Spin />}>{part}</Suspense>;
@@ -37,8 +42,6 @@ export function Workbench() {
   const now = useNow();
   const [open, setOpen] = useState<string | null>(null);
   const [opened, setOpened] = useState(false);
-  const fetching = useIsFetching();
-  usePreloadWhenShown(counts.isSuccess && fetching === 0);
   const admin = currentClaims()?.role === "seller_admin";
   const show = (id: string) => { setOpened(true); setOpen(id); };
   const label = (text: string, key: string, n: number | undefined) => (
@@ -59,6 +62,7 @@ export function Workbench() {
   return (
     <>
       <Tabs items={items} destroyInactiveTabPane />
+      <PreloadWhenShown />
       {opened && (
         <Suspense fallback={<Spin fullscreen />}>
           <OrderDetailPart.Component id={open} now={now} onClose={() => setOpen(null)} />
