@@ -1,8 +1,8 @@
 // How the build splits the page (vite.config.ts). The entry (main.tsx) stays tiny and starts
 // the first screen's reads; boot.tsx is the first screen; what only later parts need sits in
 // their own chunks (React.lazy, components/parts.ts); the libraries the first screen needs
-// form one `vendor` chunk, whose name changes only when a dependency does, so a release of the
-// page's own code keeps it cached.
+// form one `vendor` chunk, whose name changes only when a dependency does (or the set of its
+// exports the page's code imports), so a release of the page's own code mostly keeps it cached.
 //
 // The first screen's libraries are found by walking its static imports from boot.tsx. The
 // `antd` barrel (antd/es/index.js) re-exports every component, so an import of it counts only
