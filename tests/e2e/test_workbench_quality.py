@@ -86,7 +86,13 @@ async def test_the_panel_shows_metrics_svcs_week_of_the_seller(
         await shop.do(prompt["id"], "claim", boss)
         await shop.do(prompt["id"], "audit", boss, result="APPROVE_RETURN", opinion="ok")
         await advance_clock(api, running_stack.url("timer-svc"), 12 * HOUR + 60)
-        await shop.do(late["id"], "claim", boss)  # overdue by now: audited late
+
+        async def overdue() -> bool:
+            r = await api.get(f"/v1/service-orders/{late['id']}", headers=boss)
+            return bool(r.json()["audit_overdue"])
+
+        await eventually(overdue, what="the unaudited order is overdue (a penalty line)")
+        await shop.do(late["id"], "claim", boss)  # audited late now
         await shop.do(late["id"], "audit", boss, result="APPROVE_RETURN", opinion="ok")
 
         async def counted() -> dict[str, Any] | None:
