@@ -1,0 +1,33 @@
+import { QueryClient, QueryClientProvider } from "@tanstack/react-query";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+
+import { signIn, signOut } from "../auth/session";
+import { Workbench } from "./Workbench";
+
+const ROW = { id: "o1", order_no: "JD-LAZY-1", sku: "S", category: "手机", customer_tier: "GOLD", status: "PENDING_CLAIM" };
+const VIEW = { ...ROW, customer_phone: "138", quantity: 1, reason: "坏了", description: "屏幕", quality_issue: true, allowed_actions: ["CLAIM"] };
+
+beforeEach(() => {
+  vi.stubGlobal("fetch", async (url: string) => {
+    const body = url.includes("/counts") ? { by_status: { PENDING_CLAIM: 1 } }
+      : url.includes("/service-orders/o1") ? VIEW
+      : { items: [ROW] };
+    return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+  });
+  signIn(`h.${btoa(JSON.stringify({ sub: "s1", role: "seller_staff", seller_id: "s1" }))}.sig`);
+});
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+  signOut();
+});
+
+test("the first tab's rows and badge; an order opens in the drawer, loaded at its first use", async () => {
+  render(<QueryClientProvider client={new QueryClient()}><Workbench /></QueryClientProvider>);
+  await waitFor(() => expect(screen.getByTestId("count-PENDING_CLAIM").textContent).toBe("1"));
+  expect(screen.queryByTestId("order-detail")).toBeNull();
+  fireEvent.click(await screen.findByText("JD-LAZY-1"));
+  const detail = await screen.findByTestId("order-detail", {}, { timeout: 10_000 });
+  expect(detail.dataset.status).toBe("PENDING_CLAIM");
+  expect(screen.getByTestId("action-CLAIM")).toBeTruthy();
+});
