@@ -185,8 +185,10 @@ async def actions(page: Any) -> list[str]:
 
 
 async def close_detail(page: Any) -> None:
+    """Close the drawer and wait until its mask has faded out too (it would take a click)."""
     await page.locator(".ant-drawer-close").click()
     await page.get_by_test_id("order-detail").wait_for(state="detached")
+    await page.locator(".ant-drawer-mask").wait_for(state="hidden")
 
 
 async def advance_clock(api: httpx.AsyncClient, timer_url: str, seconds: int) -> None:
