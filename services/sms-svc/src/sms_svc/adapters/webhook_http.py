@@ -4,6 +4,7 @@ that resolves a webhook's host before it is accepted, before each attempt and wh
 from __future__ import annotations
 
 import asyncio
+import functools
 import ipaddress
 import socket
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from datetime import datetime
 import aiohttp
 from aiohttp.abc import AbstractResolver, ResolveResult
 from aiohttp.resolver import DefaultResolver
+from yarl import URL
 
 from sms_svc.domain.addresses import RefusedUrl, host_of
 from sms_svc.domain.webhook import Try
@@ -56,7 +58,7 @@ class HttpSender:
         code: int | None = None
         try:
             async with session.post(
-                url, data=body, headers=headers, allow_redirects=False
+                parsed(url), data=body, headers=headers, allow_redirects=False
             ) as response:
                 code = response.status
                 outcome = "ok" if 200 <= code < 300 else f"http_{code}"
@@ -71,6 +73,12 @@ class HttpSender:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+
+
+@functools.lru_cache(maxsize=4096)
+def parsed(url: str) -> URL:
+    """A webhook URL parsed once (the same few URLs are posted to again and again)."""
+    return URL(url)
 
 
 class InternalAddress(OSError):
