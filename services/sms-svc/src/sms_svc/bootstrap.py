@@ -31,7 +31,9 @@ from sms_svc.handlers.webhooks import WebhookService
 from sms_svc.ports import SmsProvider
 
 NOTICE_BATCH, NOTICE_LINGER_S = 256, 0.003
-"""Notices arriving together are stored as one batch: at most this many, lingering this long."""
+"""Notices arriving together are stored as one batch: at most this many, lingering this long;
+two batches may be in the store at once, so the messages in flight (BUS_PREFETCH) never wait
+for two batches' round trips."""
 
 
 def make_provider(settings: Settings, runtime: Runtime[Settings]) -> SmsProvider:
@@ -76,7 +78,7 @@ async def bootstrap(runtime: Runtime[Settings]) -> SmsContainer:
     await notices.ensure_indexes()
     notice_service = NoticeService(notices=notices, webhooks=webhooks, sms=service)
     notice_service.submit = Batcher(
-        notice_service.record_many, max_size=NOTICE_BATCH, linger_s=NOTICE_LINGER_S
+        notice_service.record_many, max_size=NOTICE_BATCH, linger_s=NOTICE_LINGER_S, flushes=2
     ).submit
 
     async def stop() -> None:
