@@ -38,13 +38,14 @@ class HttpSender:
         self._concurrency = concurrency
         self._allow_internal = allow_internal
         self._session: aiohttp.ClientSession | None = None
+        self._resolver: GuardedResolver | None = None
 
     def _opened(self) -> aiohttp.ClientSession:
         """The session, made on first use (inside the running loop, as aiohttp wants)."""
         if self._session is None:
-            resolver = None if self._allow_internal else GuardedResolver()
+            self._resolver = None if self._allow_internal else GuardedResolver()
             connector = aiohttp.TCPConnector(
-                limit=self._concurrency, keepalive_timeout=30, resolver=resolver
+                limit=self._concurrency, keepalive_timeout=30, resolver=self._resolver
             )
             self._session = aiohttp.ClientSession(
                 connector=connector, timeout=self._timeout, auto_decompress=False
@@ -73,6 +74,8 @@ class HttpSender:
     async def close(self) -> None:
         if self._session is not None:
             await self._session.close()
+        if self._resolver is not None:  # the connector closes only a resolver of its own
+            await self._resolver.close()
 
 
 @functools.lru_cache(maxsize=4096)
