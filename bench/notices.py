@@ -137,6 +137,7 @@ async def run_case(
         await subscribe(f"http://127.0.0.1:{port}", names, endpoint)
         start_rss, cpu = rss_mb(pid), cpu_seconds(pid)
         store_cpu = cpu_seconds(store_pid) if store_pid else 0.0
+        bench_cpu = cpu_seconds(os.getpid())
         commands = await store_commands(f"http://127.0.0.1:{port}")
         started = time.monotonic()
         published = await load(bus, names, run=run, rate=rate, seconds=seconds)
@@ -157,6 +158,7 @@ async def run_case(
             f"max {lat[-1]:.0f} ms (target p99 <= 1000 ms)"
         )
         cpu, n = cpu_seconds(pid) - cpu, len(published)
+        bench_cpu = cpu_seconds(os.getpid()) - bench_cpu
         await asyncio.sleep(0.5)  # the last outcomes are written after the arrivals
         after = await store_commands(f"http://127.0.0.1:{port}")
         trips = {k: v - commands.get(k, 0) for k, v in after.items() if v > commands.get(k, 0)}
@@ -164,6 +166,7 @@ async def run_case(
         if store_pid:
             store_cpu = cpu_seconds(store_pid) - store_cpu
             print(f"  store CPU: {store_cpu:.1f}s = {1000 * store_cpu / n:.2f} ms per notice")
+        print(f"  this bench (publisher, endpoints): {1000 * bench_cpu / n:.2f} ms per notice")
         print(
             f"  store round trips: {sum(trips.values()) / n:.3f} per notice ("
             + ", ".join(f"{k} {v:.0f}" for k, v in sorted(trips.items()))
