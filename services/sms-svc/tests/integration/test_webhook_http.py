@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 import pytest
+from aftersales_testkit import free_port
 from sms_svc.adapters.fake_endpoint import FakeEndpoint
 from sms_svc.adapters.fake_gateway import running
 from sms_svc.adapters.webhook_http import HttpSender
@@ -42,6 +43,13 @@ async def test_a_slow_endpoint_is_a_timeout() -> None:
         result = await post.post(f"{endpoint.url}/s1", body=b"{}", headers=HEADERS)
         await post.close()
     assert (result.outcome, result.status_code) == ("timeout", None)
+
+
+async def test_nobody_listening_is_an_error() -> None:
+    post = sender(allow_internal=True)
+    result = await post.post(f"http://127.0.0.1:{free_port()}/h", body=b"{}", headers=HEADERS)
+    await post.close()
+    assert (result.outcome, result.status_code) == ("error", None)
 
 
 async def test_a_name_that_resolves_to_loopback_is_refused_when_connecting() -> None:
