@@ -3,8 +3,10 @@
 Runs sms-svc as a process against the local RabbitMQ and MONGO_URL (or a fresh development
 store); the sellers' endpoints are one lean local HTTP server in this process (raw asyncio
 HTTP/1.1, keep-alive, 200 at once) that notes when each notice id first arrives. Prints the
-event → delivered latency percentiles (target p99 <= 1 s at 1,000/s), the deliveries made, and
-sms-svc's resident memory at the start and the end (it should stay flat). Usage:
+event → delivered latency percentiles (target p99 <= 1 s at 1,000/s), the deliveries made,
+sms-svc's CPU and the store's per notice, sms-svc's round trips to the store per notice (its
+`store_commands_total`), and sms-svc's resident memory at the start and the end (it should stay
+flat). Usage:
 
     uv run python bench/notices.py [--rate 1000] [--seconds 10] [--sellers 100]
 """
@@ -14,6 +16,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
+import re
 import shutil
 import statistics
 import tempfile
@@ -62,6 +65,14 @@ class LeanEndpoint(asyncio.Protocol):
             self.transport.write(b"HTTP/1.1 204 No Content\r\ncontent-length: 0\r\n\r\n")
 
 
+async def store_commands(base: str) -> dict[str, float]:
+    """sms-svc's `store_commands_total` by command (its round trips to the store)."""
+    async with httpx.AsyncClient(base_url=base, timeout=10) as client:
+        text = (await client.get("/metrics")).text
+    found = re.findall(r'^store_commands_total\{command="(\w+)"\} (\S+)$', text, re.M)
+    return {name: float(value) for name, value in found}
+
+
 def cpu_seconds(pid: int) -> float:
     times = psutil.Process(pid).cpu_times()
     return float(times.user + times.system)
@@ -105,7 +116,9 @@ async def load(
     return published
 
 
-async def run_case(*, rate: int, seconds: int, sellers: int, mongo_url: str) -> None:
+async def run_case(
+    *, rate: int, seconds: int, sellers: int, mongo_url: str, store_pid: int | None
+) -> None:
     run = uuid.uuid4().hex[:8]
     namespace, prefix = f"bench-{run}", f"bench_{run}"
     stack, port = Stack(), free_port()
@@ -123,6 +136,9 @@ async def run_case(*, rate: int, seconds: int, sellers: int, mongo_url: str) -> 
         await bus.connect()
         await subscribe(f"http://127.0.0.1:{port}", names, endpoint)
         start_rss, cpu = rss_mb(pid), cpu_seconds(pid)
+        store_cpu = cpu_seconds(store_pid) if store_pid else 0.0
+        bench_cpu = cpu_seconds(os.getpid())
+        commands = await store_commands(f"http://127.0.0.1:{port}")
         started = time.monotonic()
         published = await load(bus, names, run=run, rate=rate, seconds=seconds)
         took = time.monotonic() - started
@@ -141,8 +157,21 @@ async def run_case(*, rate: int, seconds: int, sellers: int, mongo_url: str) -> 
             f"  event -> delivered: p50 {q[49]:.0f} ms, p95 {q[94]:.0f} ms, p99 {q[98]:.0f} ms, "
             f"max {lat[-1]:.0f} ms (target p99 <= 1000 ms)"
         )
-        cpu = cpu_seconds(pid) - cpu
-        print(f"  sms-svc CPU: {cpu:.1f}s = {1000 * cpu / len(published):.2f} ms per notice")
+        cpu, n = cpu_seconds(pid) - cpu, len(published)
+        bench_cpu = cpu_seconds(os.getpid()) - bench_cpu
+        await asyncio.sleep(0.5)  # the last outcomes are written after the arrivals
+        after = await store_commands(f"http://127.0.0.1:{port}")
+        trips = {k: v - commands.get(k, 0) for k, v in after.items() if v > commands.get(k, 0)}
+        print(f"  sms-svc CPU: {cpu:.1f}s = {1000 * cpu / n:.2f} ms per notice")
+        if store_pid:
+            store_cpu = cpu_seconds(store_pid) - store_cpu
+            print(f"  store CPU: {store_cpu:.1f}s = {1000 * store_cpu / n:.2f} ms per notice")
+        print(f"  this bench (publisher, endpoints): {1000 * bench_cpu / n:.2f} ms per notice")
+        print(
+            f"  store round trips: {sum(trips.values()) / n:.3f} per notice ("
+            + ", ".join(f"{k} {v:.0f}" for k, v in sorted(trips.items()))
+            + ")"
+        )
         print(f"  sms-svc RSS: {start_rss:.0f} MB at the start, {rss_mb(pid):.0f} MB at the end")
     finally:
         await bus.close()
@@ -164,10 +193,12 @@ async def main() -> None:
     mongo_url = os.environ.get("MONGO_URL") or store.start_dev_store(
         port=free_port(), data_dir=data, log_path=data / "store.log"
     )
+    store_pid = store.processes[0].popen.pid if store.processes else None
     try:
         await run_case(
-            rate=args.rate, seconds=args.seconds, sellers=args.sellers, mongo_url=mongo_url
-        )
+            rate=args.rate, seconds=args.seconds, sellers=args.sellers, mongo_url=mongo_url,
+            store_pid=store_pid,
+        )  # fmt: skip
     finally:
         store.stop()
         shutil.rmtree(data, ignore_errors=True)

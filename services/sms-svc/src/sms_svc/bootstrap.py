@@ -7,6 +7,7 @@ from datetime import timedelta
 from aftersales_shared.service import Runtime, ServiceDefinition
 
 from sms_svc import __doc__ as description
+from sms_svc.adapters.batching import Batcher
 from sms_svc.adapters.http_provider import HttpProvider, RetryPolicy
 from sms_svc.adapters.log_provider import LogProvider
 from sms_svc.adapters.mongo import MessageLog, RateWindows
@@ -28,6 +29,11 @@ from sms_svc.handlers.sending import SmsService
 from sms_svc.handlers.staff import StaffDirectory
 from sms_svc.handlers.webhooks import WebhookService
 from sms_svc.ports import SmsProvider
+
+NOTICE_BATCH, NOTICE_LINGER_S = 256, 0.003
+"""Notices arriving together are stored as one batch: at most this many, lingering this long;
+two batches may be in the store at once, so the messages in flight (BUS_PREFETCH) never wait
+for two batches' round trips."""
 
 
 def make_provider(settings: Settings, runtime: Runtime[Settings]) -> SmsProvider:
@@ -71,6 +77,9 @@ async def bootstrap(runtime: Runtime[Settings]) -> SmsContainer:
     notices = Notices(runtime.db["notices"])
     await notices.ensure_indexes()
     notice_service = NoticeService(notices=notices, webhooks=webhooks, sms=service)
+    notice_service.submit = Batcher(
+        notice_service.record_many, max_size=NOTICE_BATCH, linger_s=NOTICE_LINGER_S, flushes=2
+    ).submit
 
     async def stop() -> None:
         await worker.stop()
@@ -96,7 +105,8 @@ async def make_webhooks(runtime: Runtime[Settings]) -> tuple[WebhookService, Web
         deliveries=deliveries,
         sender=HttpSender(
             clock=runtime.clock.now, timeout_s=settings.webhook_timeout_s,
-            concurrency=settings.webhook_client_concurrency, clients=settings.webhook_clients,
+            concurrency=settings.webhook_concurrency,
+            allow_internal=settings.webhooks_may_be_internal,
         ),
         guard=DnsGuard(allow_internal=settings.webhooks_may_be_internal),
         clock=runtime.clock,

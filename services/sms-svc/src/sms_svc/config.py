@@ -40,10 +40,6 @@ class Settings(ServiceSettings):
     webhook_concurrency: int = Field(default=64, ge=1, le=1000)
     webhook_per_seller: int = Field(default=4, ge=1, le=64)
     """Posts in flight to one seller: a slow endpoint holds up only its own notices."""
-    webhook_clients: int = Field(default=16, ge=1, le=64)
-    webhook_client_concurrency: int = Field(default=2, ge=1, le=16)
-    """Posts in flight per httpx client: its pool's CPU per request grows with its connections
-    (measured here, a notice end to end: 1.7 ms at 4 clients x 8, 1.2 ms at 16 x 2)."""
     webhook_max_pending: int = Field(default=10_000, ge=1)
     webhook_lease_s: float = Field(default=60.0, gt=0)
     webhook_sweep_interval_s: float = Field(default=1.0, gt=0)

@@ -127,8 +127,8 @@ class NoticeQuery:
 class NoticeStore(Protocol):
     """The sellers' notices (adapter: `adapters.notices.Notices`)."""
 
-    async def insert(self, notice: Notice) -> bool:
-        """Record a notice; False if its id exists already (a repeat)."""
+    async def insert_many(self, notices: list[Notice]) -> list[bool]:
+        """Record notices in one round trip; per notice False if its id exists already."""
         ...
 
     async def search(self, query: NoticeQuery) -> list[Notice]: ...
@@ -141,12 +141,16 @@ class SubscriptionStore(Protocol):
 
     async def get(self, seller_id: str) -> Subscription | None: ...
 
+    async def get_many(self, seller_ids: set[str]) -> dict[str, Subscription]:
+        """The webhooks of those sellers that have one, in one round trip."""
+        ...
+
 
 class WebhookDeliveryStore(Protocol):
     """The deliveries and their attempts (adapter: `adapters.webhooks.Deliveries`)."""
 
-    async def insert(self, delivery: WebhookDelivery) -> bool:
-        """Record a new delivery; False if its id exists already."""
+    async def insert_many(self, deliveries: list[WebhookDelivery]) -> list[bool]:
+        """Record new deliveries in one round trip; per delivery False if its id existed."""
         ...
 
     async def get(self, delivery_id: str) -> WebhookDelivery | None: ...

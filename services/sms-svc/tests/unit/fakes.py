@@ -14,8 +14,10 @@ from sms_svc.adapters.message_docs import (
     to_doc,
     to_ms,
 )
+from sms_svc.adapters.webhooks import changes, delivery_doc, delivery_of
 from sms_svc.domain.message import SmsMessage, Status
 from sms_svc.domain.ratelimit import Admission, Entry, RateLimits, admit
+from sms_svc.domain.webhook import Subscription, Try, WebhookDelivery
 from sms_svc.ports import Attempt, Delivery, MessageQuery, OutgoingSms
 
 Doc = dict[str, Any]
@@ -111,3 +113,69 @@ class ScriptedProvider:
 
     def keys(self) -> Sequence[str]:
         return [s.idempotency_key for s in self.sent]
+
+
+@dataclass
+class FakeSubscriptions:
+    kept: dict[str, Subscription] = field(default_factory=dict)
+
+    async def put(self, subscription: Subscription) -> None:
+        self.kept[subscription.seller_id] = subscription
+
+    async def get(self, seller_id: str) -> Subscription | None:
+        return self.kept.get(seller_id)
+
+    async def get_many(self, seller_ids: set[str]) -> dict[str, Subscription]:
+        return {s: self.kept[s] for s in seller_ids if s in self.kept}
+
+
+@dataclass
+class FakeDeliveries:
+    """Stored as `adapters.webhooks` stores them (the same document mapping)."""
+
+    docs: dict[str, dict[str, object]] = field(default_factory=dict)
+
+    async def insert_many(self, deliveries: list[WebhookDelivery]) -> list[bool]:
+        fresh = []
+        for delivery in deliveries:
+            fresh.append(delivery.id not in self.docs)
+            self.docs.setdefault(delivery.id, delivery_doc(delivery))
+        return fresh
+
+    async def get(self, delivery_id: str) -> WebhookDelivery | None:
+        doc = self.docs.get(delivery_id)
+        return delivery_of(doc) if doc else None
+
+    async def save(self, delivery: WebhookDelivery, *, was: str) -> bool:
+        doc = self.docs.get(delivery.id)
+        if doc is None or doc["status"] != was:
+            return False
+        doc.update(changes(delivery))
+        return True
+
+    async def finish(self, delivery: WebhookDelivery, *, was: str) -> None:
+        await self.save(delivery, was=was)
+
+
+@dataclass(frozen=True)
+class Posted:
+    url: str
+    body: bytes
+    headers: dict[str, str]
+
+
+@dataclass
+class ScriptedSender:
+    """Answers each POST with the next status code of `answers`, then 200."""
+
+    answers: list[int]
+    seen: list[Posted]
+    at: datetime = EPOCH
+
+    async def post(self, url: str, *, body: bytes, headers: dict[str, str]) -> Try:
+        self.seen.append(Posted(url, body, {k.lower(): v for k, v in headers.items()}))
+        code = self.answers.pop(0) if self.answers else 200
+        return Try(self.at, 1, "ok" if code < 300 else f"http_{code}", code)
+
+    async def close(self) -> None:
+        return None

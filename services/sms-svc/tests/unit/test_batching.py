@@ -58,3 +58,40 @@ async def test_a_cancelled_caller_does_not_break_the_batch() -> None:
     assert await second == 2
     with pytest.raises(asyncio.CancelledError):
         await first
+
+
+async def test_with_two_flushes_the_next_batch_does_not_wait_for_a_slow_one() -> None:
+    first_in, release = asyncio.Event(), asyncio.Event()
+    flushes: list[list[int]] = []
+
+    async def flush(items: list[int]) -> list[int]:
+        flushes.append(items)
+        if not first_in.is_set():
+            first_in.set()
+            await release.wait()
+        return items
+
+    batcher: Batcher[int, int] = Batcher(flush, linger_s=0, flushes=2)
+    slow = asyncio.ensure_future(batcher.submit(1))
+    await first_in.wait()
+    assert await asyncio.wait_for(batcher.submit(2), timeout=10) == 2, "not held by batch 1"
+    assert not slow.done()
+    release.set()
+    assert await slow == 1
+    assert flushes == [[1], [2]]
+
+
+async def test_with_one_flush_batches_go_one_after_another() -> None:
+    running, most = 0, 0
+
+    async def flush(items: list[int]) -> list[int]:
+        nonlocal running, most
+        running += 1
+        most = max(most, running)
+        await asyncio.sleep(0.001)
+        running -= 1
+        return items
+
+    batcher: Batcher[int, int] = Batcher(flush, max_size=2, linger_s=0)
+    assert await asyncio.gather(*(batcher.submit(i) for i in range(8))) == list(range(8))
+    assert most == 1

@@ -8,7 +8,6 @@ from aftersales_shared.persistence import Doc
 from pymongo import ASCENDING, DESCENDING
 from pymongo.asynchronous.collection import AsyncCollection
 
-from sms_svc.adapters.batching import Batcher
 from sms_svc.adapters.message_docs import from_ms, to_ms
 from sms_svc.adapters.mongo import _insert_many
 from sms_svc.domain.notice import Notice
@@ -57,18 +56,17 @@ def page_after(after: tuple[Any, str] | None, field: str) -> list[Doc]:
 
 
 class Notices:
-    """Inserts are micro-batched: a burst of events is one round trip."""
+    """A batch of notices is inserted in one round trip (the consumer batches them)."""
 
     def __init__(self, collection: AsyncCollection[Doc]) -> None:
         self._c = collection
-        self._inserts: Batcher[Doc, bool] = Batcher(lambda docs: _insert_many(collection, docs))
 
     async def ensure_indexes(self) -> None:
         await self._c.create_index([("seller_id", ASCENDING), ("at_ms", DESCENDING)])
         await self._c.create_index([("at_ms", DESCENDING)])
 
-    async def insert(self, notice: Notice) -> bool:
-        return await self._inserts.submit(notice_doc(notice))
+    async def insert_many(self, notices: list[Notice]) -> list[bool]:
+        return await _insert_many(self._c, [notice_doc(n) for n in notices]) if notices else []
 
     async def search(self, query: NoticeQuery) -> list[Notice]:
         """Newest first (by the notice's instant, then id)."""

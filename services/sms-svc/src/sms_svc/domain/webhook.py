@@ -104,11 +104,19 @@ class WebhookDelivery:
     redeliveries: int = 0
 
     @classmethod
-    def new(cls, *, notice_id: str, seller_id: str, body: str, now: datetime) -> WebhookDelivery:
-        """A delivery due now."""
+    def new(
+        cls,
+        *,
+        notice_id: str,
+        seller_id: str,
+        body: str,
+        now: datetime,
+        lease_until: datetime | None = None,
+    ) -> WebhookDelivery:
+        """A delivery due now (held until `lease_until` by the process that made it)."""
         return cls(
             delivery_id(notice_id, seller_id), seller_id, notice_id, body,
-            created_at=now, updated_at=now, next_at=now,
+            created_at=now, updated_at=now, next_at=now, lease_until=lease_until,
         )  # fmt: skip
 
     def tried(self, attempt: Try, *, backoff: Backoff, rand: float, now: datetime) -> None:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
+
+import uvloop
 from aftersales_shared.service import create_app, serve
 from fastapi import FastAPI
 
@@ -15,5 +18,8 @@ def app() -> FastAPI:
 
 
 def main() -> None:
+    """Serve on uvloop, as order-svc does (its event loop costs less CPU per message, request
+    and store round trip than asyncio's own)."""
+    asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     settings = Settings()
     serve(create_app(definition(), settings), settings)

@@ -14,7 +14,7 @@ from collections import defaultdict
 import structlog
 from aftersales_shared.background import Periodic
 
-from sms_svc.domain.webhook import WebhookDelivery
+from sms_svc.domain.webhook import Subscription, WebhookDelivery
 from sms_svc.handlers.webhooks import WebhookService
 
 log = structlog.get_logger(__name__)
@@ -41,19 +41,20 @@ class WebhookWorker:
         self.start = self._loop.start
         self.wake = self._loop.wake
 
-    def hand_off(self, delivery: WebhookDelivery) -> bool:
-        """Post a delivery this process holds soon; False if too many wait (the sweep will)."""
+    def hand_off(self, delivery: WebhookDelivery, subscription: Subscription | None = None) -> bool:
+        """Post a delivery this process holds soon (to `subscription` when it was just read);
+        False if too many wait (the sweep will)."""
         if len(self._tasks) >= self._max_pending:
             return False
-        task = asyncio.get_running_loop().create_task(self._post(delivery))
+        task = asyncio.get_running_loop().create_task(self._post(delivery, subscription))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return True
 
-    async def _post(self, delivery: WebhookDelivery) -> None:
+    async def _post(self, delivery: WebhookDelivery, subscription: Subscription | None) -> None:
         try:
             async with self._sellers[delivery.seller_id], self._all:
-                await self._service.attempt(delivery)
+                await self._service.attempt(delivery, subscription)
         except Exception:
             log.exception("a webhook attempt failed; its lease runs out and the sweep retries")
 

@@ -3,8 +3,10 @@ and for a warning an SMS to the after-sales contact)."""
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 import math
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -38,34 +40,61 @@ def warning_sms(notice: Notice, *, phone: str) -> SmsSend:
     )  # fmt: skip
 
 
+@dataclass(frozen=True)
+class Asked:
+    """A notice as a message tells of it."""
+
+    notice: Notice
+    meta: MessageMeta
+
+
 @dataclass
 class NoticeService:
     notices: NoticeStore
     webhooks: WebhookService
     sms: SmsService
+    submit: Callable[[Asked], Awaitable[None]] | None = None
+    """Record one notice with the others arriving meanwhile (bootstrap sets a batcher of
+    `record_many`); unset, each is recorded alone."""
 
     async def on_requested(self, p: NoticeRequested, meta: MessageMeta) -> None:
-        """A warning or a fine another service asks the seller to be told of."""
-        await self.record(from_request(p, at=meta.occurred_at), meta, phone=p.contact_phone)
+        """A warning or a fine another service asks the seller to be told of; a warning with
+        the contact's phone is also an SMS (sent by this message's handler, not its batch)."""
+        notice = from_request(p, at=meta.occurred_at)
+        await self.record(Asked(notice, meta))
+        if notice.warning and p.contact_phone is not None:
+            await self.sms.send(
+                warning_sms(notice, phone=p.contact_phone),
+                dataclasses.replace(meta, seller_id=notice.seller_id),
+            )
 
     async def on_order_event(self, p: ServiceOrderEvent, meta: MessageMeta) -> None:
         """The notices an order's transition tells of (none for most transitions)."""
         name = meta.type.removeprefix("serviceorder.")
-        for notice in from_order_event(name, p, at=meta.occurred_at):
-            await self.record(notice, meta, phone=None)
+        found = from_order_event(name, p, at=meta.occurred_at)
+        await asyncio.gather(*(self.record(Asked(notice, meta)) for notice in found))
 
-    async def record(self, notice: Notice, meta: MessageMeta, *, phone: str | None) -> None:
-        """Store the notice once; its channels run on a repeat too, each idempotent by the
-        notice's id, so a crash between the insert and a channel is finished by a redelivery."""
-        fresh = await self.notices.insert(notice)
-        if fresh:
-            log.info("notice", notice_id=notice.id, kind=notice.kind, seller_id=notice.seller_id)
-        await self.webhooks.notify(notice)
-        if notice.warning and phone is not None:
-            await self.sms.send(
-                warning_sms(notice, phone=phone),
-                dataclasses.replace(meta, seller_id=notice.seller_id),
-            )
+    async def record(self, asked: Asked) -> None:
+        if self.submit is None:
+            await self.record_many([asked])
+        else:
+            await self.submit(asked)
+
+    async def record_many(self, batch: list[Asked]) -> list[None]:
+        """Store a batch's notices (one write) while their sellers' webhooks are read (one
+        read), then their deliveries (one write), handed to the worker. Each notice is stored
+        once; its delivery is made on a repeat too, idempotent by the notice's id, so a crash
+        between the two writes is finished by the message's redelivery."""
+        notices = [asked.notice for asked in batch]
+        fresh, subscribed = await asyncio.gather(
+            self.notices.insert_many(notices),
+            self.webhooks.subscribed({n.seller_id for n in notices}),
+        )
+        for notice, new in zip(notices, fresh, strict=True):
+            if new:
+                log.info("notice", notice_id=notice.id, kind=notice.kind, seller=notice.seller_id)
+        await self.webhooks.notify_many(notices, subscribed=subscribed)
+        return [None] * len(batch)
 
     async def page(self, query: NoticeQuery) -> list[Notice]:
         return await self.notices.search(query)

@@ -68,7 +68,7 @@ class WebhookService:
     backoff: Backoff
     lease: timedelta
     rand: Callable[[], float] = field(default=random.random)
-    hand_off: Callable[[WebhookDelivery], object] = field(default=lambda _d: None)
+    hand_off: Callable[[WebhookDelivery, Subscription], object] = field(default=lambda _d, _s: None)
     """Post a delivery this process holds soon, off the caller's path (set by the worker)."""
 
     async def subscribe(self, *, seller_id: str, url: str, secret: str) -> Subscription:
@@ -83,21 +83,41 @@ class WebhookService:
 
     async def notify(self, notice: Notice) -> bool:
         """Make the notice's delivery if the seller has a webhook; False if none or made before."""
-        if await self.subscriptions.get(notice.seller_id) is None:
-            return False
-        now = self.clock.now()
-        delivery = WebhookDelivery.new(
-            notice_id=notice.id, seller_id=notice.seller_id, body=body_of(notice), now=now
-        )
-        delivery.lease_until = now + self.lease
-        if not await self.deliveries.insert(delivery):
-            return False
-        self.hand_off(delivery)
-        return True
+        return bool(await self.notify_many([notice]))
 
-    async def attempt(self, delivery: WebhookDelivery) -> WebhookDelivery:
-        """One POST of a delivery this process holds, to the seller's webhook as it is now."""
-        subscription = await self.subscriptions.get(delivery.seller_id)
+    async def subscribed(self, seller_ids: set[str]) -> dict[str, Subscription]:
+        """The webhooks of these sellers (one read for a batch of notices)."""
+        return await self.subscriptions.get_many(seller_ids)
+
+    async def notify_many(
+        self, notices: list[Notice], *, subscribed: dict[str, Subscription] | None = None
+    ) -> list[WebhookDelivery]:
+        """The notices' deliveries to the sellers with a webhook (`subscribed`, read if not
+        given), stored in one write and handed off; those made now (not before)."""
+        if subscribed is None:
+            subscribed = await self.subscribed({n.seller_id for n in notices})
+        now = self.clock.now()
+        made: dict[str, WebhookDelivery] = {}
+        for n in notices:
+            if n.seller_id in subscribed:
+                delivery = WebhookDelivery.new(
+                    notice_id=n.id, seller_id=n.seller_id, body=body_of(n), now=now,
+                    lease_until=now + self.lease,
+                )  # fmt: skip
+                made.setdefault(delivery.id, delivery)
+        stored = await self.deliveries.insert_many(list(made.values()))
+        fresh = [d for d, new in zip(made.values(), stored, strict=True) if new]
+        for delivery in fresh:
+            self.hand_off(delivery, subscribed[delivery.seller_id])
+        return fresh
+
+    async def attempt(
+        self, delivery: WebhookDelivery, subscription: Subscription | None = None
+    ) -> WebhookDelivery:
+        """One POST of a delivery this process holds, to the seller's webhook as it is now
+        (`subscription` when it was read just now, for a delivery just made)."""
+        if subscription is None:
+            subscription = await self.subscriptions.get(delivery.seller_id)
         reason = (
             "no webhook" if subscription is None else await self.guard.refused(subscription.url)
         )

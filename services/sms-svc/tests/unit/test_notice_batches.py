@@ -1,0 +1,128 @@
+"""A batch of notices on dict-backed stores: each stored once, one read of the sellers' webhooks
+and one write of the deliveries per batch, the notices written before their deliveries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from aftersales_shared.clock import FixedClock
+from aftersales_shared.contracts.notices import NoticeRequested
+from aftersales_shared.messaging import MessageMeta
+from sms_svc.adapters.notices import notice_doc
+from sms_svc.adapters.webhook_http import DnsGuard
+from sms_svc.domain.notice import Notice, from_request
+from sms_svc.domain.webhook import Backoff, Subscription, WebhookDelivery
+from sms_svc.handlers.notices import Asked, NoticeService
+from sms_svc.handlers.sending import SmsService
+from sms_svc.handlers.webhooks import WebhookService
+from sms_svc.ports import NoticeQuery
+
+from .fakes import (
+    FakeDeliveries,
+    FakeMessages,
+    FakeSubscriptions,
+    FakeWindows,
+    ScriptedProvider,
+    ScriptedSender,
+)
+
+NOW = datetime(2026, 12, 1, 8, 0, tzinfo=UTC)
+META = MessageMeta(
+    id="e1", type="notice.requested", version=1, occurred_at=NOW, seller_id="s1",
+    correlation_id="c1", attempts=0,
+)  # fmt: skip
+
+
+@dataclass
+class FakeNotices:
+    docs: dict[str, dict[str, object]] = field(default_factory=dict)
+    writes: list[str] = field(default_factory=list)
+
+    async def insert_many(self, notices: list[Notice]) -> list[bool]:
+        self.writes.append("notices")
+        fresh = []
+        for notice in notices:
+            fresh.append(notice.id not in self.docs)
+            self.docs.setdefault(notice.id, notice_doc(notice))
+        return fresh
+
+    async def search(self, query: NoticeQuery) -> list[Notice]:
+        raise NotImplementedError
+
+
+@dataclass
+class CountedSubscriptions(FakeSubscriptions):
+    reads: int = 0
+
+    async def get_many(self, seller_ids: set[str]) -> dict[str, Subscription]:
+        self.reads += 1
+        return await super().get_many(seller_ids)
+
+
+@dataclass
+class LoggedDeliveries(FakeDeliveries):
+    writes: list[str] = field(default_factory=list)
+
+    async def insert_many(self, deliveries: list[WebhookDelivery]) -> list[bool]:
+        self.writes.append("deliveries")
+        return await super().insert_many(deliveries)
+
+
+def asked(key: str, seller: str, **fields: object) -> Asked:
+    request = NoticeRequested(
+        notice_key=key, seller_id=seller, kind="AUDIT_DUE_SOON", order_id=f"o-{key}",
+        order_no="SO1", due_at=NOW + timedelta(hours=2), **fields,  # type: ignore[arg-type]
+    )  # fmt: skip
+    return Asked(from_request(request, at=NOW), META)
+
+
+def services() -> tuple[NoticeService, list[WebhookDelivery], ScriptedProvider]:
+    notices = FakeNotices()
+    deliveries = LoggedDeliveries(writes=notices.writes)
+    now = NOW - timedelta(minutes=1)
+    subscriptions = CountedSubscriptions(
+        {s: Subscription(s, f"http://hooks.test/{s}", "s" * 16, now) for s in ("s1", "s2")}
+    )
+    webhooks = WebhookService(
+        subscriptions=subscriptions, deliveries=deliveries, sender=ScriptedSender([], []),
+        guard=DnsGuard(allow_internal=True), clock=FixedClock(NOW), backoff=Backoff(),
+        lease=timedelta(seconds=60),
+    )  # fmt: skip
+    handed: list[WebhookDelivery] = []
+    webhooks.hand_off = lambda delivery, subscription: handed.append(delivery)
+    provider = ScriptedProvider()
+    sms = SmsService(
+        messages=FakeMessages(), windows=FakeWindows(), provider=provider,
+        clock=FixedClock(NOW), lease=timedelta(seconds=60),
+    )  # fmt: skip
+    return NoticeService(notices=notices, webhooks=webhooks, sms=sms), handed, provider
+
+
+async def test_a_batch_stores_each_notice_once_and_makes_one_delivery_each() -> None:
+    service, handed, _ = services()
+    batch = [asked("a", "s1"), asked("a", "s1"), asked("b", "s3"), asked("c", "s2")]
+    await service.record_many(batch)
+    stored = service.notices.docs  # type: ignore[attr-defined]
+    assert len(stored) == 3, "a repeat inside the batch is the same notice"
+    assert sorted(d.seller_id for d in handed) == ["s1", "s2"], "s3 has no webhook"
+    assert handed[0].lease_until == NOW + timedelta(seconds=60), "held by this process"
+    later = asked("d", "s1")
+    await service.record_many([asked("a", "s1"), later])
+    assert len(stored) == 4
+    assert [d.notice_id for d in handed[2:]] == [later.notice.id], "a's repeat: no new delivery"
+    subscriptions = service.webhooks.subscriptions
+    assert subscriptions.reads == 2, "one read of the webhooks per batch"  # type: ignore[attr-defined]
+    assert service.notices.writes == ["notices", "deliveries"] * 2  # type: ignore[attr-defined]
+
+
+async def test_a_warning_to_the_contact_is_one_sms_however_often_it_is_asked() -> None:
+    service, _, provider = services()
+    request = NoticeRequested(
+        notice_key="w1", seller_id="s1", kind="AUDIT_DUE_SOON", order_id="o1", order_no="SO1",
+        due_at=NOW + timedelta(hours=2), contact_phone="13812341234",
+    )  # fmt: skip
+    await service.on_requested(request, META)
+    await service.on_requested(request, META)
+    notice = from_request(request, at=NOW)
+    assert [s.idempotency_key for s in provider.sent] == [f"notice:{notice.id}"]
