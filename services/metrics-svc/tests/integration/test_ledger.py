@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
@@ -203,7 +204,11 @@ async def test_statement_csv_tenancy_and_a_tampered_entry(svc: Running, unique: 
     mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(svc.runtime.settings.mongo_url)
     ledger = mongo[svc.runtime.settings.mongo_db]["ledger"]
     refund = f"{unique}-o1:REFUND@v4"
-    await ledger.update_one({"_id": {"$eq": refund}}, {"$set": {"fen": 1}})
+    stored = await ledger.find_one({"_id": {"$eq": refund}})
+    assert stored is not None
+    packed = json.loads(stored["e"])  # the entry's fields, packed (adapters/ledger.py)
+    packed[3] = 1  # fen
+    await ledger.update_one({"_id": {"$eq": refund}}, {"$set": {"e": json.dumps(packed)}})
     await mongo.close()
     report = (await svc.client.post(path, headers=AGENT)).json()
     assert report["ok"] is False

@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aftersales_shared.persistence import connect_mongo
-from metrics_svc.adapters.ledger import MongoLedger
+from metrics_svc.adapters.ledger import MongoLedger, WriteSequence
 from metrics_svc.domain.ledger import Entry, cursor_of
 from metrics_svc.ports import LedgerStore, MovementRecord
 
@@ -80,11 +80,34 @@ async def test_entries_are_paged_in_time_order_with_filters(ledger: LedgerStore)
     assert await page(None, seller_id="s2") == []
 
 
-async def test_entries_written_since_a_time(ledger: LedgerStore) -> None:
+async def test_entries_written_after_a_version(ledger: LedgerStore) -> None:
+    before = await ledger.version()
     await ledger.record([], [entry(1), entry(2), entry(3, seller="s2")])
-    found, as_of = await ledger.written_since("2026-12", seller_id="s1", since_ms=None)
+    first = await ledger.version()
+    assert first > before
+    found = await ledger.written_after("2026-12", seller_id="s1", version=before)
     assert sorted(e.id for e in found) == [entry(1).id, entry(2).id]
-    again, _ = await ledger.written_since("2026-12", seller_id="s1", since_ms=as_of - 60_000)
-    assert sorted(e.id for e in again) == [entry(1).id, entry(2).id]
-    later, _ = await ledger.written_since("2026-12", seller_id="s1", since_ms=as_of + 60_000)
-    assert later == []
+    assert await ledger.written_after("2026-12", seller_id="s1", version=first) == []
+    await ledger.record([], [entry(4), entry(1)])  # entry 1 again: nothing changes
+    assert await ledger.version() > first
+    assert await ledger.written_after("2026-12", seller_id="s1", version=first) == [entry(4)]
+
+
+async def test_a_writer_that_takes_over_numbers_its_writes_after_the_last(
+    ledger: LedgerStore,
+) -> None:
+    await ledger.record([], [entry(1)])
+    seen = await ledger.version()
+    await ledger.resume()  # another process became the writer, or this one again
+    await ledger.record([], [entry(2)])
+    assert await ledger.version() > seen
+    assert await ledger.written_after("2026-12", seller_id="s1", version=seen) == [entry(2)]
+
+
+def test_the_version_waits_for_a_write_that_began_earlier_and_ends_later() -> None:
+    writes = WriteSequence(ended=10)
+    a, b = writes.begin(), writes.begin()
+    assert writes.end(b) == 10  # a is still in the store: what it writes may land after b
+    c = writes.begin()
+    assert writes.end(a) == b
+    assert writes.end(c) == c
