@@ -172,6 +172,11 @@ async def test_statement_csv_tenancy_and_a_tampered_entry(svc: Running, unique: 
         ["FREIGHT_REFUND", "OUTBOUND_FREIGHT"], ["OUTBOUND_FREIGHT", "FREIGHT_REFUND"]
     )  # fmt: skip
 
+    assert res.headers["content-encoding"] == "gzip"  # httpx accepts it (and decodes it)
+    plain = await svc.client.get(f"/v1/statements/{MONTH}?seller_id={seller}",
+                                 headers=QC | {"Accept-Encoding": "identity"})  # fmt: skip
+    assert "content-encoding" not in plain.headers
+    assert plain.json() == body
     own = bearer("seller_admin", seller_id=seller)
     mine = await svc.client.get(f"/v1/statements/{MONTH}", headers=own)
     assert mine.json() == body

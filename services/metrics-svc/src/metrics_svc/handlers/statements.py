@@ -3,6 +3,7 @@ and a reconciliation's report; amounts shown by `show_fen`."""
 
 from __future__ import annotations
 
+import gzip
 import json
 from collections import OrderedDict
 from dataclasses import dataclass, field
@@ -80,6 +81,8 @@ class Cached:
     sections: dict[Section, list[Entry]] | None = field(default=None)
     rendered: bytes | None = field(default=None)
     """The statement as JSON, kept until an entry is added."""
+    gzipped: bytes | None = field(default=None)
+    """`rendered` compressed, made when a client first accepts it."""
 
     def add(self, entries: list[Entry]) -> None:
         new = [e for e in entries if e.id not in self.entries]
@@ -153,14 +156,19 @@ class LedgerReader:
         parse_month(month)
         return await self.cache.sections(month, seller_id)
 
-    async def statement_json(self, month: str, seller_id: str) -> bytes:
-        """`statement` as JSON, rendered once per change of the seller-month."""
+    async def statement_json(self, month: str, seller_id: str, *, gzipped: bool = False) -> bytes:
+        """`statement` as JSON (or gzip of it), made once per change of the seller-month."""
         parse_month(month)
         cached = await self.cache.read(month, seller_id)
         if cached.rendered is None:
             assert cached.sections is not None
             cached.rendered = statement_bytes(month, seller_id, cached.sections, cached.views)
-        return cached.rendered
+            cached.gzipped = None
+        if not gzipped:
+            return cached.rendered
+        if cached.gzipped is None:  # a tenth of the bytes to send (10,000 entries: 2.4 MB)
+            cached.gzipped = gzip.compress(cached.rendered, compresslevel=1, mtime=0)
+        return cached.gzipped
 
     async def statement(self, month: str, seller_id: str) -> dict[str, Any]:
         """Every section with its entries and its exact total."""
