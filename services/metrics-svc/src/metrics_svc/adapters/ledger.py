@@ -39,8 +39,6 @@ STATE = {"_id": {"$eq": "written"}}
 RESUME_GAP = 1000
 """A writer that takes over numbers its writes this far above the last saved number, so a
 previous writer's writes still in flight can never be counted as ended by it."""
-ENTRY_ONLY = {"b": 0}
-"""The statement's reads leave out the movement (half of a document)."""
 
 
 def at_ms(instant: datetime) -> int:
@@ -198,7 +196,7 @@ class MongoLedger:
             query["k"] = {"$eq": kind}
         if after is not None:
             query["c"] = {"$gt": after}
-        found = self.ledger.find(query, ENTRY_ONLY).sort("c", ASCENDING).limit(limit)
+        found = self.ledger.find(query).sort("c", ASCENDING).limit(limit)
         return [entry_from_doc(d) for d in await found.to_list()]
 
     async def month_entries(self, month: str, *, seller_id: str | None) -> list[Entry]:
@@ -214,4 +212,6 @@ class MongoLedger:
         return await self._entries(prefix(seller_id, month, after=version))
 
     async def _entries(self, query: dict[str, Any]) -> list[Entry]:
-        return [entry_from_doc(d) for d in await self.ledger.find(query, ENTRY_ONLY).to_list()]
+        # Whole documents: the dev store applies a projection by copying each document, which
+        # made 5,000 entries a third slower to read ({"b": 0}: 180-188 ms, none: 133-141 ms).
+        return [entry_from_doc(d) for d in await self.ledger.find(query).to_list()]
