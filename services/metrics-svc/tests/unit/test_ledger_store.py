@@ -111,3 +111,32 @@ def test_the_version_waits_for_a_write_that_began_earlier_and_ends_later() -> No
     c = writes.begin()
     assert writes.end(a) == b
     assert writes.end(c) == c
+
+
+@pytest.mark.integration
+async def test_entries_stored_in_the_format_of_2026_12_01_are_read(
+    mongo_url: str, unique: str
+) -> None:
+    client = connect_mongo(mongo_url)
+    store = MongoLedger(client[f"l{unique}"])
+    old, ms = entry(1), 1_796_083_200_000  # written on 2026-12-01, one field each
+    await store.ledger.insert_one({
+        "_id": old.id, "k": old.kind, "s": "s1", "o": old.order_id, "fen": old.fen,
+        "pr": old.payer, "pe": old.payee, "at": int(old.at.timestamp() * 1000), "m": old.month,
+        "os": list(old.order_ids), "n": old.note, "src": old.source, "c": cursor_of(old),
+        "w": ms, "smw": f"s1|2026-12|{ms:013d}", "b": record(1).body, "bs": "s1",
+        "bo": old.order_id, "bm": old.month, "bsrc": record(1).source,
+    })  # fmt: skip
+    try:
+        await store.record([record(2)], [entry(2)])  # the first write numbers after the stamps
+        assert await store.month_entries("2026-12", seller_id="s1") in (
+            [old, entry(2)],
+            [entry(2), old],
+        )
+        assert sorted(r.id for r in await store.month_movements("2026-12", seller_id="s1")) == [
+            record(1).id, record(2).id
+        ]  # fmt: skip
+        assert await store.written_after("2026-12", seller_id="s1", version=ms) == [entry(2)]
+    finally:
+        await client.drop_database(f"l{unique}")
+        await client.close()

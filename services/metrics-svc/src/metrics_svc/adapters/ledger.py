@@ -10,7 +10,7 @@ order of the pages) and `smw` (seller, month and the number of the write). Three
 (a seller's entries, a seller-month's, those written after a number), `o` and `c`. A month's
 entries of every seller are found by a scan (an operator's query, not a hot one).
 
-Writes are numbered (`WriteSequence`); after each write the number below which every write has
+Writes are numbered (`WriteSequence`); after each write the number up to which every write has
 ended is saved (`ledger_state`), so a reader that saw it asks only for what was written after.
 """
 
