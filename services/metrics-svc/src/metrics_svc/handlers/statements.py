@@ -113,7 +113,7 @@ class StatementCache:
     async def read(self, month: str, seller_id: str) -> Cached:
         """The seller-month, with what was written since the last read."""
         key = (seller_id, month)
-        cached = self._cache.pop(key, None)
+        cached = self._cache.get(key)  # left in place: a read meanwhile tops up the same one
         version = await self.ledger.version()  # first: what is written after it is read later
         if cached is None:
             cached = Cached({}, version)
@@ -123,6 +123,7 @@ class StatementCache:
             cached.add(await self.ledger.written_after(month, seller_id=seller_id, version=since))
             cached.version = version
         self._cache[key] = cached
+        self._cache.move_to_end(key)
         total = sum(len(c.entries) for c in self._cache.values())
         while total > self.max_entries and len(self._cache) > 1:
             _, dropped = self._cache.popitem(last=False)
