@@ -79,10 +79,13 @@ def key(message: dict[str, Any]) -> tuple[str, str]:
     return message["type"], payload.get("notice_key") or payload.get("week")
 
 
-async def ingested(svc: Running, seller: str, week: str, total: str) -> None:
+async def ingested(svc: Running, seller: str, week: str, *, orders: int, total: str) -> None:
+    """The seller's overdue orders of the week are all in, and cost `total`."""
+
     async def there() -> bool:
         res = await svc.client.get(f"/v1/penalties?seller_id={seller}&week={week}", headers=QC)
-        return bool(res.json()["items"][0]["total"] == total)
+        item = res.json()["items"][0]
+        return sum(x["orders"] for x in item["lines"]) == orders and item["total"] == total
 
     await eventually(there, what=f"{seller}'s penalties of {week}")
 
@@ -128,8 +131,8 @@ async def test_a_closed_week_asks_for_each_notice_once_after_a_repeat_and_a_rest
             watch = await Watch.bind(channel, svc)
             for message in [*events, *events]:  # every event delivered twice
                 await svc.publisher.publish(message)
-            await ingested(svc, fined, W37, "4000.00")
-            await ingested(svc, neither, W37, "0.00")
+            await ingested(svc, fined, W37, orders=11, total="4000.00")
+            await ingested(svc, neither, W37, orders=9, total="0.00")
             for seller, week in ((warned, W36), (warned, W37), (neither, W37)):
                 await scored(svc, seller, week)
             closer = svc.active.closer
@@ -144,7 +147,7 @@ async def test_a_closed_week_asks_for_each_notice_once_after_a_repeat_and_a_rest
         async with running(settings) as svc:  # a restart; the events again, and a third week
             for message in [*events, *later]:
                 await svc.publisher.publish(message)
-            await ingested(svc, fined, W38, "2000.00")
+            await ingested(svc, fined, W38, orders=1, total="2000.00")
             await scored(svc, warned, W38)
             assert await svc.active.closer.tick() == [W38]
             await watch.until(("metrics.week_closed", W38),
