@@ -4,6 +4,7 @@ reconciliation; a Hypothesis test over random sequences of movements, each deliv
 from __future__ import annotations
 
 import asyncio
+import gzip
 import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -234,8 +235,12 @@ async def test_an_unchanged_ledger_is_not_read_again_and_the_json_is_the_views()
 
     ledger.written_after = counted  # type: ignore[method-assign]
     assert await reader.statement_json("2026-12", "s1") is first
+    packed = await reader.statement_json("2026-12", "s1", gzipped=True)
+    assert gzip.decompress(packed) == first
+    assert await reader.statement_json("2026-12", "s1", gzipped=True) is packed  # made once
     assert asked == []
     await ledger.record([], [refund_entry(3)])
+    assert gzip.decompress(await reader.statement_json("2026-12", "s1", gzipped=True)) != first
     again = json.loads(await reader.statement_json("2026-12", "s1"))
     assert asked == [1]
     assert [e["id"] for e in again["refunds"]["entries"]][-1] == "o3:REFUND@v1"
