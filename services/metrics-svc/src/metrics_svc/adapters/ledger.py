@@ -164,15 +164,16 @@ class MongoLedger:
             return
         if self._seq is None:
             await self.resume()
-        assert self._seq is not None
+        writes = self._seq  # a `resume` meanwhile starts a sequence of its own
+        assert writes is not None
         carried = {r.id: r for r in movements}
-        seq = self._seq.begin()
+        seq = writes.begin()
         try:
             docs = [entry_doc(e, seq=seq, movement=carried.get(e.id)) for e in entries]
             self.fence()
             await insert_once(self.ledger, docs)
         finally:
-            await self._save(self._seq.end(seq))
+            await self._save(writes.end(seq))
 
     async def _save(self, ended: int) -> None:
         async with self._saving:
