@@ -44,6 +44,7 @@ async def bootstrap(runtime: Runtime[Settings]) -> OrderContainer:
         sellers=SellerService(sellers=sellers, clock=runtime.clock),
         facts=facts,
         handler=message_router(system, facts),
+        stop=orders.close,
     )
 
 

@@ -1,5 +1,6 @@
-"""The one-off move of orders stored in the old shape (their whole history and messages inside
-the document) to the bounded one: `python -m order_svc migrate-history`."""
+"""One-off commands for operators: the move of orders stored in the old shape (their whole
+history and messages inside the document) to the bounded one, `python -m order_svc
+migrate-history`; the workbench counters computed again from the orders, `... recount`."""
 
 from __future__ import annotations
 
@@ -47,9 +48,22 @@ async def migrate_history(orders: MongoOrders) -> int:
 async def run(*, mongo_url: str, db: str, keep: int) -> int:
     """The command's work on the service's database; its messages stay for the service's relay."""
     client = connect_mongo(mongo_url)
+    orders = MongoOrders(VersionedCollection(client[db]["service_orders"]), keep=keep)
     try:
-        orders = MongoOrders(VersionedCollection(client[db]["service_orders"]), keep=keep)
         await orders.ensure_indexes()
         return await migrate_history(orders)
     finally:
+        await orders.close()
+        await client.close()
+
+
+async def recount(*, mongo_url: str, db: str) -> int:
+    """The workbench counters rebuilt from the orders; how many counter documents were written.
+    (Moves that running services hold in memory are written on top within 50 ms.)"""
+    client = connect_mongo(mongo_url)
+    orders = MongoOrders(VersionedCollection(client[db]["service_orders"]))
+    try:
+        return await orders.recount()
+    finally:
+        await orders.close()
         await client.close()

@@ -128,6 +128,14 @@ class MongoOrders:
             counted(before) if isinstance(before, ServiceOrder) else current.data, doc
         )
 
+    async def recount(self) -> int:
+        """The workbench counters computed again from the orders (`python -m order_svc recount`)."""
+        return await self._counters.recount()
+
+    async def close(self) -> None:
+        """Write the counter moves held in memory (a graceful stop)."""
+        await self._counters.close()
+
     async def made_by(self, order_id: str, request: str) -> bool:
         return await self.tails.made_by(order_id, request)
 

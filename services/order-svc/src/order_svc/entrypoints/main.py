@@ -21,12 +21,17 @@ def app() -> FastAPI:
 
 def main() -> None:
     """Serve on uvloop (uvicorn picks httptools by itself when it is installed); with the
-    argument `migrate-history`, run that one-off command instead."""
+    argument `migrate-history` or `recount`, run that one-off command instead."""
     if sys.argv[1:] == ["migrate-history"]:
         migrate_history()
         return
+    if sys.argv[1:] == ["recount"]:
+        settings = Settings()
+        written = asyncio.run(migrate.recount(mongo_url=settings.mongo_url, db=settings.mongo_db))
+        print(f"recount: {written} counter documents written from the orders")  # noqa: T201
+        return
     if sys.argv[1:]:
-        sys.exit(f"usage: order-svc [migrate-history]; unknown arguments {sys.argv[1:]}")
+        sys.exit(f"usage: order-svc [migrate-history | recount]; unknown arguments {sys.argv[1:]}")
     asyncio.set_event_loop_policy(uvloop.EventLoopPolicy())
     settings = Settings()
     serve(create_app(definition(), settings), settings)
