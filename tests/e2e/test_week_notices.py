@@ -27,7 +27,9 @@ H = timedelta(hours=1)
 @pytest.fixture
 async def bus(running_stack: RunningStack, amqp_url: str) -> AsyncIterator[Bus]:
     """A publisher of order events on the stack's bus, as order-svc."""
-    publisher = Bus(url=amqp_url, namespace=running_stack.namespace, service="order-svc")
+    publisher = Bus(
+        url=amqp_url, namespace=running_stack.namespace, service="order-svc", retry_delay_ms=200
+    )  # the stack's BUS_RETRY_DELAY_MS: the same queues
     await publisher.connect()
     try:
         yield publisher
