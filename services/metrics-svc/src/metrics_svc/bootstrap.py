@@ -45,6 +45,7 @@ async def start_active(
     settings = runtime.settings
     ingestor = Ingestor(store, fence=lease.check)
     await ingestor.load()
+    await bookkeeper.ledger.resume()  # number the ledger's writes after the last writer's
     every = settings.counters_checkpoint_s
     checkpoints = Periodic(ingestor.checkpoint, interval_s=every, name="metrics-checkpoint")
     closer = WeekCloser(
@@ -86,13 +87,13 @@ async def bootstrap(runtime: Runtime[Settings]) -> MetricsContainer:
     closed = runtime.versioned("closed_weeks")
     store = MetricsStore(runtime.db, closed=closed)
     results = MongoResults(runtime.db, closed=closed)
-    ledger = MongoLedger(runtime.db)
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    lease = Lease(runtime.db["lease"], owner=owner, ttl_s=settings.active_lease_s)
+    ledger = MongoLedger(runtime.db, fence=lease.check)
     bookkeeper = Bookkeeper(ledger, store)
     await store.ensure_indexes()
     await results.ensure_indexes()
     await ledger.ensure_indexes()
-    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
-    lease = Lease(runtime.db["lease"], owner=owner, ttl_s=settings.active_lease_s)
     reader = Reader(store, results, Ingestor(store), runtime.clock)
     activations = Activations()
 

@@ -172,11 +172,16 @@ class LedgerStore(Protocol):
         self, month: str, *, seller_id: str | None
     ) -> list[MovementRecord]: ...
 
-    async def written_since(
-        self, month: str, *, seller_id: str, since_ms: int | None
-    ) -> tuple[list[Entry], int]:
-        """A seller-month's entries stored at or after `since_ms` by the clock that stamps the
-        writes (all when None), and the time of this read by that clock."""
+    async def resume(self) -> None:
+        """Continue numbering the writes after any writer before (on becoming the writer)."""
+        ...
+
+    async def version(self) -> int:
+        """The number up to which every write has ended: what is new is `written_after` it."""
+        ...
+
+    async def written_after(self, month: str, *, seller_id: str, version: int) -> list[Entry]:
+        """A seller-month's entries written after `version` (and perhaps some before)."""
         ...
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import parse_qsl
@@ -171,6 +172,11 @@ async def test_statement_csv_tenancy_and_a_tampered_entry(svc: Running, unique: 
         ["FREIGHT_REFUND", "OUTBOUND_FREIGHT"], ["OUTBOUND_FREIGHT", "FREIGHT_REFUND"]
     )  # fmt: skip
 
+    assert res.headers["content-encoding"] == "gzip"  # httpx accepts it (and decodes it)
+    plain = await svc.client.get(f"/v1/statements/{MONTH}?seller_id={seller}",
+                                 headers=QC | {"Accept-Encoding": "identity"})  # fmt: skip
+    assert "content-encoding" not in plain.headers
+    assert plain.json() == body
     own = bearer("seller_admin", seller_id=seller)
     mine = await svc.client.get(f"/v1/statements/{MONTH}", headers=own)
     assert mine.json() == body
@@ -203,7 +209,11 @@ async def test_statement_csv_tenancy_and_a_tampered_entry(svc: Running, unique: 
     mongo: AsyncMongoClient[dict[str, Any]] = AsyncMongoClient(svc.runtime.settings.mongo_url)
     ledger = mongo[svc.runtime.settings.mongo_db]["ledger"]
     refund = f"{unique}-o1:REFUND@v4"
-    await ledger.update_one({"_id": {"$eq": refund}}, {"$set": {"fen": 1}})
+    stored = await ledger.find_one({"_id": {"$eq": refund}})
+    assert stored is not None
+    packed = json.loads(stored["e"])  # the entry's fields, packed (adapters/ledger.py)
+    packed[3] = 1  # fen
+    await ledger.update_one({"_id": {"$eq": refund}}, {"$set": {"e": json.dumps(packed)}})
     await mongo.close()
     report = (await svc.client.post(path, headers=AGENT)).json()
     assert report["ok"] is False

@@ -135,16 +135,23 @@ class FakeLedger:
         self.entries_: dict[str, Entry] = {}
         self.movements: dict[str, MovementRecord] = {}
         self.written: dict[str, int] = {}
-        """When each entry was stored (a counter standing for the writer's clock)."""
-        self.now_ms = 1
+        """The number of the write that stored each entry (every write ends at once here)."""
+        self.seq = 0
 
     async def record(self, movements: list[MovementRecord], entries: list[Entry]) -> None:
+        self.seq += 1
         for record in movements:
             self.movements.setdefault(record.id, record)
         for entry in entries:
             if entry.id not in self.entries_:
                 self.entries_[entry.id] = entry
-                self.written[entry.id] = self.now_ms
+                self.written[entry.id] = self.seq
+
+    async def resume(self) -> None:
+        pass
+
+    async def version(self) -> int:
+        return self.seq
 
     async def entries(
         self, *, seller_id: str | None, order_id: str | None, month: str | None,
@@ -170,11 +177,8 @@ class FakeLedger:
             if r.month == month and seller_id in (None, r.seller_id)
         ]  # fmt: skip
 
-    async def written_since(
-        self, month: str, *, seller_id: str, since_ms: int | None
-    ) -> tuple[list[Entry], int]:
-        found = [
+    async def written_after(self, month: str, *, seller_id: str, version: int) -> list[Entry]:
+        return [
             e for e in await self.month_entries(month, seller_id=seller_id)
-            if since_ms is None or self.written[e.id] >= since_ms
+            if self.written.get(e.id, version + 1) > version
         ]  # fmt: skip
-        return found, self.now_ms

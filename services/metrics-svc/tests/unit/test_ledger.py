@@ -4,6 +4,8 @@ reconciliation; a Hypothesis test over random sequences of movements, each deliv
 from __future__ import annotations
 
 import asyncio
+import gzip
+import json
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
@@ -20,7 +22,7 @@ from metrics_svc.domain.ledger import Entry, Section, fine_entries, fine_month, 
 from metrics_svc.domain.months import month_end, month_of, month_start, parse_month
 from metrics_svc.domain.penalties import penalty_lines
 from metrics_svc.handlers.ledger import Bookkeeper, records_of_batch, weeks_fined_in
-from metrics_svc.handlers.statements import MARGIN_MS, LedgerReader, StatementCache, csv_rows
+from metrics_svc.handlers.statements import LedgerReader, StatementCache, csv_rows
 
 from .fakes import FakeFacts, FakeLedger
 
@@ -195,20 +197,15 @@ def refund_entry(n: int) -> Entry:
                  DEC + timedelta(seconds=n), "2026-12")  # fmt: skip
 
 
-async def test_the_statement_cache_tops_up_from_shortly_before_the_last_read() -> None:
+async def test_the_statement_cache_asks_only_for_what_was_written_after_its_version() -> None:
     ledger = FakeLedger()
     cache = StatementCache(ledger)
-    ledger.now_ms = 1_000_000
     await ledger.record([], [refund_entry(1), refund_entry(2)])
     assert [e.id for e in (await cache.sections("2026-12", "s1"))[Section.REFUNDS]] == [
         "o1:REFUND@v1", "o2:REFUND@v1"
     ]  # fmt: skip
-    ledger.now_ms = 1_000_000 - MARGIN_MS  # a write in flight at the read: stamped before it
     await ledger.record([], [refund_entry(3)])
-    ledger.now_ms = 1_000_000 - MARGIN_MS - 1  # (older than the margin: not asked for again)
-    await ledger.record([], [refund_entry(4)])
-    ledger.now_ms = 1_000_000 + 10 * MARGIN_MS
-    await ledger.record([], [refund_entry(0)])
+    await ledger.record([], [refund_entry(0), refund_entry(2)])
     refunds = (await cache.sections("2026-12", "s1"))[Section.REFUNDS]
     assert [e.fen for e in refunds] == [0, 1, 2, 3]
     ledger.entries_["o1:REFUND@v1"] = replace(refund_entry(1), fen=999)  # tampered afterwards
@@ -218,6 +215,36 @@ async def test_the_statement_cache_tops_up_from_shortly_before_the_last_read() -
         2,
         3,
     ]  # fmt: skip  (what was read is kept: entries never change)
+
+
+async def test_an_unchanged_ledger_is_not_read_again_and_the_json_is_the_views() -> None:
+    ledger, facts = FakeLedger(), FakeFacts()
+    reader = LedgerReader(ledger, Bookkeeper(ledger, facts))
+    fine = Entry("f", "FINE", "s1", None, 200_000, "SELLER", "PLATFORM", DEC, "2026-12", ("a",))
+    await ledger.record([], [refund_entry(1), refund_entry(2), fine])
+    first = await reader.statement_json("2026-12", "s1")
+    assert json.loads(first) == await reader.statement("2026-12", "s1")
+    assert first == json.dumps(await reader.statement("2026-12", "s1"),
+                               separators=(",", ":")).encode()  # fmt: skip
+    asked: list[int] = []
+    real = ledger.written_after
+
+    async def counted(month: str, *, seller_id: str, version: int) -> list[Entry]:
+        asked.append(version)
+        return await real(month, seller_id=seller_id, version=version)
+
+    ledger.written_after = counted  # type: ignore[method-assign]
+    assert await reader.statement_json("2026-12", "s1") is first
+    packed = await reader.statement_json("2026-12", "s1", gzipped=True)
+    assert gzip.decompress(packed) == first
+    assert await reader.statement_json("2026-12", "s1", gzipped=True) is packed  # made once
+    assert asked == []
+    await ledger.record([], [refund_entry(3)])
+    assert gzip.decompress(await reader.statement_json("2026-12", "s1", gzipped=True)) != first
+    again = json.loads(await reader.statement_json("2026-12", "s1"))
+    assert asked == [1]
+    assert [e["id"] for e in again["refunds"]["entries"]][-1] == "o3:REFUND@v1"
+    assert again["refunds"]["total"] == "0.06"
 
 
 async def test_the_statement_cache_drops_the_least_recently_read_months() -> None:

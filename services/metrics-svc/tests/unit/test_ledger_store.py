@@ -7,7 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from aftersales_shared.persistence import connect_mongo
-from metrics_svc.adapters.ledger import MongoLedger
+from metrics_svc.adapters.ledger import MongoLedger, WriteSequence
 from metrics_svc.domain.ledger import Entry, cursor_of
 from metrics_svc.ports import LedgerStore, MovementRecord
 
@@ -80,11 +80,63 @@ async def test_entries_are_paged_in_time_order_with_filters(ledger: LedgerStore)
     assert await page(None, seller_id="s2") == []
 
 
-async def test_entries_written_since_a_time(ledger: LedgerStore) -> None:
+async def test_entries_written_after_a_version(ledger: LedgerStore) -> None:
+    before = await ledger.version()
     await ledger.record([], [entry(1), entry(2), entry(3, seller="s2")])
-    found, as_of = await ledger.written_since("2026-12", seller_id="s1", since_ms=None)
+    first = await ledger.version()
+    assert first > before
+    found = await ledger.written_after("2026-12", seller_id="s1", version=before)
     assert sorted(e.id for e in found) == [entry(1).id, entry(2).id]
-    again, _ = await ledger.written_since("2026-12", seller_id="s1", since_ms=as_of - 60_000)
-    assert sorted(e.id for e in again) == [entry(1).id, entry(2).id]
-    later, _ = await ledger.written_since("2026-12", seller_id="s1", since_ms=as_of + 60_000)
-    assert later == []
+    assert await ledger.written_after("2026-12", seller_id="s1", version=first) == []
+    await ledger.record([], [entry(4), entry(1)])  # entry 1 again: nothing changes
+    assert await ledger.version() > first
+    assert await ledger.written_after("2026-12", seller_id="s1", version=first) == [entry(4)]
+
+
+async def test_a_writer_that_takes_over_numbers_its_writes_after_the_last(
+    ledger: LedgerStore,
+) -> None:
+    await ledger.record([], [entry(1)])
+    seen = await ledger.version()
+    await ledger.resume()  # another process became the writer, or this one again
+    await ledger.record([], [entry(2)])
+    assert await ledger.version() > seen
+    assert await ledger.written_after("2026-12", seller_id="s1", version=seen) == [entry(2)]
+
+
+def test_the_version_waits_for_a_write_that_began_earlier_and_ends_later() -> None:
+    writes = WriteSequence(ended=10)
+    a, b = writes.begin(), writes.begin()
+    assert writes.end(b) == 10  # a is still in the store: what it writes may land after b
+    c = writes.begin()
+    assert writes.end(a) == b
+    assert writes.end(c) == c
+
+
+@pytest.mark.integration
+async def test_entries_stored_in_the_format_of_2026_12_01_are_read(
+    mongo_url: str, unique: str
+) -> None:
+    client = connect_mongo(mongo_url)
+    store = MongoLedger(client[f"l{unique}"])
+    old, ms = entry(1), 1_796_083_200_000  # written on 2026-12-01, one field each
+    await store.ledger.insert_one({
+        "_id": old.id, "k": old.kind, "s": "s1", "o": old.order_id, "fen": old.fen,
+        "pr": old.payer, "pe": old.payee, "at": int(old.at.timestamp() * 1000), "m": old.month,
+        "os": list(old.order_ids), "n": old.note, "src": old.source, "c": cursor_of(old),
+        "w": ms, "smw": f"s1|2026-12|{ms:013d}", "b": record(1).body, "bs": "s1",
+        "bo": old.order_id, "bm": old.month, "bsrc": record(1).source,
+    })  # fmt: skip
+    try:
+        await store.record([record(2)], [entry(2)])  # the first write numbers after the stamps
+        assert await store.month_entries("2026-12", seller_id="s1") in (
+            [old, entry(2)],
+            [entry(2), old],
+        )
+        assert sorted(r.id for r in await store.month_movements("2026-12", seller_id="s1")) == [
+            record(1).id, record(2).id
+        ]  # fmt: skip
+        assert await store.written_after("2026-12", seller_id="s1", version=ms) == [entry(2)]
+    finally:
+        await client.drop_database(f"l{unique}")
+        await client.close()

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from aftersales_shared.auth import CurrentPrincipal, Principal, Role
 from aftersales_shared.errors import Invalid, NotPermitted
 from aftersales_shared.ids import Id
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import JSONResponse, Response
 
 from metrics_svc.domain.months import MONTH_PATTERN
@@ -103,12 +103,20 @@ async def statement_csv(
     responses={200: {"content": {"application/json": {"schema": STATEMENT_SCHEMA}}}},
 )
 async def statement(
-    month: Month, read: LedgerDep, principal: CurrentPrincipal, seller_id: Id | None = None
+    month: Month,
+    request: Request,
+    read: LedgerDep,
+    principal: CurrentPrincipal,
+    seller_id: Id | None = None,
 ) -> Response:
     """Each section has its `entries` and its exact `total` (the sum of its entries, in fen).
-    The JSON is rendered once per change of the seller's month (`StatementCache`)."""
-    body = await read.statement_json(month, statement_seller(principal, seller_id))
-    return Response(body, media_type="application/json")
+    The JSON is rendered once per change of the seller's month (`StatementCache`), and sent
+    gzip-compressed to a client that accepts it."""
+    gzipped = "gzip" in request.headers.get("accept-encoding", "")
+    seller = statement_seller(principal, seller_id)
+    body = await read.statement_json(month, seller, gzipped=gzipped)
+    headers = {"Vary": "Accept-Encoding"} | ({"Content-Encoding": "gzip"} if gzipped else {})
+    return Response(body, media_type="application/json", headers=headers)
 
 
 @router.post(

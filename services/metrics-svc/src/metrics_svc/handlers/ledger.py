@@ -31,7 +31,11 @@ def to_ms(instant: datetime) -> datetime:
 
 def entry_of(record: MovementRecord) -> Entry:
     """The ledger entry of a movement as its event carried it."""
-    movement = MoneyMovement.model_validate_json(record.body)
+    return entry_from(MoneyMovement.model_validate_json(record.body), record)
+
+
+def entry_from(movement: MoneyMovement, record: MovementRecord) -> Entry:
+    """The ledger entry of a movement (`entry_of` its record: the same, without parsing it)."""
     return Entry(
         id=movement.id,
         kind=movement.kind,
@@ -47,18 +51,21 @@ def entry_of(record: MovementRecord) -> Entry:
     )
 
 
-def records_of_batch(messages: Iterable[Typed]) -> list[MovementRecord]:
-    """The money movements a batch of validated order events carries, as records."""
-    records = []
+Moved = list[tuple[MovementRecord, Entry]]
+"""The movements of a batch, each as its event carried it and as its ledger entry."""
+
+
+def records_of_batch(messages: Iterable[Typed]) -> Moved:
+    """The money movements a batch of validated order events carries, with their entries."""
+    moved: Moved = []
     for message in messages:
         event = message.payload
         if isinstance(event, ServiceOrderEvent):
-            records += [
-                MovementRecord(m.id, event.seller_id, event.order_id, month_of(m.at),
-                               message.meta.id, m.model_dump_json())
-                for m in event.movements
-            ]  # fmt: skip
-    return records
+            for m in event.movements:
+                record = MovementRecord(m.id, event.seller_id, event.order_id, month_of(m.at),
+                                        message.meta.id, m.model_dump_json())  # fmt: skip
+                moved.append((record, entry_from(m, record)))
+    return moved
 
 
 FIRST_WEEK = "2000-W01"
@@ -89,11 +96,11 @@ class Bookkeeper:
     def __init__(self, ledger: LedgerStore, facts: FactStore) -> None:
         self.ledger, self.facts = ledger, facts
 
-    async def record(self, records: list[MovementRecord]) -> None:
+    async def record(self, moved: Moved) -> None:
         """The movements of a batch and their entries (before the batch is acknowledged)."""
-        if records:
-            await self.ledger.record(records, [entry_of(r) for r in records])
-            LEDGER_ENTRIES.inc(len(records))
+        if moved:
+            await self.ledger.record([r for r, _ in moved], [e for _, e in moved])
+            LEDGER_ENTRIES.inc(len(moved))
 
     async def expected_fines(self, week: str, *, seller_id: str | None = None) -> list[Entry]:
         """The fines the week's penalty facts make (of one seller, or of all)."""
