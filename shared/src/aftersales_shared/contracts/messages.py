@@ -131,10 +131,9 @@ MOVEMENT_PARTIES: dict[str, frozenset[tuple[str, str]]] = {
 class MoneyMovement(Frozen):
     """One movement of money that a transition of a service order made (domain.md "Freight").
 
-    `id` is deterministic and unique per movement, `{order_id}:{kind}@v{order_version}`; the
-    second and later of a kind in one transition add `:{leg}`, or `:{n}` (the n-th of that kind)
-    without a leg of their own. So a consumer writes each one once however often the event is
-    delivered. Who pays whom, per kind:
+    `id` is deterministic and unique per movement, `{order_id}:{kind}@v{order_version}` (a second
+    of a kind in one transition adds `:{leg}`, or `:{n}`), so a consumer writes each one once
+    however often the event is delivered. Who pays whom, per kind:
 
     - `REFUND`: the seller's refund to the customer (SELLER -> CUSTOMER).
     - `AUTO_REFUND`: the refund the system made when the seller did not act (SELLER -> CUSTOMER).
