@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 from aftersales_shared.errors import Invalid
-from order_svc.domain.batches import BATCH_AUDIT_RESULTS, batch_audit_command
-from order_svc.domain.model import AuditResult, Cmd
+from order_svc.domain.batches import BATCH_AUDIT_RESULTS, batch_audit_command, check_assignee
+from order_svc.domain.consent import consent_note
+from order_svc.domain.faults import RequestInvalid
+from order_svc.domain.model import AuditResult, Cmd, Permission
 
 
 @pytest.mark.parametrize(
@@ -16,7 +18,7 @@ from order_svc.domain.model import AuditResult, Cmd
     ],
 )
 def test_a_batch_audit_rejects_or_records_the_abandonment(result: AuditResult, cmd: Cmd) -> None:
-    assert batch_audit_command(result, note="agreed by phone") is cmd
+    assert batch_audit_command(result) is cmd
 
 
 @pytest.mark.parametrize("result", sorted(set(AuditResult) - BATCH_AUDIT_RESULTS))
@@ -32,11 +34,13 @@ def test_the_allowed_results_are_exactly_two() -> None:
 
 
 @pytest.mark.parametrize("note", [None, "", "   "])
-def test_a_batch_abandonment_needs_the_consent_note_before_any_order(note: str | None) -> None:
-    with pytest.raises(Invalid) as e:
-        batch_audit_command(AuditResult.CUSTOMER_ABANDON, note)
+def test_an_abandonment_without_its_note_is_a_fault_of_the_request(note: str | None) -> None:
+    with pytest.raises(RequestInvalid) as e:
+        consent_note(note)
     assert e.value.details.get("field") == "note"
 
 
-def test_a_batch_reject_needs_no_note() -> None:
-    assert batch_audit_command(AuditResult.REJECT) is Cmd.AUDIT_REJECT
+def test_an_assignee_without_audit_is_a_fault_of_the_request() -> None:
+    with pytest.raises(RequestInvalid):
+        check_assignee("p1", {Permission.PROCESS})
+    check_assignee("a1", {Permission.AUDIT})

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from aftersales_shared.errors import Invalid
+from order_svc.domain.faults import RequestInvalid
 
 
 def consent_note(note: str | None) -> str:
     """The note of the customer's consent to abandon; 422 when missing or blank."""
     if note is None or not note.strip():
-        raise Invalid("note the customer's consent to abandon (注明沟通结果)", field="note")
+        raise RequestInvalid("note the customer's consent to abandon (注明沟通结果)", field="note")
     return note

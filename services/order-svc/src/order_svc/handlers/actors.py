@@ -8,7 +8,6 @@ from aftersales_shared.errors import NotFound, NotPermitted
 
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
-from order_svc.domain.batches import check_assignee
 from order_svc.ports import Sellers
 
 
@@ -41,7 +40,6 @@ async def staff_target(principal: Principal, sellers: Sellers, staff_id: str) ->
     member = found[0].staff.get(staff_id)
     if member is None:
         raise NotFound(f"staff {staff_id} not found among your sub-accounts")
-    check_assignee(staff_id, member.permissions)
     return c.AssignTo(
         staff_id=staff_id, permissions=member.permissions, categories=member.categories
     )

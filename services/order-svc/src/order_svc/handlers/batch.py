@@ -1,5 +1,6 @@
-"""One order of a batch (assign, batch audit): decided and written on its own, so that a refused
-order is reported with its reason and does not hold back the others (the seller asked for each)."""
+"""The orders of a batch (assign, batch audit): all decided first, then each written on its own,
+so that a refused order is reported with its reason and does not hold back the others (the
+seller asked for each), and a fault of the request writes none."""
 
 from __future__ import annotations
 
@@ -10,6 +11,8 @@ from aftersales_shared.errors import AppError, Unavailable
 
 from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
+from order_svc.domain.decide import Decision
+from order_svc.domain.faults import RequestInvalid
 from order_svc.domain.model import Cmd
 from order_svc.domain.order import ServiceOrder
 from order_svc.handlers.replay import applied, stamped
@@ -41,29 +44,44 @@ def done(order: ServiceOrder) -> dict[str, Any]:
     return {"id": order.id, "ok": True, "status": order.status.value}
 
 
-async def one_of_batch(
-    service: OrderService,
-    actor: Actor,
-    order_id: str,
-    pick: Pick,
-    correlation_id: str | None,
-    request: str | None,
-) -> dict[str, Any]:
-    """`{id, ok: true, status}` when done (or done by an earlier attempt of the same request),
-    `{id, ok: false, error, message}` when this order was refused; it was not changed then."""
+def refused(order_id: str, exc: AppError) -> dict[str, Any]:
+    if isinstance(exc, Unavailable | RequestInvalid) or exc.code not in _PER_ORDER:
+        raise exc
+    return {"id": order_id, "ok": False, "error": exc.code, "message": exc.message}
+
+
+Step = dict[str, Any] | tuple[Any, Decision]
+"""An order's outcome already known (done before, or refused), or what to write."""
+
+
+async def decide_one(
+    service: OrderService, actor: Actor, order_id: str, pick: Pick, request: str | None
+) -> Step:
+    """The order loaded and decided, nothing written; its refusal reported, a fault of the
+    request (`RequestInvalid`, the same for every order) raised."""
     try:
         order, current = await service.load(order_id, actor)
         if await applied(service.orders, order, request):
             return done(order)
         cmd, payload = pick(actor)
-        decision = stamped(
-            service.decide(order, cmd, actor, payload), since=len(order.history), request=request
-        )
+        decision = service.decide(order, cmd, actor, payload)
+        return current, stamped(decision, since=len(order.history), request=request)
+    except AppError as exc:
+        return refused(order_id, exc)
+
+
+async def write_one(
+    service: OrderService, step: Step, correlation_id: str | None
+) -> dict[str, Any]:
+    """`{id, ok: true, status}` when written (or done by an earlier attempt of the same request),
+    `{id, ok: false, error, message}` when refused; the order was not changed then."""
+    if isinstance(step, dict):
+        return step
+    current, decision = step
+    try:
         await service.orders.save(
             current, decision.order, envelopes(decision, correlation_id=correlation_id)
         )
-        return done(decision.order)
     except AppError as exc:
-        if isinstance(exc, Unavailable) or exc.code not in _PER_ORDER:
-            raise
-        return {"id": order_id, "ok": False, "error": exc.code, "message": exc.message}
+        return refused(decision.order.id, exc)
+    return done(decision.order)

@@ -26,7 +26,7 @@ from order_svc.domain.tail import no_caller_raced, recent
 from order_svc.domain.warnings import DEFAULT_OFFSETS, WarningOffsets
 from order_svc.handlers import queries
 from order_svc.handlers.actors import actor_of, staff_target
-from order_svc.handlers.batch import Pick, one_of_batch
+from order_svc.handlers.batch import Pick, decide_one, write_one
 from order_svc.handlers.order_facts import filled_in, refuse_open
 from order_svc.handlers.replay import applied, order_id_for, stamped
 from order_svc.handlers.wire import envelopes
@@ -180,13 +180,12 @@ class OrderService:
         correlation_id: str | None,
         request: str | None = None,
     ) -> list[dict[str, Any]]:
-        """Each order decided and written on its own, in the order given (`handlers/batch.py`):
-        one that is refused is reported with why, and the others go ahead."""
+        """Every order decided first, then each written on its own (`handlers/batch.py`): one
+        that is refused is reported with why, and the others go ahead; a fault of the request
+        (`RequestInvalid`) refuses the batch before anything is written."""
         actor = await self.actor_of(principal)
-        return [
-            await one_of_batch(self, actor, order_id, pick, correlation_id, request)
-            for order_id in dict.fromkeys(ids)
-        ]
+        steps = [await decide_one(self, actor, i, pick, request) for i in dict.fromkeys(ids)]
+        return [await write_one(self, step, correlation_id) for step in steps]
 
     async def batch_audit(
         self,
@@ -198,7 +197,7 @@ class OrderService:
         request: str | None = None,
     ) -> list[dict[str, Any]]:
         """One audit for many orders: only the results the domain allows in a batch."""
-        cmd = batch_audit_command(payload.result, payload.note)
+        cmd = batch_audit_command(payload.result)
         return await self.batch(
             principal,
             ids,
