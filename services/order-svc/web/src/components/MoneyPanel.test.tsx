@@ -47,6 +47,7 @@ test("each freight leg is a row of words and yuan; no object, code, flag or ISO 
   expect(legCells("OUTBOUND")).toEqual(["发货运费 (寄给客户)", "¥0.00", "卖家", "—", "—", "—"]);
   expect(screen.getByTestId("money-refunded").textContent).toBe("¥199.00");
   expect(text).toContain("顺丰 SF0dfbdfd6 · 2026-12-02 21:28");
+  expect(text).toContain("退款记录2026-12-02 21:28 · 质量问题");
 });
 
 test("before anything is set or refunded: 待确认 and 未退还, the paid amount in yuan", () => {

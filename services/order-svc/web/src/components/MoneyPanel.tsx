@@ -19,7 +19,7 @@ export function MoneyPanel({ order }: { order: OrderView }) {
           <span data-testid="money-refunded">{yuan(order.refund_amount ?? "0")}</span>
         </Descriptions.Item>
         {refund && (
-          <Descriptions.Item label={t("refundedAt")} span={2}>
+          <Descriptions.Item label={t("refundRecord")} span={2}>
             {[when(refund.at), refund.reason, refund.remark].filter(Boolean).join(" · ")}
           </Descriptions.Item>
         )}

@@ -21,3 +21,9 @@ test("a row without deadlines says none", () => {
   render(<OrderTable rows={[{ ...ROW, next_due: null }]} loading={false} now={new Date()} selected={[]} onSelect={() => undefined} onOpen={() => undefined} />);
   expect(screen.getByText("无")).toBeTruthy();
 });
+
+test("a locked row's timers are suspended, and it says so rather than none", () => {
+  render(<OrderTable rows={[{ ...ROW, locked: true, next_due: null }]} loading={false} now={new Date()} selected={[]} onSelect={() => undefined} onOpen={() => undefined} />);
+  expect(screen.getByText("仲裁期间计时暂停")).toBeTruthy();
+  expect(screen.getByText("京东介入")).toBeTruthy();
+});

@@ -33,7 +33,7 @@ export function OrderTable({ rows, loading, now, selected, onSelect, onOpen }: P
     { title: t("status"), dataIndex: "status", render: (v: string) => (has(v) ? t(v) : v) },
     { title: t("holder"), dataIndex: "assignee", render: (v?: string | null) => v ?? t("unassigned") },
     { title: t("lock"), dataIndex: "locked", render: (v?: boolean) => (v ? <Tag color="red">{t("locked")}</Tag> : null) },
-    { title: t("nextDeadline"), key: "due", render: (_: unknown, r) => <Countdown deadlines={rowDeadlines(r)} now={now} /> },
+    { title: t("nextDeadline"), key: "due", render: (_: unknown, r) => (r.locked ? t("suspended") : <Countdown deadlines={rowDeadlines(r)} now={now} />) },
   ];
   return (
     <Table<OrderRow>

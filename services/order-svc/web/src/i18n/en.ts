@@ -107,6 +107,7 @@ const labels: Record<Key, string> = {
   outcome: "Outcome",
   phone: "Phone",
   refundedAt: "Refunded on",
+  refundRecord: "Refund",
   suspended: "Timers suspended during arbitration",
   leg: "Freight",
   leg_RETURN: "Return (customer to shop)",

@@ -105,6 +105,7 @@ const zh = {
   outcome: "处理结果",
   phone: "手机号",
   refundedAt: "退款时间",
+  refundRecord: "退款记录",
   suspended: "仲裁期间计时暂停",
   leg: "运费项",
   leg_RETURN: "退货运费 (客户寄回)",
