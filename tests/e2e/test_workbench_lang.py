@@ -60,6 +60,16 @@ LEGS = {  # the money panel's freight legs: headers, and the return leg before a
 }
 
 
+async def every_tab_fits(page: Any) -> bool:
+    """At 1280px no tab is scrolled away or folded into antd's "…" menu."""
+    fits: bool = await page.evaluate(
+        """() => document.querySelector('.ant-tabs-nav-list').scrollWidth
+          <= document.querySelector('.ant-tabs-nav-wrap').clientWidth
+          && document.querySelector('.ant-tabs-nav-operations-hidden') !== null"""
+    )
+    return fits
+
+
 async def words(page: Any, order_no: str, lang: str) -> None:
     """The order's drawer and its action, and an empty tab, in that language."""
     await open_order(page, order_no)
@@ -90,6 +100,7 @@ async def test_english_and_back(running_stack: RunningStack, unique: str) -> Non
             await page.get_by_test_id("tab-staff").get_by_text(EN["staff"]).wait_for()
             assert await tab_labels(page) == EN
             assert await page.evaluate("document.documentElement.lang") == "en"
+            assert await every_tab_fits(page)
             await shot(page, "lang-en")
             await words(page, order["order_no"], "en")
 
@@ -102,6 +113,7 @@ async def test_english_and_back(running_stack: RunningStack, unique: str) -> Non
             await page.get_by_test_id("tab-staff").get_by_text(ZH["staff"]).wait_for()
             assert await tab_labels(page) == ZH
             assert await page.evaluate("document.documentElement.lang") == "zh-CN"
+            assert await every_tab_fits(page)
             await words(page, order["order_no"], "zh")
             await shot(page, "lang-zh")
             assert console.unexpected() == []
