@@ -12,10 +12,15 @@ export function yuan(amount: string | number | null | undefined): string {
   return Number.isFinite(n) ? `¥${n.toFixed(2)}` : String(amount);
 }
 
-const SHOP_TIME = new Intl.DateTimeFormat("en-CA", {
-  timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
-  hour: "2-digit", minute: "2-digit", hourCycle: "h23",
-});
+let shopTime: Intl.DateTimeFormat | undefined; // made at its first use: the list never needs it
+
+function shopClock(): Intl.DateTimeFormat {
+  shopTime ??= new Intl.DateTimeFormat("en-CA", {
+    timeZone: "Asia/Shanghai", year: "numeric", month: "2-digit", day: "2-digit",
+    hour: "2-digit", minute: "2-digit", hourCycle: "h23",
+  });
+  return shopTime;
+}
 
 /** An ISO instant as "2026-12-02 21:28" on the shop's clock (Asia/Shanghai, as the metrics'
  * days are), the same in both languages; a missing or unreadable one as a dash. */
@@ -23,7 +28,7 @@ export function when(iso: string | null | undefined): string {
   if (!iso) return "—";
   const at = new Date(iso);
   if (Number.isNaN(at.getTime())) return iso;
-  const p = Object.fromEntries(SHOP_TIME.formatToParts(at).map((x) => [x.type, x.value]));
+  const p = Object.fromEntries(shopClock().formatToParts(at).map((x) => [x.type, x.value]));
   return `${p.year}-${p.month}-${p.day} ${p.hour}:${p.minute}`;
 }
 
