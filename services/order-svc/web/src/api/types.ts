@@ -77,7 +77,7 @@ export interface OrderView extends OrderRow {
   audit?: { result: string; opinion: string; attachments?: Attachment[] } | null;
   feedback?: Note[];
   messages?: Note[];
-  arbitration?: { reason: string; case_id?: string | null } | null;
+  arbitration?: { reason: string; case_id?: string | null; ruling?: string | null; note?: string | null } | null;
   history?: HistoryEntry[];
   /** How many history entries came before `history[0]` (0: the view holds them all). */
   history_start?: number;

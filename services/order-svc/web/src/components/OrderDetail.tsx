@@ -43,6 +43,13 @@ export function OrderDetail({ id, now, onClose }: Props) {
               <span data-testid="detail-outcome">{named("outcome_", order.outcome, t) || t("none")}</span>
               {order.rating ? ` · ${named("rating_", order.rating, t)}` : ""}
             </Descriptions.Item>
+            {order.arbitration && (
+              <Descriptions.Item label={t("locked")} span={2}>
+                <span data-testid="detail-arbitration">
+                  {[order.arbitration.reason, named("outcome_", order.arbitration.ruling, t), order.arbitration.note].filter(Boolean).join(" · ")}
+                </span>
+              </Descriptions.Item>
+            )}
             <Descriptions.Item label={t("reason")} span={2}>{[order.reason, order.description].filter(Boolean).join(" — ")}</Descriptions.Item>
             <Descriptions.Item label={t("nextDeadline")} span={2}>
               {order.locked ? t("suspended") : <Countdown deadlines={order.next_deadlines} now={now} />}
