@@ -3,6 +3,9 @@ refund; the customer ships through the API; every tab's count moves at each step
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 import httpx
 import pytest
 
@@ -11,11 +14,14 @@ from tests.e2e.workbench_support import (
     PNG_1PX,
     Shop,
     browser_page,
+    money_cells,
     open_order,
+    shop_time,
     shot,
     sign_in,
     wait_count,
     wait_status,
+    yuan,
 )
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +63,14 @@ async def test_staff_claims_audits_receives_and_refunds(
             await shot(page, "3-awaiting-return")
 
             tracking = f"SF{unique}"
-            await shop.do(order["id"], "shipment", shop.me, carrier="顺丰", tracking_no=tracking)
+            await shop.do(
+                order["id"],
+                "shipment",
+                shop.me,
+                carrier="顺丰",
+                tracking_no=tracking,
+                freight="12.00",
+            )
             await page.reload()
             await wait_count(page, "AWAITING_RETURN", 1)
             await page.get_by_test_id("tab-AWAITING_RETURN").click()
@@ -80,4 +93,42 @@ async def test_staff_claims_audits_receives_and_refunds(
             await wait_count(page, "PENDING_PROCESS", 0)
             await wait_count(page, "PROVISIONALLY_DONE", 1)
             await shot(page, "5-provisionally-done")
+            await money_shows_the_legs(page, api, shop, order["id"])
             assert console.unexpected() == []
+
+
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:")
+PAYER = {"SELLER": "卖家", "CUSTOMER": "客户", "PLATFORM": "平台"}
+
+
+async def money_shows_the_legs(page: Any, api: httpx.AsyncClient, shop: Shop, oid: str) -> None:
+    """The refunded order's money panel: every cell a word or an amount, each freight leg as
+    the order view has it (the return freight the customer paid, refunded to them, and when)."""
+    r = await api.get(f"/v1/service-orders/{oid}", headers=shop.who("both"))
+    assert r.status_code == 200, r.text
+    back, out = r.json()["freight"]["legs"]
+    assert back["refunded_at"] is not None, back  # the case this checks: a refunded leg
+    money = page.get_by_test_id("money")
+    await money.locator("[data-testid=freight-legs] tr[data-leg]").first.wait_for()
+    cells = [c.strip() for c in await money.locator("td, th").all_inner_texts()]
+    assert cells
+    assert [c for c in cells if "[object Object]" in c or ISO_TIME.search(c)] == [], cells
+    assert await money_cells(page) == {
+        "RETURN": [
+            "退货运费 (客户寄回)",
+            yuan(back["amount"]),
+            PAYER[back["paid_by"]],
+            yuan(back["customer_paid"]),
+            yuan(back["refunded_to_customer"]),
+            shop_time(back["refunded_at"]),
+        ],
+        "OUTBOUND": [
+            "发货运费 (寄给客户)",
+            yuan(out["amount"]),
+            PAYER[out["paid_by"]],
+            "—",
+            "—",
+            "—",
+        ],
+    }
+    assert yuan(back["refunded_to_customer"]) == "¥12.00"

@@ -14,6 +14,7 @@ from tests.e2e.workbench_support import (
     browser_page,
     choose_lang,
     close_detail,
+    money_cells,
     open_order,
     shot,
     sign_in,
@@ -49,6 +50,24 @@ EN = {
 CLAIM = {"zh": "领取", "en": "Claim"}
 DRAWER = {"zh": "服务单详情", "en": "Service order"}
 NO_DATA = {"zh": "暂无数据", "en": "No data"}  # antd's own words: its locale switches too
+LEGS = {  # the money panel's freight legs: headers, and the return leg before anyone set it
+    "zh": (["运费项", "金额", "承担方", "客户已付", "已退还客户", "退款时间"], "待确认", "未退还"),
+    "en": (
+        ["Freight", "Amount", "Paid by", "Customer paid", "Refunded to customer", "Refunded on"],
+        "not set yet",
+        "not refunded",
+    ),
+}
+
+
+async def every_tab_fits(page: Any) -> bool:
+    """At 1280px no tab is scrolled away or folded into antd's "…" menu."""
+    fits: bool = await page.evaluate(
+        """() => document.querySelector('.ant-tabs-nav-list').scrollWidth
+          <= document.querySelector('.ant-tabs-nav-wrap').clientWidth
+          && document.querySelector('.ant-tabs-nav-operations-hidden') !== null"""
+    )
+    return fits
 
 
 async def words(page: Any, order_no: str, lang: str) -> None:
@@ -56,6 +75,9 @@ async def words(page: Any, order_no: str, lang: str) -> None:
     await open_order(page, order_no)
     assert (await page.locator(".ant-drawer-title").inner_text()).strip() == DRAWER[lang]
     assert (await page.get_by_test_id("action-CLAIM").inner_text()).strip() == CLAIM[lang]
+    heads = await page.locator("[data-testid=freight-legs] th").all_inner_texts()
+    back = (await money_cells(page))["RETURN"]
+    assert ([h.strip() for h in heads], back[1], back[4]) == LEGS[lang]
     await shot(page, f"lang-{lang}-detail")
     await close_detail(page)
     await page.get_by_test_id("tab-UNRESOLVED").click()
@@ -78,6 +100,7 @@ async def test_english_and_back(running_stack: RunningStack, unique: str) -> Non
             await page.get_by_test_id("tab-staff").get_by_text(EN["staff"]).wait_for()
             assert await tab_labels(page) == EN
             assert await page.evaluate("document.documentElement.lang") == "en"
+            assert await every_tab_fits(page)
             await shot(page, "lang-en")
             await words(page, order["order_no"], "en")
 
@@ -90,6 +113,7 @@ async def test_english_and_back(running_stack: RunningStack, unique: str) -> Non
             await page.get_by_test_id("tab-staff").get_by_text(ZH["staff"]).wait_for()
             assert await tab_labels(page) == ZH
             assert await page.evaluate("document.documentElement.lang") == "zh-CN"
+            assert await every_tab_fits(page)
             await words(page, order["order_no"], "zh")
             await shot(page, "lang-zh")
             assert console.unexpected() == []

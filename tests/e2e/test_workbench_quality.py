@@ -18,6 +18,18 @@ HOUR = 3600
 
 
 PASSED = {True: "✓", False: "✗"}
+NO_DATA = "暂无数据"  # an indicator with nothing to count yet
+INDICATORS = {  # the page's words for metrics-svc's indicator names and penalty rules
+    "satisfaction": "客户满意度",
+    "audit_within_12h": "12小时审核率",
+    "process_within_12h": "12小时处理率",
+    "exchange_shipped_within_18h": "换新18小时发货率",
+}
+RULES = {
+    "UNAUDITED_12H": "超12小时未审核",
+    "UNPROCESSED_48H": "收货后48小时未处理",
+    "PRE_COMPENSATION": "先行赔付",
+}
 
 
 def shown(value: object) -> str:
@@ -42,11 +54,16 @@ async def from_api(api: httpx.AsyncClient, metrics: str, shop: Shop) -> dict[str
         "position": shown(week["position"]),
         "streak": shown(week["streak"]),
         "indicators": {
-            i["name"]: [i["name"], shown(i["value"]), i["target"], PASSED.get(i["passed"], "")]
+            i["name"]: [
+                INDICATORS[i["name"]],
+                shown(i["value"]),
+                i["target"],
+                PASSED.get(i["passed"], NO_DATA),
+            ]
             for i in week["indicators"]
         },
         "penalties": sorted(
-            f"{line['rule']} · {line['orders']} · ¥{line['amount']}"
+            f"{line['rule']}: {RULES[line['rule']]} · {line['orders']} 单 · ¥{line['amount']}"
             for item in r.json()["items"]
             for line in item["lines"]
         ),
@@ -61,11 +78,13 @@ async def from_panel(page: Any) -> dict[str, Any]:
     indicators = {}
     for n in range(await rows.count()):
         cells = [c.strip() for c in await rows.nth(n).locator("td").all_inner_texts()]
-        indicators[cells[0]] = cells
-    penalties = await panel.locator("[data-testid^=penalty-]").all_inner_texts()
-    title = await panel.locator(".ant-card-head-title").inner_text()
+        indicators[await rows.nth(n).get_attribute("data-row-key")] = cells
+    penalties = []
+    for line in await panel.locator("[data-testid^=penalty-]").all():
+        rule = (await line.get_attribute("data-testid")).removeprefix("penalty-")
+        penalties.append(f"{rule}: {(await line.inner_text()).strip()}")
     return {
-        "week": title.split()[-1],
+        "week": await panel.locator("[data-week]").get_attribute("data-week"),
         "score": (await panel.get_by_test_id("quality-score").inner_text()).strip(),
         "position": (await panel.get_by_test_id("quality-position").inner_text()).strip(),
         "streak": (await panel.get_by_test_id("quality-streak").inner_text()).strip(),
@@ -98,7 +117,8 @@ async def test_the_panel_shows_metrics_svcs_week_of_the_seller(
         async def counted() -> dict[str, Any] | None:
             expected = await from_api(api, metrics, shop)
             audit = expected["indicators"].get("audit_within_12h", [None, "-"])
-            overdue = any(p.startswith("UNAUDITED_12H · 1 ") for p in expected["penalties"])
+            unaudited = "UNAUDITED_12H: 超12小时未审核 · 1 "
+            overdue = any(p.startswith(unaudited) for p in expected["penalties"])
             return expected if overdue and audit[1] != "-" else None
 
         await eventually(counted, timeout=120, what="metrics-svc counted the audits and the fine")
@@ -118,6 +138,8 @@ async def test_the_panel_shows_metrics_svcs_week_of_the_seller(
 
             await eventually(same, timeout=60, what="the panel shows metrics-svc's week")
             assert len(shown["indicators"]) == 4
-            assert any(p.startswith("UNAUDITED_12H · 1 ") for p in shown["penalties"])
+            assert any(
+                p.startswith("UNAUDITED_12H: 超12小时未审核 · 1 单") for p in shown["penalties"]
+            )
             await shot(page, "quality")
             assert console.unexpected() == []

@@ -11,8 +11,11 @@ import shutil
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -215,6 +218,30 @@ async def tab_labels(page: Any) -> dict[str, str]:
 async def choose_lang(page: Any, label: str) -> None:
     """Click 中文 or English in the header's switch."""
     await page.locator(".ant-segmented-item", has_text=label).click()
+
+
+SHOP_CLOCK = ZoneInfo("Asia/Shanghai")
+
+
+def shop_time(iso: str | None) -> str:
+    """An API instant as the page writes it: on the shop's clock, to the minute; none is "—"."""
+    if not iso:
+        return "—"
+    return datetime.fromisoformat(iso).astimezone(SHOP_CLOCK).strftime("%Y-%m-%d %H:%M")
+
+
+def yuan(amount: str | None) -> str:
+    return "—" if amount is None else f"¥{Decimal(amount):.2f}"
+
+
+async def money_cells(page: Any) -> dict[str, list[str]]:
+    """The money panel's freight legs, each row's cells by its leg (RETURN, OUTBOUND)."""
+    rows = page.locator("[data-testid=freight-legs] tr[data-leg]")
+    legs = {}
+    for n in range(await rows.count()):
+        leg = (await rows.nth(n).get_attribute("data-leg")).rsplit("-", 1)[0]
+        legs[leg] = [c.strip() for c in await rows.nth(n).locator("td").all_inner_texts()]
+    return legs
 
 
 async def shot(page: Any, name: str) -> None:

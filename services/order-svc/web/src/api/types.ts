@@ -16,6 +16,8 @@ export interface OrderRow {
   locked?: boolean;
   customer_responded?: boolean;
   next_deadlines?: Record<string, string>;
+  /** A list row's soonest deadline (rows carry this, the order view `next_deadlines`). */
+  next_due?: { kind: string; at: string } | null;
 }
 
 export interface Page<T> {
@@ -47,6 +49,16 @@ export interface Attachment {
   content_type: string;
 }
 
+/** One leg of `freight.legs`: RETURN (customer to shop) or OUTBOUND (shop to customer). */
+export interface FreightLeg {
+  leg: string;
+  amount?: string | null;
+  paid_by?: string | null;
+  customer_paid?: string | null;
+  refunded_to_customer?: string | null;
+  refunded_at?: string | null;
+}
+
 export interface OrderView extends OrderRow {
   customer_phone: string;
   quantity: number;
@@ -57,13 +69,18 @@ export interface OrderView extends OrderRow {
   quality_issue: boolean;
   outcome?: string | null;
   refund_amount?: string;
-  freight?: Record<string, string | number | null>;
-  shipment?: { carrier: string; tracking_no: string; freight?: string } | null;
+  freight?: { legs?: FreightLeg[] } & Record<string, unknown>;
+  shipment?: { carrier: string; tracking_no: string; freight?: string; at?: string } | null;
+  refund?: { amount: string; reason: string; remark?: string; at: string } | null;
+  ruling_refund?: { amount: string; reason: string; remark?: string; at: string } | null;
+  rating?: string | null;
   audit?: { result: string; opinion: string; attachments?: Attachment[] } | null;
   feedback?: Note[];
   messages?: Note[];
-  arbitration?: { reason: string; case_id?: string | null } | null;
+  arbitration?: { reason: string; case_id?: string | null; ruling?: string | null; note?: string | null } | null;
   history?: HistoryEntry[];
+  /** How many history entries came before `history[0]` (0: the view holds them all). */
+  history_start?: number;
   allowed_actions?: (string | { command: string })[];
 }
 

@@ -6,6 +6,7 @@ import { call } from "../api/client";
 import type { DevAccount } from "../api/types";
 import { sellerMessage } from "../i18n/errors";
 import { useT } from "../i18n/LangContext";
+import { named } from "../lib/format";
 import { signIn } from "./session";
 
 /** ENV=development only: the demo accounts of a shop, each signed in with one click. */
@@ -35,7 +36,7 @@ export function SignIn({ onSignedIn }: { onSignedIn: () => void }) {
         <List bordered loading={accounts.isFetching} dataSource={(accounts.data?.items ?? []).filter((a) => a.role === "seller_admin" || a.role === "seller_staff")}
           renderItem={(a) => (
             <List.Item actions={[<Button key="go" type="primary" onClick={() => void pick(a)} data-testid={`sign-in-${a.id.split(":").pop() ?? a.id}`}>{t("signInWith")}</Button>]}>
-              <List.Item.Meta title={a.label} description={`${a.seller_id ?? ""} · ${a.role}${a.permissions.length ? " · " + a.permissions.map((p) => (p === "AUDIT" || p === "PROCESS" ? t(p) : p)).join("/") : ""}`} />
+              <List.Item.Meta title={a.label} description={`${a.seller_id ?? ""} · ${named("role_", a.role, t)}${a.permissions.length ? " · " + a.permissions.map((p) => (p === "AUDIT" || p === "PROCESS" ? t(p) : p)).join("/") : ""}`} />
             </List.Item>
           )} />
       </Space>

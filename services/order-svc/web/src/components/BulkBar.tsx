@@ -5,12 +5,15 @@ import { ApiError } from "../api/client";
 import { useCommand, type BatchAnswer } from "../api/hooks";
 import type { BatchResult } from "../api/types";
 import { currentClaims } from "../auth/session";
-import { sellerMessage } from "../i18n/errors";
+import { refusalMessage, sellerMessage } from "../i18n/errors";
+import { has } from "../i18n/strings";
 import { useT } from "../i18n/LangContext";
 import { StaffPicker } from "./StaffPicker";
 
 interface Props {
   selected: string[];
+  /** The order no. of each listed order, by id: a result names the order as the seller does. */
+  names?: Record<string, string>;
   onDone: () => void;
 }
 
@@ -25,7 +28,7 @@ export function refusedBatch(ids: string[], error: unknown, lang: "zh" | "en"): 
 }
 
 /** Select many → assign (main account) or batch audit; each order's result is listed. */
-export function BulkBar({ selected, onDone }: Props) {
+export function BulkBar({ selected, names, onDone }: Props) {
   const { lang, t } = useT();
   const command = useCommand<BatchAnswer>();
   const [staff, setStaff] = useState<string>();
@@ -33,11 +36,14 @@ export function BulkBar({ selected, onDone }: Props) {
   const [note, setNote] = useState("");
   const [results, setResults] = useState<BatchResult[]>([]);
   const admin = currentClaims()?.role === "seller_admin";
-  const run = (path: string, body: unknown) =>
+  const [labels, setLabels] = useState<Record<string, string>>({}); // as listed when it ran
+  const run = (path: string, body: unknown) => {
+    setLabels({ ...(names ?? {}) });
     command.mutate({ path, body }, {
       onSuccess: (answer) => { setResults(answer.results); onDone(); },
       onError: (error) => setResults(refusedBatch(selected, error, lang)),
     });
+  };
   return (
     <Space direction="vertical" style={{ width: "100%" }} data-testid="bulk">
       {selected.length > 0 && (
@@ -67,7 +73,9 @@ export function BulkBar({ selected, onDone }: Props) {
           renderItem={(r) => (
             <List.Item data-testid={`result-${r.id}`} data-ok={r.skipped ? "skipped" : String(r.ok)}>
               <Typography.Text type={r.ok ? "success" : "danger"}>
-                {r.id}: {r.ok ? `${t("succeeded")} → ${r.status ?? ""}` : `${t("refused")} — ${r.message ?? r.error ?? ""}`}
+                {labels[r.id] ?? r.id}: {r.ok
+                  ? `${t("succeeded")} → ${r.status && has(r.status) ? t(r.status) : r.status ?? ""}`
+                  : `${t("refused")} — ${r.skipped ? r.message ?? "" : refusalMessage(r.error, r.message, lang)}`}
               </Typography.Text>
             </List.Item>
           )} />

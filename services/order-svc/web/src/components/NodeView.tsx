@@ -26,6 +26,8 @@ export function NodeView({ node, extra, now, onOpen }: Props) {
   const subFilters = node?.subs?.find((s) => s.key === sub)?.filters ?? {};
   const filters = { ...(node?.filters ?? {}), ...subFilters, ...(extra ?? {}) };
   const orders = useOrders(filters, node !== null || Object.keys(extra ?? {}).length > 0);
+  const rows = orders.data?.items ?? [];
+  const names = Object.fromEntries(rows.map((r) => [r.id, r.order_no]));
   return (
     <Space direction="vertical" style={{ width: "100%" }}>
       {node?.subs && (
@@ -45,11 +47,11 @@ export function NodeView({ node, extra, now, onOpen }: Props) {
       )}
       {bulk && (
         <Suspense fallback={null}>
-          <BulkPart.Component selected={selected} onDone={() => setSelected([])} />
+          <BulkPart.Component selected={selected} names={names} onDone={() => setSelected([])} />
         </Suspense>
       )}
       <OrderTable
-        rows={orders.data?.items ?? []}
+        rows={rows}
         loading={orders.isFetching}
         now={now}
         selected={selected}

@@ -4,6 +4,7 @@ import { useOrder } from "../api/hooks";
 import { sellerMessage } from "../i18n/errors";
 import { useT } from "../i18n/LangContext";
 import { has } from "../i18n/strings";
+import { named } from "../lib/format";
 import { ActionPanel } from "./actions/ActionPanel";
 import { AuditImages } from "./AuditImages";
 import { Countdown } from "./Countdown";
@@ -35,10 +36,24 @@ export function OrderDetail({ id, now, onClose }: Props) {
             </Descriptions.Item>
             <Descriptions.Item label={t("sku")}>{order.sku} × {order.quantity}</Descriptions.Item>
             <Descriptions.Item label={t("category")}>{order.category}</Descriptions.Item>
-            <Descriptions.Item label={t("tier")}>{order.customer_tier}</Descriptions.Item>
+            <Descriptions.Item label={t("tier")}>{named("tier_", order.customer_tier, t)}</Descriptions.Item>
             <Descriptions.Item label={t("holder")}>{order.assignee ?? t("unassigned")}</Descriptions.Item>
-            <Descriptions.Item label={t("reason")} span={2}>{order.reason} — {order.description}</Descriptions.Item>
-            <Descriptions.Item label={t("nextDeadline")} span={2}><Countdown deadlines={order.next_deadlines} now={now} /></Descriptions.Item>
+            <Descriptions.Item label={t("phone")}>{order.customer_phone}</Descriptions.Item>
+            <Descriptions.Item label={t("outcome")}>
+              <span data-testid="detail-outcome">{named("outcome_", order.outcome, t) || t("none")}</span>
+              {order.rating ? ` · ${named("rating_", order.rating, t)}` : ""}
+            </Descriptions.Item>
+            {order.arbitration && (
+              <Descriptions.Item label={t("locked")} span={2}>
+                <span data-testid="detail-arbitration">
+                  {[order.arbitration.reason, named("outcome_", order.arbitration.ruling, t), order.arbitration.note].filter(Boolean).join(" · ")}
+                </span>
+              </Descriptions.Item>
+            )}
+            <Descriptions.Item label={t("reason")} span={2}>{[order.reason, order.description].filter(Boolean).join(" — ")}</Descriptions.Item>
+            <Descriptions.Item label={t("nextDeadline")} span={2}>
+              {order.locked ? t("suspended") : <Countdown deadlines={order.next_deadlines} now={now} />}
+            </Descriptions.Item>
           </Descriptions>
           <Typography.Title level={5}>{t("actions")}</Typography.Title>
           <ActionPanel order={order} />
@@ -54,7 +69,7 @@ export function OrderDetail({ id, now, onClose }: Props) {
           {(order.feedback?.length ?? 0) > 0 && (<><Typography.Title level={5}>{t("feedback")}</Typography.Title><Notes notes={order.feedback ?? []} testId="feedback" /></>)}
           {(order.messages?.length ?? 0) > 0 && (<><Typography.Title level={5}>{t("messages")}</Typography.Title><Notes notes={order.messages ?? []} testId="messages" /></>)}
           <Typography.Title level={5}>{t("timeline")}</Typography.Title>
-          <Timeline orderId={order.id} latest={order.history ?? []} />
+          <Timeline orderId={order.id} latest={order.history ?? []} before={order.history_start ?? 0} />
         </div>
       )}
     </Drawer>

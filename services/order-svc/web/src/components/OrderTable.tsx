@@ -4,6 +4,8 @@ import type { ColumnsType } from "antd/es/table";
 import type { OrderRow } from "../api/types";
 import { useT } from "../i18n/LangContext";
 import { has } from "../i18n/strings";
+import { rowDeadlines } from "../lib/countdown";
+import { named } from "../lib/format";
 import { useScreenfulFirst } from "../lib/screenful";
 import { Countdown } from "./Countdown";
 
@@ -27,11 +29,11 @@ export function OrderTable({ rows, loading, now, selected, onSelect, onOpen }: P
     ) },
     { title: t("sku"), dataIndex: "sku" },
     { title: t("category"), dataIndex: "category" },
-    { title: t("tier"), dataIndex: "customer_tier" },
+    { title: t("tier"), dataIndex: "customer_tier", render: (v: string) => named("tier_", v, t) },
     { title: t("status"), dataIndex: "status", render: (v: string) => (has(v) ? t(v) : v) },
     { title: t("holder"), dataIndex: "assignee", render: (v?: string | null) => v ?? t("unassigned") },
     { title: t("lock"), dataIndex: "locked", render: (v?: boolean) => (v ? <Tag color="red">{t("locked")}</Tag> : null) },
-    { title: t("nextDeadline"), key: "due", render: (_: unknown, r) => <Countdown deadlines={r.next_deadlines} now={now} /> },
+    { title: t("nextDeadline"), key: "due", render: (_: unknown, r) => (r.locked ? t("suspended") : <Countdown deadlines={rowDeadlines(r)} now={now} />) },
   ];
   return (
     <Table<OrderRow>

@@ -34,11 +34,14 @@ test("the week's indicators against their targets, and its penalty lines", async
   show();
   expect((await screen.findByTestId("quality-position")).textContent).toBe("3");
   expect(screen.getByTestId("quality-streak").textContent).toBe("2");
-  const row = screen.getByText("audit_within_12h").closest("tr");
+  const row = screen.getByText("12小时审核率").closest("tr");
   if (!row) throw new Error("no indicator row");
   expect(within(row).getByText("50.00")).toBeTruthy();
   expect(within(row).getByText("✗")).toBeTruthy();
-  expect(screen.getByTestId("penalty-UNAUDITED_12H").textContent).toBe("UNAUDITED_12H · 1 · ¥0.00");
+  expect(screen.getByTestId("penalty-UNAUDITED_12H").textContent).toBe("超12小时未审核 · 1 单 · ¥0.00");
+  expect(document.querySelector("[data-week='2026-W49']")?.textContent).toBe("本周服务质量 2026年第49周");
+  expect(screen.getByText("客户满意度")).toBeTruthy();
+  expect(screen.queryByText("audit_within_12h")).toBeNull();
 });
 
 test("a live week is not ranked yet: no position and no streak, not a zero", async () => {
@@ -46,4 +49,5 @@ test("a live week is not ranked yet: no position and no streak, not a zero", asy
   show();
   expect((await screen.findByTestId("quality-position")).textContent).toBe("-");
   expect(screen.getByTestId("quality-streak").textContent).toBe("-");
+  expect(screen.getByTestId("quality-live").textContent).toContain("周结算后公布");
 });

@@ -1,4 +1,4 @@
-import { Alert, Card, Descriptions, List, Statistic, Table, Tag } from "antd";
+import { Alert, Card, Descriptions, List, Statistic, Table, Tag, Typography } from "antd";
 import { useQuery } from "@tanstack/react-query";
 
 import { call } from "../api/client";
@@ -6,6 +6,7 @@ import { usePageConfig } from "../api/config";
 import { currentClaims } from "../auth/session";
 import { sellerMessage } from "../i18n/errors";
 import { useT } from "../i18n/LangContext";
+import { named, weekName, yuan } from "../lib/format";
 
 interface Indicator { name: string; value: string | null; target: string; passed: boolean | null; weight: number }
 interface Week { score: string | null; position: number | null; streak: number | null; indicators: Indicator[]; status?: string }
@@ -27,7 +28,8 @@ export function QualityPanel() {
   const week = card.data?.current;
   const lines = fines.data?.items.flatMap((i) => i.lines) ?? [];
   return (
-    <Card title={`${t("quality")} ${card.data?.week ?? ""}`} data-testid="quality">
+    <Card title={<span data-week={card.data?.week ?? ""}>{t("quality")} {weekName(card.data?.week, lang)}</span>} data-testid="quality"
+      extra={week && week.position === null ? <Typography.Text type="secondary" data-testid="quality-live">{t("position")} / {t("streak")}: {t("notRanked")}</Typography.Text> : null}>
       {(card.error ?? fines.error) && <Alert type="error" message={sellerMessage(card.error ?? fines.error, lang)} />}
       {week && (
         <>
@@ -37,17 +39,17 @@ export function QualityPanel() {
             <Descriptions.Item label={t("position")}><span data-testid="quality-position">{week.position ?? "-"}</span></Descriptions.Item>
             <Descriptions.Item label={t("streak")}><span data-testid="quality-streak">{week.streak ?? "-"}</span></Descriptions.Item>
           </Descriptions>
-          <Table size="small" rowKey="name" pagination={false} dataSource={week.indicators}
+          <Table size="small" rowKey="name" pagination={false} dataSource={week.indicators} locale={{ emptyText: t("noData") }}
             columns={[
-              { title: "", dataIndex: "name" },
-              { title: "%", dataIndex: "value", render: (v: string | null) => v ?? "-" },
-              { title: t("target"), dataIndex: "target" },
-              { title: "", dataIndex: "passed", render: (p: boolean | null) => (p === null ? null : <Tag color={p ? "green" : "red"}>{p ? "✓" : "✗"}</Tag>) },
+              { title: t("indicator"), dataIndex: "name", render: (n: string) => named("ind_", n, t) },
+              { title: `${t("thisWeek")} %`, dataIndex: "value", render: (v: string | null) => v ?? "-" },
+              { title: `${t("target")} %`, dataIndex: "target" },
+              { title: "", dataIndex: "passed", render: (p: boolean | null) => (p === null ? <Typography.Text type="secondary">{t("noData")}</Typography.Text> : <Tag color={p ? "green" : "red"}>{p ? "✓" : "✗"}</Tag>) },
             ]} />
         </>
       )}
       <List size="small" header={t("penalties")} dataSource={lines} locale={{ emptyText: t("noPenalties") }}
-        renderItem={(l) => <List.Item data-testid={`penalty-${l.rule}`}>{l.rule} · {l.orders} · ¥{l.amount}</List.Item>} />
+        renderItem={(l) => <List.Item data-testid={`penalty-${l.rule}`}>{named("rule_", l.rule, t)} · {l.orders} {t("orders")} · {yuan(l.amount)}</List.Item>} />
     </Card>
   );
 }

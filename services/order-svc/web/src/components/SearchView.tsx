@@ -17,7 +17,7 @@ export function SearchView({ now, onOpen }: { now: Date; onOpen: (id: string) =>
       <Space.Compact style={{ maxWidth: 640 }}>
         <Select<Kind> value={kind} onChange={setKind} style={{ width: 130 }}
           options={[{ value: "auto", label: t("everyOrder") }, { value: "order_no", label: t("orderNo") },
-                    { value: "phone", label: "手机号 / Phone" }, { value: "tracking_no", label: t("trackingNo") }]} />
+                    { value: "phone", label: t("phone") }, { value: "tracking_no", label: t("trackingNo") }]} />
         <Input.Search placeholder={t("searchHint")} enterButton={t("search")} data-testid="search"
           onSearch={(text) => setFilters({ limit: 50, ...searchFilters(text, kind) })} />
       </Space.Compact>

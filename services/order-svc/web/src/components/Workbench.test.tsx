@@ -31,3 +31,20 @@ test("the first tab's rows and badge; an order opens in the drawer, loaded at it
   expect(detail.dataset.status).toBe("PENDING_CLAIM");
   expect(screen.getByTestId("action-CLAIM")).toBeTruthy();
 });
+
+test("the drawer says an order's tier, outcome and ruling in words", async () => {
+  vi.stubGlobal("fetch", async (url: string) => {
+    const view = { ...VIEW, status: "COMPLETED", outcome: "REFUND", rating: "SATISFIED", allowed_actions: [],
+      arbitration: { reason: "客户坚持退款", ruling: "REFUND", note: "支持客户" } };
+    const body = url.includes("/counts") ? { by_status: { PENDING_CLAIM: 1 } } : url.includes("/service-orders/o1") ? view : { items: [ROW] };
+    return new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+  });
+  render(<QueryClientProvider client={new QueryClient()}><Workbench /></QueryClientProvider>);
+  fireEvent.click(await screen.findByText("JD-LAZY-1"));
+  const detail = await screen.findByTestId("order-detail", {}, { timeout: 10_000 });
+  expect(screen.getByTestId("detail-outcome").textContent).toBe("退款");
+  expect(screen.getByTestId("detail-arbitration").textContent).toBe("客户坚持退款 · 退款 · 支持客户");
+  expect(detail.textContent).toContain("金牌会员");
+  expect(detail.textContent).toContain("满意");
+  expect(detail.textContent).not.toMatch(/GOLD|SATISFIED|REFUND/);
+});

@@ -61,7 +61,8 @@ export function Workbench() {
   ];
   return (
     <>
-      <Tabs items={items} destroyInactiveTabPane />
+      {/* a narrower gutter than antd's 32px: every tab, English ones too, fits at 1280px */}
+      <Tabs items={items} destroyInactiveTabPane tabBarGutter={14} />
       <PreloadWhenShown />
       {opened && (
         <Suspense fallback={<Spin fullscreen />}>

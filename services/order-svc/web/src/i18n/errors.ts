@@ -10,6 +10,9 @@ const byCode: Record<string, string> = {
   locked: "该服务单已申请京东介入，仲裁结束前不能进行此操作",
   concurrent_modification: "该服务单刚被他人修改，请刷新后重试",
   conflict: "与现有记录冲突",
+  not_found: "找不到该服务单，或它不属于您的店铺",
+  forbidden: "您没有该操作的权限 (需主账号分配审核/处理权限)",
+  invalid: "填写的内容有误",
 };
 
 const byStatus: Record<number, string> = {
@@ -29,4 +32,11 @@ export function sellerMessage(error: unknown, lang: Lang): string {
     return error.message ? `${words}：${error.message}` : words;
   }
   return en ? "Network problem; try again" : "网络异常，请稍后重试";
+}
+
+/** Why one order of a batch was refused (its `error` code and the server's message). */
+export function refusalMessage(code: string | undefined, message: string | undefined, lang: Lang): string {
+  const en = lang === "en" ? english() : undefined;
+  const words = code ? (en ? en.errorCodes[code] : byCode[code]) ?? code : "";
+  return [words, message].filter(Boolean).join("：");
 }

@@ -1,4 +1,4 @@
-import { remaining, soonest } from "./countdown";
+import { remaining, rowDeadlines, soonest } from "./countdown";
 
 const now = new Date("2026-12-01T00:00:00Z");
 
@@ -19,4 +19,10 @@ test("the soonest of an order's deadlines", () => {
   ]);
   expect(soonest({})).toBeNull();
   expect(soonest(undefined)).toBeNull();
+});
+
+test("a list row's soonest deadline (next_due) counts down as the order view's do", () => {
+  expect(rowDeadlines({ next_due: { kind: "AUDIT_OVERDUE", at: "2026-12-01T12:00:00Z" } })).toEqual({ AUDIT_OVERDUE: "2026-12-01T12:00:00Z" });
+  expect(rowDeadlines({ next_deadlines: { AUTO_REFUND: "2026-12-10T00:00:00Z" } })).toEqual({ AUTO_REFUND: "2026-12-10T00:00:00Z" });
+  expect(rowDeadlines({ next_due: null })).toBeUndefined();
 });

@@ -26,3 +26,13 @@ export function soonest(deadlines: Record<string, string> | undefined): [string,
   entries.sort((a, b) => new Date(a[1]).getTime() - new Date(b[1]).getTime());
   return entries[0] ?? null;
 }
+
+/** A row's deadlines as the countdown reads them: the order view's `next_deadlines`, or the
+ * list row's `next_due` (its soonest one: lists carry only that). */
+export function rowDeadlines(row: {
+  next_deadlines?: Record<string, string>;
+  next_due?: { kind: string; at: string } | null;
+}): Record<string, string> | undefined {
+  if (row.next_deadlines) return row.next_deadlines;
+  return row.next_due ? { [row.next_due.kind]: row.next_due.at } : undefined;
+}
