@@ -173,6 +173,7 @@ async def run_case(
             + ")"
         )
         print(f"  sms-svc RSS: {start_rss:.0f} MB at the start, {rss_mb(pid):.0f} MB at the end")
+        print("  load average (1, 5, 15 min): " + ", ".join(f"{x:.2f}" for x in os.getloadavg()))
     finally:
         await bus.close()
         stack.stop()

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Callable, Coroutine
 from typing import Any
 
-from aftersales_shared.contracts import SERVICES, MessageSpec, spec_for
+from aftersales_shared.contracts import QUEUES, MessageSpec, spec_for
 from aftersales_shared.messaging import Delivery, Topology, Unroutable
 
 BroadcastSink = Callable[[Delivery], Coroutine[Any, Any, None]]
@@ -21,10 +21,10 @@ class MemoryBroker:
         self._sinks: list[tuple[frozenset[str], BroadcastSink]] = []
 
     def declare(self, service: str) -> None:
-        """What `Bus.connect` declares: every service's queue, this one's retry queue and DLQ."""
+        """What `Bus.connect` declares: every queue (`QUEUES`), this one's retry queue and DLQ."""
         t = self.topology
         for name in (
-            *(t.queue(s) for s in SERVICES),
+            *(t.queue(q) for q in QUEUES),
             t.retry_queue(service),
             t.dead_letter_queue(service),
         ):

@@ -114,11 +114,13 @@ class MemoryBus:
         delay_s: float,
         in_flight: int = 2,
         types: Iterable[str] | None = None,
+        queue: str | None = None,
     ) -> MemoryBatches:
-        """Consume this service's queue a batch at a time (in memory, one batch after another:
-        `in_flight` is accepted for `Bus`'s interface); stop it alone with `stop`."""
+        """Consume this service's queue (or `queue`) a batch at a time (in memory, one batch
+        after another: `in_flight` is accepted for `Bus`'s interface); stop it alone with
+        `stop`."""
         batches = MemoryBatches(
-            self.broker.queue(self.topology.queue(self.service)),
+            self.broker.queue(self.topology.queue(queue or self.service)),
             handler,
             size=size,
             delay_s=delay_s,

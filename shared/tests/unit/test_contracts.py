@@ -1,7 +1,7 @@
 from datetime import UTC, datetime
 
 import pytest
-from aftersales_shared.contracts import REGISTRY, SERVICES, Envelope, decode, envelope, spec_for
+from aftersales_shared.contracts import QUEUES, REGISTRY, Envelope, decode, envelope, spec_for
 from aftersales_shared.contracts.messages import SmsSend, TimerCancel
 from pydantic import ValidationError
 
@@ -60,7 +60,7 @@ def test_every_type_has_a_consumer_or_is_broadcast(spec: object) -> None:
 
     assert isinstance(spec, MessageSpec)
     assert spec.broadcast or spec.consumers, f"{spec.type} would be unroutable"
-    assert set(spec.consumers) <= set(SERVICES)
+    assert set(spec.consumers) <= set(QUEUES)
 
 
 def test_routing_keys_are_unique() -> None:

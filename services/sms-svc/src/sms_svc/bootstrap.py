@@ -7,17 +7,18 @@ from datetime import timedelta
 from aftersales_shared.service import Runtime, ServiceDefinition
 
 from sms_svc import __doc__ as description
-from sms_svc.adapters.batching import Batcher
 from sms_svc.adapters.http_provider import HttpProvider, RetryPolicy
 from sms_svc.adapters.log_provider import LogProvider
 from sms_svc.adapters.mongo import MessageLog, RateWindows
 from sms_svc.adapters.notices import Notices
 from sms_svc.adapters.staff_scopes import StaffScopes
+from sms_svc.adapters.subscription_cache import CachedSubscriptions
 from sms_svc.adapters.webhook_http import DnsGuard, HttpSender
 from sms_svc.adapters.webhooks import Deliveries, Subscriptions
 from sms_svc.config import Settings
 from sms_svc.domain.ratelimit import RateLimits
 from sms_svc.domain.webhook import Backoff
+from sms_svc.entrypoints import notice_consumer
 from sms_svc.entrypoints.api import router
 from sms_svc.entrypoints.consumer import consumer
 from sms_svc.entrypoints.deps import SmsContainer
@@ -30,10 +31,15 @@ from sms_svc.handlers.staff import StaffDirectory
 from sms_svc.handlers.webhooks import WebhookService
 from sms_svc.ports import SmsProvider
 
-NOTICE_BATCH, NOTICE_LINGER_S = 256, 0.003
-"""Notices arriving together are stored as one batch: at most this many, lingering this long;
-two batches may be in the store at once, so the messages in flight (BUS_PREFETCH) never wait
-for two batches' round trips."""
+NOTICE_BATCH, NOTICE_DELAY_S, NOTICE_BATCHES = 256, 0.02, 3
+"""The notices queue is consumed a batch at a time: at most this many messages, cut this long
+after the first; this many batches in the store (or waiting for their first attempts) at once."""
+FIRST_WAIT_S = 0.25
+"""How long a batch waits for its deliveries' first attempts (each stored with its delivery, one
+write) before it stores the unanswered ones held (their outcome is written when it comes)."""
+WEBHOOK_CACHE_S = 2.0
+"""How long a seller's webhook is used as read: a PUT through another process is seen within
+this; one through this process at once."""
 
 
 def make_provider(settings: Settings, runtime: Runtime[Settings]) -> SmsProvider:
@@ -56,7 +62,8 @@ def make_provider(settings: Settings, runtime: Runtime[Settings]) -> SmsProvider
 
 
 async def bootstrap(runtime: Runtime[Settings]) -> SmsContainer:
-    """Create indexes, pick the provider, start the sweeper, consume sms.send and staff changes."""
+    """Create indexes, pick the provider, start the sweeper and the webhook worker, consume
+    sms-svc's queue (sms.send, staff changes) and the notices queue (a batch at a time)."""
     settings = runtime.settings
     messages = MessageLog(runtime.db["messages"])
     await messages.ensure_indexes()
@@ -77,11 +84,8 @@ async def bootstrap(runtime: Runtime[Settings]) -> SmsContainer:
     notices = Notices(runtime.db["notices"])
     await notices.ensure_indexes()
     notice_service = NoticeService(notices=notices, webhooks=webhooks, sms=service)
-    notice_service.submit = Batcher(
-        notice_service.record_many, max_size=NOTICE_BATCH, linger_s=NOTICE_LINGER_S, flushes=2
-    ).submit
 
-    async def stop() -> None:
+    async def stop() -> None:  # the bus has drained the notices queue's batches before this
         await worker.stop()
         await sweeper.stop()
         await webhooks.sender.close()
@@ -89,9 +93,17 @@ async def bootstrap(runtime: Runtime[Settings]) -> SmsContainer:
 
     # no inbox: see entrypoints.consumer
     await runtime.bus.consume(consumer(service, directory, notice_service))
+    batches = await notice_consumer.consume(
+        runtime.bus, notice_service, size=NOTICE_BATCH, delay_s=NOTICE_DELAY_S,
+        in_flight=NOTICE_BATCHES,
+    )  # fmt: skip
+
+    async def checks() -> dict[str, bool]:
+        return {"notices_consumer": batches.ready}
+
     return SmsContainer(
         sms=service, sweeper=sweeper, staff=directory, notices=notice_service,
-        webhooks=webhooks, webhook_worker=worker, stop=stop,
+        webhooks=webhooks, webhook_worker=worker, stop=stop, checks=checks,
     )  # fmt: skip
 
 
@@ -101,7 +113,9 @@ async def make_webhooks(runtime: Runtime[Settings]) -> tuple[WebhookService, Web
     deliveries = Deliveries(runtime.db["webhook_deliveries"])
     await deliveries.ensure_indexes()
     webhooks = WebhookService(
-        subscriptions=Subscriptions(runtime.db["webhooks"]),
+        subscriptions=CachedSubscriptions(
+            Subscriptions(runtime.db["webhooks"]), ttl_s=WEBHOOK_CACHE_S
+        ),
         deliveries=deliveries,
         sender=HttpSender(
             clock=runtime.clock.now, timeout_s=settings.webhook_timeout_s,
@@ -115,14 +129,14 @@ async def make_webhooks(runtime: Runtime[Settings]) -> tuple[WebhookService, Web
             base=timedelta(seconds=settings.webhook_backoff_s),
             cap=timedelta(seconds=settings.webhook_backoff_max_s),
         ),
-        lease=timedelta(seconds=settings.webhook_lease_s),
+        lease=timedelta(seconds=settings.webhook_lease_s), first_wait_s=FIRST_WAIT_S,
     )  # fmt: skip
     worker = WebhookWorker(
         webhooks, interval_s=settings.webhook_sweep_interval_s,
         concurrency=settings.webhook_concurrency, per_seller=settings.webhook_per_seller,
         max_pending=settings.webhook_max_pending,
     )  # fmt: skip
-    webhooks.hand_off = worker.hand_off
+    webhooks.hand_off, webhooks.poster = worker.hand_off, worker
     worker.start()
     return webhooks, worker
 

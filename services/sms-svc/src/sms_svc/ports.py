@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Protocol
@@ -20,6 +21,7 @@ __all__ = [
     "NoticeQuery",
     "NoticeStore",
     "OutgoingSms",
+    "Poster",
     "RateWindowStore",
     "SmsProvider",
     "StaffScopeStore",
@@ -191,4 +193,18 @@ class WebhookSender(Protocol):
 class UrlGuard(Protocol):
     async def refused(self, url: str) -> str | None:
         """Why `url` may not be posted to now (scheme, or an internal address), or None."""
+        ...
+
+
+class Poster(Protocol):
+    """Posts new deliveries under the webhook bounds (adapter: the webhook worker)."""
+
+    def first_try(
+        self, delivery: WebhookDelivery, subscription: Subscription
+    ) -> asyncio.Future[Try] | None:
+        """Post a delivery not stored yet; its attempt (unrecorded), or None if too many wait."""
+        ...
+
+    def record_later(self, delivery: WebhookDelivery, tried: asyncio.Future[Try]) -> None:
+        """Once the first attempt of a delivery stored meanwhile ends, record it."""
         ...

@@ -4,6 +4,7 @@ bound, redelivered by the platform, and refused on internal addresses in product
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import pytest
 from aftersales_shared.auth import Role
@@ -94,7 +95,13 @@ async def test_a_slow_endpoint_times_out_and_is_retried(start_sms: StartSms, uni
         await eventually(called, what="the slow endpoint called")
         await request_notice(sms, quick, f"quick-{unique}")
         await settled(sms, quick, "DELIVERED")
-        assert (await deliveries(sms, slow))[0]["status"] == "PENDING", "the slow one waits alone"
+
+        async def listed() -> list[dict[str, Any]]:  # stored once the batch stops waiting for it
+            return await deliveries(sms, slow)
+
+        listing = await eventually(listed, what="the slow one listed")
+        assert listing[0]["status"] == "PENDING", "the slow one waits alone"
+        assert endpoint.of(slow)[1:] == [], "while its first attempt hangs"
         done = await settled(sms, slow, "DELIVERED")
     assert [t["outcome"] for t in done["tries"]] == ["timeout", "ok"]
     assert done["tries"][0]["status_code"] is None

@@ -2,6 +2,8 @@
 
 from aftersales_shared.contracts.envelope import Envelope, Frozen, envelope, new_id
 from aftersales_shared.contracts.registry import (
+    NOTICES_QUEUE,
+    QUEUES,
     REGISTRY,
     SERVICES,
     MessageSpec,
@@ -11,6 +13,8 @@ from aftersales_shared.contracts.registry import (
 )
 
 __all__ = [
+    "NOTICES_QUEUE",
+    "QUEUES",
     "REGISTRY",
     "SERVICES",
     "Envelope",

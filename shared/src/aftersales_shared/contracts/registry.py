@@ -11,6 +11,11 @@ from aftersales_shared.contracts.notices import NOTICE_ORDER_EVENTS, NoticeReque
 from aftersales_shared.contracts.orders import OrderPlaced
 
 SERVICES = ("order-svc", "timer-svc", "sms-svc", "metrics-svc", "arbitration-svc")
+NOTICES_QUEUE = "sms-svc.notices"
+"""sms-svc's second queue: the messages a seller's notice comes from, consumed a batch at a time
+(so a burst of notices never holds up an `sms.send` behind it)."""
+QUEUES = (*SERVICES, NOTICES_QUEUE)
+"""The durable queues a spec's `consumers` name: each service's own, and the one above."""
 
 ORDER_EVENTS = (
     "applied",
@@ -57,7 +62,7 @@ class MessageSpec:
 
 def _order_consumers(name: str) -> tuple[str, ...]:
     """metrics-svc counts every order event; sms-svc derives the seller's notices from some."""
-    return ("metrics-svc", "sms-svc") if name in NOTICE_ORDER_EVENTS else ("metrics-svc",)
+    return ("metrics-svc", NOTICES_QUEUE) if name in NOTICE_ORDER_EVENTS else ("metrics-svc",)
 
 
 _SPECS: tuple[MessageSpec, ...] = (
@@ -77,7 +82,7 @@ _SPECS: tuple[MessageSpec, ...] = (
         MessageSpec(f"serviceorder.{name}", "event", m.ServiceOrderEvent, _order_consumers(name))
         for name in ORDER_EVENTS
     ),
-    MessageSpec("notice.requested", "event", NoticeRequested, ("sms-svc",)),
+    MessageSpec("notice.requested", "event", NoticeRequested, (NOTICES_QUEUE,)),
     # metrics-svc is their consumer until an operators' notification service exists: it records
     # them (an audit trail of what was announced); add a consumer here to act on them.
     MessageSpec("metrics.week_closed", "event", m.WeekClosed, ("metrics-svc",)),
@@ -95,9 +100,9 @@ def spec_for(message_type: str) -> MessageSpec:
         raise KeyError(f"unregistered message type {message_type!r}") from None
 
 
-def consumed_by(service: str) -> tuple[MessageSpec, ...]:
-    """The durable subscriptions of one service."""
-    return tuple(spec for spec in _SPECS if service in spec.consumers)
+def consumed_by(queue: str) -> tuple[MessageSpec, ...]:
+    """The durable subscriptions of one queue (a service's own, or one of `QUEUES`)."""
+    return tuple(spec for spec in _SPECS if queue in spec.consumers)
 
 
 def decode(message: Envelope) -> Frozen:

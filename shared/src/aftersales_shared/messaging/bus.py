@@ -106,9 +106,11 @@ class Bus:
         delay_s: float,
         in_flight: int = 2,
         types: Iterable[str] | None = None,
+        queue: str | None = None,
     ) -> BatchConsumer:
-        """Consume this service's queue a batch at a time (see `messaging.batch`); a message
-        of a type not in `types` (when given) is dead-lettered. Stop it alone with `stop`."""
+        """Consume this service's queue (or `queue`, another of `QUEUES`) a batch at a time
+        (see `messaging.batch`); a message of a type not in `types` (when given) goes to the
+        service's dead-letter queue. Stop it alone with `stop`."""
         batches = BatchConsumer(
             handler=handler,
             size=size,
@@ -119,7 +121,8 @@ class Bus:
             types=types,
             service=self.service,
         )
-        await batches.start(self._connected(), queue_name=self.topology.queue(self.service))
+        name = self.topology.queue(queue or self.service)
+        await batches.start(self._connected(), queue_name=name)
         self._consumers.add_closer(batches.drain)
         return batches
 

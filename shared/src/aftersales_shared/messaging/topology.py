@@ -8,7 +8,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange
 from aiormq.abc import FieldTable
 
-from aftersales_shared.contracts import SERVICES, consumed_by
+from aftersales_shared.contracts import QUEUES, SERVICES, consumed_by
 
 QUORUM: FieldTable = {"x-queue-type": "quorum"}
 
@@ -34,24 +34,23 @@ class Topology:
 
     def all_queues(self) -> list[str]:
         return [
-            name
-            for service in SERVICES
-            for name in (
-                self.queue(service),
-                self.retry_queue(service),
-                self.dead_letter_queue(service),
-            )
+            *(self.queue(name) for name in QUEUES),
+            *(
+                name
+                for service in SERVICES
+                for name in (self.retry_queue(service), self.dead_letter_queue(service))
+            ),
         ]
 
 
 async def declare(
     channel: AbstractChannel, topology: Topology, *, service: str, retry_delay_ms: int
 ) -> AbstractExchange:
-    """Every service's queue and bindings, and this service's retry and dead-letter queues."""
+    """Every queue (`QUEUES`) and its bindings, and this service's retry and dead-letter queues."""
     exchange = await channel.declare_exchange(
         topology.exchange, aio_pika.ExchangeType.TOPIC, durable=True
     )
-    for name in SERVICES:
+    for name in QUEUES:
         queue = await channel.declare_queue(topology.queue(name), durable=True, arguments=QUORUM)
         for spec in consumed_by(name):
             await queue.bind(exchange, routing_key=spec.routing_key)

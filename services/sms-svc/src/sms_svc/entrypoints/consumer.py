@@ -3,8 +3,9 @@
 `seller.staff_changed` is typed: a payload that does not validate never reaches the handler, the
 bus dead-letters it at once. `sms.send` takes the envelope as it came, so that a malformed
 command is recorded REJECTED in the delivery log (never lost, never retried; see
-`handlers.sending.SmsService.on_send`). `notice.requested` and the `serviceorder.*` events that
-tell of a notice are typed too (`handlers.notices.NoticeService`).
+`handlers.sending.SmsService.on_send`). The messages a notice comes from have a queue of their
+own (`entrypoints.notice_consumer`); they are handled here too, typed, one at a time, for those a
+broker still routes to this queue (queued before that queue existed, or by an old binding).
 
 No inbox of envelope ids: the delivery log, keyed by the command's idempotency key, is the
 de-duplication (stronger, and two store round trips a message cheaper); a notice's id is derived

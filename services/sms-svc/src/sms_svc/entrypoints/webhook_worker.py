@@ -1,5 +1,6 @@
-"""The webhook worker: posts handed-off deliveries at once, and every interval (or when woken)
-the due ones nobody holds (retries after their back-off, redeliveries, those a restart left).
+"""The webhook worker: posts new deliveries (before they are stored: `first_try`) and handed-off
+ones at once, and every interval (or when woken) the due ones nobody holds (retries after their
+back-off, redeliveries, those a restart left).
 
 Bounded twice: at most `per_seller` posts in flight to one seller, so a slow endpoint holds up
 only its own notices, and at most `concurrency` in all; beyond `max_pending` waiting posts a
@@ -10,14 +11,17 @@ from __future__ import annotations
 
 import asyncio
 from collections import defaultdict
+from collections.abc import Coroutine
+from typing import Any, TypeVar
 
 import structlog
 from aftersales_shared.background import Periodic
 
-from sms_svc.domain.webhook import Subscription, WebhookDelivery
+from sms_svc.domain.webhook import Subscription, Try, WebhookDelivery
 from sms_svc.handlers.webhooks import WebhookService
 
 log = structlog.get_logger(__name__)
+T = TypeVar("T")
 
 
 class WebhookWorker:
@@ -36,7 +40,7 @@ class WebhookWorker:
             lambda: asyncio.Semaphore(per_seller)
         )
         self._max_pending = max_pending
-        self._tasks: set[asyncio.Task[None]] = set()
+        self._tasks: set[asyncio.Task[Any]] = set()
         self._loop = Periodic(self._round, interval_s=interval_s, name="webhook-sweeper")
         self.start = self._loop.start
         self.wake = self._loop.wake
@@ -46,15 +50,42 @@ class WebhookWorker:
         False if too many wait (the sweep will)."""
         if len(self._tasks) >= self._max_pending:
             return False
-        task = asyncio.get_running_loop().create_task(self._post(delivery, subscription))
+        self._track(self._post(delivery, subscription))
+        return True
+
+    def first_try(
+        self, delivery: WebhookDelivery, subscription: Subscription
+    ) -> asyncio.Task[Try] | None:
+        """Post a new delivery before it is stored, under the same bounds; its attempt
+        (unrecorded), or None if too many wait (it is stored held, and the sweep takes it)."""
+        if len(self._tasks) >= self._max_pending:
+            return None
+        return self._track(self._first(delivery, subscription))
+
+    def record_later(self, delivery: WebhookDelivery, tried: asyncio.Future[Try]) -> None:
+        """Record a first attempt that ended after its delivery was stored."""
+        self._track(self._record(delivery, tried))
+
+    def _track(self, work: Coroutine[Any, Any, T]) -> asyncio.Task[T]:
+        task = asyncio.get_running_loop().create_task(work)
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
-        return True
+        return task
 
     async def _post(self, delivery: WebhookDelivery, subscription: Subscription | None) -> None:
         try:
             async with self._sellers[delivery.seller_id], self._all:
                 await self._service.attempt(delivery, subscription)
+        except Exception:
+            log.exception("a webhook attempt failed; its lease runs out and the sweep retries")
+
+    async def _first(self, delivery: WebhookDelivery, subscription: Subscription) -> Try:
+        async with self._sellers[delivery.seller_id], self._all:
+            return await self._service.post(delivery, subscription)
+
+    async def _record(self, delivery: WebhookDelivery, tried: asyncio.Future[Try]) -> None:
+        try:
+            await self._service.record(delivery, await tried)
         except Exception:
             log.exception("a webhook attempt failed; its lease runs out and the sweep retries")
 

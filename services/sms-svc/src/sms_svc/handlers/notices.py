@@ -6,14 +6,13 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import math
-from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
 import structlog
 from aftersales_shared.contracts.messages import ServiceOrderEvent, SmsSend
 from aftersales_shared.contracts.notices import NoticeRequested
-from aftersales_shared.messaging import MessageMeta
+from aftersales_shared.messaging import MessageMeta, Typed
 
 from sms_svc.domain.notice import Notice, from_order_event, from_request
 from sms_svc.handlers.sending import SmsService
@@ -40,61 +39,52 @@ def warning_sms(notice: Notice, *, phone: str) -> SmsSend:
     )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class Asked:
-    """A notice as a message tells of it."""
-
-    notice: Notice
-    meta: MessageMeta
-
-
 @dataclass
 class NoticeService:
     notices: NoticeStore
     webhooks: WebhookService
     sms: SmsService
-    submit: Callable[[Asked], Awaitable[None]] | None = None
-    """Record one notice with the others arriving meanwhile (bootstrap sets a batcher of
-    `record_many`); unset, each is recorded alone."""
+
+    async def on_batch(self, messages: list[Typed]) -> None:
+        """A batch of the notices queue: its notices recorded together, then the SMS of its
+        warnings to the after-sales contact (one per notice, however often it is asked)."""
+        found: list[Notice] = []
+        texts: list[tuple[SmsSend, MessageMeta]] = []
+        for message in messages:
+            p, meta = message.payload, message.meta
+            if isinstance(p, NoticeRequested):
+                notice = from_request(p, at=meta.occurred_at)
+                found.append(notice)
+                if notice.warning and p.contact_phone is not None:
+                    sms = warning_sms(notice, phone=p.contact_phone)
+                    texts.append((sms, dataclasses.replace(meta, seller_id=notice.seller_id)))
+            elif isinstance(p, ServiceOrderEvent):
+                name = meta.type.removeprefix("serviceorder.")
+                found += from_order_event(name, p, at=meta.occurred_at)
+        await self.record_many(found)
+        await asyncio.gather(*(self.sms.send(sms, meta) for sms, meta in texts))
 
     async def on_requested(self, p: NoticeRequested, meta: MessageMeta) -> None:
-        """A warning or a fine another service asks the seller to be told of; a warning with
-        the contact's phone is also an SMS (sent by this message's handler, not its batch)."""
-        notice = from_request(p, at=meta.occurred_at)
-        await self.record(Asked(notice, meta))
-        if notice.warning and p.contact_phone is not None:
-            await self.sms.send(
-                warning_sms(notice, phone=p.contact_phone),
-                dataclasses.replace(meta, seller_id=notice.seller_id),
-            )
+        """One `notice.requested` alone (as the batch does it)."""
+        await self.on_batch([Typed(p, meta)])
 
     async def on_order_event(self, p: ServiceOrderEvent, meta: MessageMeta) -> None:
-        """The notices an order's transition tells of (none for most transitions)."""
-        name = meta.type.removeprefix("serviceorder.")
-        found = from_order_event(name, p, at=meta.occurred_at)
-        await asyncio.gather(*(self.record(Asked(notice, meta)) for notice in found))
+        """The notices an order's transition tells of (none for most transitions), alone."""
+        await self.on_batch([Typed(p, meta)])
 
-    async def record(self, asked: Asked) -> None:
-        if self.submit is None:
-            await self.record_many([asked])
-        else:
-            await self.submit(asked)
-
-    async def record_many(self, batch: list[Asked]) -> list[None]:
-        """Store a batch's notices (one write) while their sellers' webhooks are read (one
-        read), then their deliveries (one write), handed to the worker. Each notice is stored
-        once; its delivery is made on a repeat too, idempotent by the notice's id, so a crash
-        between the two writes is finished by the message's redelivery."""
-        notices = [asked.notice for asked in batch]
-        fresh, subscribed = await asyncio.gather(
-            self.notices.insert_many(notices),
-            self.webhooks.subscribed({n.seller_id for n in notices}),
-        )
+    async def record_many(self, batch: list[Notice]) -> None:
+        """Store a batch's notices (one write), then their deliveries (one write, with the
+        first attempts of the new notices' deliveries where the endpoints answered in time).
+        Each notice is stored once; a repeat's delivery is made too, idempotent by the
+        notice's id, so a crash between the two writes is finished by the redelivery."""
+        notices = list({n.id: n for n in batch}.values())
+        if not notices:
+            return
+        fresh = await self.notices.insert_many(notices)
         for notice, new in zip(notices, fresh, strict=True):
             if new:
                 log.info("notice", notice_id=notice.id, kind=notice.kind, seller=notice.seller_id)
-        await self.webhooks.notify_many(notices, subscribed=subscribed)
-        return [None] * len(batch)
+        await self.webhooks.notify_many(notices, fresh=fresh)
 
     async def page(self, query: NoticeQuery) -> list[Notice]:
         return await self.notices.search(query)

@@ -3,11 +3,12 @@ ones, redeliver; and the wire form of a notice as its endpoint receives it."""
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
 import random
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -18,7 +19,13 @@ from prometheus_client import Counter
 
 from sms_svc.domain.notice import Notice
 from sms_svc.domain.webhook import Backoff, Status, Subscription, Try, WebhookDelivery
-from sms_svc.ports import SubscriptionStore, UrlGuard, WebhookDeliveryStore, WebhookSender
+from sms_svc.ports import (
+    Poster,
+    SubscriptionStore,
+    UrlGuard,
+    WebhookDeliveryStore,
+    WebhookSender,
+)
 
 log = structlog.get_logger(__name__)
 WEBHOOK_ATTEMPTS = Counter("webhook_attempts_total", "Webhook POSTs by outcome", ["outcome"])
@@ -58,6 +65,11 @@ def headers_of(delivery: WebhookDelivery, secret: str) -> dict[str, str]:
     }
 
 
+def answered(tried: asyncio.Future[Try]) -> bool:
+    """Whether a first attempt has its outcome (not still posting, failed or cancelled)."""
+    return tried.done() and not tried.cancelled() and tried.exception() is None
+
+
 @dataclass
 class WebhookService:
     subscriptions: SubscriptionStore
@@ -70,6 +82,10 @@ class WebhookService:
     rand: Callable[[], float] = field(default=random.random)
     hand_off: Callable[[WebhookDelivery, Subscription], object] = field(default=lambda _d, _s: None)
     """Post a delivery this process holds soon, off the caller's path (set by the worker)."""
+    poster: Poster | None = None
+    """Posts new deliveries before they are stored (the worker); None: stored, then handed off."""
+    first_wait_s: float = 0.25
+    """How long a batch waits for its first attempts before storing the unanswered ones."""
 
     async def subscribe(self, *, seller_id: str, url: str, secret: str) -> Subscription:
         """Keep the seller's webhook; 422 for a URL the guard refuses (SSRF)."""
@@ -86,38 +102,66 @@ class WebhookService:
         return bool(await self.notify_many([notice]))
 
     async def subscribed(self, seller_ids: set[str]) -> dict[str, Subscription]:
-        """The webhooks of these sellers (one read for a batch of notices)."""
+        """The webhooks of these sellers (one read for a batch of notices, if any)."""
         return await self.subscriptions.get_many(seller_ids)
 
     async def notify_many(
-        self, notices: list[Notice], *, subscribed: dict[str, Subscription] | None = None
+        self, notices: list[Notice], *, fresh: Sequence[bool] | None = None
     ) -> list[WebhookDelivery]:
-        """The notices' deliveries to the sellers with a webhook (`subscribed`, read if not
-        given), stored in one write and handed off; those made now (not before)."""
-        if subscribed is None:
-            subscribed = await self.subscribed({n.seller_id for n in notices})
+        """The notices' deliveries to the sellers with a webhook, stored in one write; those
+        made now (not before).
+
+        The delivery of a notice stored just now (`fresh`) is posted first, and stored with
+        that attempt in it if the endpoint answered within `first_wait_s` (one write for the
+        delivery and its first attempt); the others, and those of a repeated notice, are
+        stored held by this process and posted after (their outcome is a second write)."""
+        subscribed = await self.subscribed({n.seller_id for n in notices})
+        made: dict[str, tuple[WebhookDelivery, bool]] = {}
         now = self.clock.now()
-        made: dict[str, WebhookDelivery] = {}
-        for n in notices:
+        for n, new in zip(notices, fresh or [False] * len(notices), strict=True):
             if n.seller_id in subscribed:
                 delivery = WebhookDelivery.new(
                     notice_id=n.id, seller_id=n.seller_id, body=body_of(n), now=now,
                     lease_until=now + self.lease,
                 )  # fmt: skip
-                made.setdefault(delivery.id, delivery)
-        stored = await self.deliveries.insert_many(list(made.values()))
-        fresh = [d for d, new in zip(made.values(), stored, strict=True) if new]
-        for delivery in fresh:
-            self.hand_off(delivery, subscribed[delivery.seller_id])
-        return fresh
+                made.setdefault(delivery.id, (delivery, new))
+        posting = await self._first_tries(
+            [d for d, new in made.values() if new], subscribed=subscribed
+        )
+        deliveries = [d for d, _ in made.values()]
+        stored = await self.deliveries.insert_many(deliveries)
+        fresh_ones = [d for d, new in zip(deliveries, stored, strict=True) if new]
+        for delivery in fresh_ones:
+            tried = posting.get(delivery.id)
+            if tried is not None and not tried.done() and self.poster is not None:
+                self.poster.record_later(delivery, tried)
+            elif tried is None or not answered(tried):
+                self.hand_off(delivery, subscribed[delivery.seller_id])
+        return fresh_ones
 
-    async def attempt(
-        self, delivery: WebhookDelivery, subscription: Subscription | None = None
-    ) -> WebhookDelivery:
-        """One POST of a delivery this process holds, to the seller's webhook as it is now
-        (`subscription` when it was read just now, for a delivery just made)."""
-        if subscription is None:
-            subscription = await self.subscriptions.get(delivery.seller_id)
+    async def _first_tries(
+        self, deliveries: list[WebhookDelivery], *, subscribed: dict[str, Subscription]
+    ) -> dict[str, asyncio.Future[Try]]:
+        """Post new deliveries before they are stored, waiting `first_wait_s` at most; those
+        answered by then record their attempt. Per delivery posted, its attempt."""
+        if self.poster is None or not deliveries:
+            return {}
+        posting: dict[str, asyncio.Future[Try]] = {}
+        for delivery in deliveries:
+            tried = self.poster.first_try(delivery, subscribed[delivery.seller_id])
+            if tried is not None:
+                posting[delivery.id] = tried
+        if posting:
+            await asyncio.wait(posting.values(), timeout=self.first_wait_s)
+        for delivery in deliveries:
+            tried = posting.get(delivery.id)
+            if tried is not None and answered(tried):
+                self._record(delivery, tried.result())
+        return posting
+
+    async def post(self, delivery: WebhookDelivery, subscription: Subscription | None) -> Try:
+        """One POST of a delivery to the seller's webhook as given (refused without one, or
+        when the guard refuses its URL now); the attempt, not yet recorded."""
         reason = (
             "no webhook" if subscription is None else await self.guard.refused(subscription.url)
         )
@@ -130,12 +174,28 @@ class WebhookService:
                 subscription.url, body=delivery.body.encode(), headers=headers
             )
         WEBHOOK_ATTEMPTS.labels(outcome=result.outcome).inc()
-        was = delivery.status.value
+        return result
+
+    def _record(self, delivery: WebhookDelivery, result: Try) -> None:
         delivery.tried(result, backoff=self.backoff, rand=self.rand(), now=self.clock.now())
-        await self.deliveries.finish(delivery, was=was)
         if delivery.status == Status.DEAD:
             log.warning("webhook delivery dead", delivery_id=delivery.id, tries=len(delivery.tries))
+
+    async def record(self, delivery: WebhookDelivery, result: Try) -> WebhookDelivery:
+        """Save the outcome of an attempt at a stored delivery this process holds."""
+        was = delivery.status.value
+        self._record(delivery, result)
+        await self.deliveries.finish(delivery, was=was)
         return delivery
+
+    async def attempt(
+        self, delivery: WebhookDelivery, subscription: Subscription | None = None
+    ) -> WebhookDelivery:
+        """One POST of a stored delivery this process holds, to the seller's webhook as it is
+        now (`subscription` when it was read just now, for a delivery just made), recorded."""
+        if subscription is None:
+            subscription = await self.subscriptions.get(delivery.seller_id)
+        return await self.record(delivery, await self.post(delivery, subscription))
 
     async def due(self, *, limit: int) -> list[str]:
         return await self.deliveries.due(now=self.clock.now(), limit=limit)
