@@ -212,8 +212,26 @@ async def publish_all(
     return published, time.monotonic() - began
 
 
-async def measure(url: str, pid: int, week: str, total: int, *, began: float) -> None:
-    """Time the drain of the queue, then the close of the week after the clock passes it."""
+def cpu_s(process: psutil.Process | None) -> float:
+    """The CPU seconds a process has used (user and system); 0 without one."""
+    if process is None:
+        return 0.0
+    times = process.cpu_times()
+    return float(times.user + times.system)
+
+
+async def measure(
+    url: str,
+    pid: int,
+    week: str,
+    total: int,
+    *,
+    began: float,
+    store: psutil.Process | None = None,
+    store_began: float = 0.0,
+) -> None:
+    """Time the drain of the queue, then the close of the week after the clock passes it; the
+    CPU of metrics-svc (from its start) and of the store (from `store_began`) in the drain."""
     process = psutil.Process(pid)
     peak = 0
 
@@ -228,6 +246,10 @@ async def measure(url: str, pid: int, week: str, total: int, *, began: float) ->
         ingest_s = time.monotonic() - began
         print(f"ingested  {total:,} events in {ingest_s:.1f} s: {total / ingest_s:,.0f} events/s")
         print(f"peak RSS of metrics-svc while ingesting: {peak / 2**20:,.0f} MiB")
+        service_us = cpu_s(process) / total * 1e6
+        store_us = (cpu_s(store) - store_began) / total * 1e6
+        print(f"CPU per event in the drain (from the process start): metrics-svc "
+              f"{service_us:.0f} us, dev store {store_us:.0f} us")  # fmt: skip
         ingested = await store_commands(http)
         print(f"store commands per 1,000 events: {per(ingested, {}, total, 1000)}")
         await time_statement(http, week)
@@ -325,6 +347,9 @@ def main() -> None:
         )
         print(f"published {total:,} events in {publish_s:.1f} s ({total / publish_s:,.0f}/s)")
         port = free_port()
+        ours = not os.environ.get("MONGO_URL")  # the dev store is the first process started
+        store = psutil.Process(stack.processes[0].popen.pid) if ours else None
+        store_began = cpu_s(store)
         began = time.monotonic()  # the drain is timed from the process start (conservative)
         service = stack.start_service(
             "metrics-svc",
@@ -343,7 +368,10 @@ def main() -> None:
         )
         stack.wait_ready(timeout=120)
         url = f"http://127.0.0.1:{port}"
-        asyncio.run(measure(url, service.popen.pid, week, total, began=began))
+        pid = service.popen.pid
+        asyncio.run(
+            measure(url, pid, week, total, began=began, store=store, store_began=store_began)
+        )
         print(f"bench process RSS: {psutil.Process().memory_info().rss / 2**20:,.0f} MiB")
     finally:
         stack.stop()
