@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -47,8 +48,8 @@ async def oldest_pending(
     if also:
         parts.append({"_id": {"$in": sorted(also)}})
     found: dict[object, Doc] = {}
-    for part in parts:
-        for doc in await _pending(collection, part, limit):
+    for docs in await asyncio.gather(*(_pending(collection, part, limit) for part in parts)):
+        for doc in docs:
             found.setdefault(doc["_id"], doc)
     return sorted(found.values(), key=lambda d: int(d.get(SINCE) or 0))[:limit]
 
