@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Collection
 from dataclasses import dataclass
 
@@ -38,13 +39,23 @@ async def oldest_pending(
 
     With `written_by` (wall ms), only those last written by then, and the documents `also`
     names: the store filters, so that the documents a relay is publishing from memory are
-    neither read nor sent over the wire again on every poll."""
-    query: Doc = {PENDING: {"$eq": True}}
-    if written_by is not None:
-        since: list[Doc] = [{SINCE: {"$lte": written_by}}, {SINCE: {"$exists": False}}]
-        if also:
-            since.append({"_id": {"$in": sorted(also)}})
-        query["$or"] = since
+    neither read nor sent over the wire again on every poll. Each part is its own query on the
+    pending index, merged here: an `$or` sends the development store to a scan of the whole
+    collection in Python (~110 ms at 4,000 orders, on every poll, growing with the orders)."""
+    if written_by is None:
+        return await _pending(collection, {}, limit)
+    parts: list[Doc] = [{SINCE: {"$lte": written_by}}, {SINCE: {"$exists": False}}]
+    if also:
+        parts.append({"_id": {"$in": sorted(also)}})
+    found: dict[object, Doc] = {}
+    for docs in await asyncio.gather(*(_pending(collection, part, limit) for part in parts)):
+        for doc in docs:
+            found.setdefault(doc["_id"], doc)
+    return sorted(found.values(), key=lambda d: int(d.get(SINCE) or 0))[:limit]
+
+
+async def _pending(collection: AsyncCollection[Doc], where: Doc, limit: int) -> list[Doc]:
+    query: Doc = {PENDING: {"$eq": True}, **where}
     return (
         await collection.find(query, {OUTBOX: 1, VERSION: 1, SINCE: 1})
         .sort(SINCE, ASCENDING)

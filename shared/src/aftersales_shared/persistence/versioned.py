@@ -107,6 +107,12 @@ class VersionedCollection:
         if self._cache is not None:
             self._cache.remember_parsed(doc_id, version, parsed)
 
+    def forget(self, doc_id: str) -> None:
+        """Drop this document from the write cache (one unlikely to be written again soon):
+        its next `get_for_update` reads the store."""
+        if self._cache is not None:
+            self._cache.forget(doc_id)
+
     def sent(self, doc_id: str, version: int, ids: set[str]) -> None:
         """The relay published these messages of `version`: the next write need not carry them."""
         if self._cache is not None:

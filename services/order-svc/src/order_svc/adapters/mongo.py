@@ -15,6 +15,7 @@ from pymongo.errors import DuplicateKeyError
 from order_svc.adapters.mongo_tails import MongoTails
 from order_svc.adapters.order_counts import OrderCounters, counted
 from order_svc.adapters.order_queries import count_due, sort_of, where_of, workbench_fields
+from order_svc.domain.model import FINAL
 from order_svc.domain.open_lines import open_line
 from order_svc.domain.order import HistoryEntry, ServiceOrder
 from order_svc.domain.seller import Seller
@@ -122,7 +123,10 @@ class MongoOrders:
         await self.tails.put(order.id, cut)
         doc = order_doc(cut.order)
         stored = await self._v.save(current, doc, messages=messages)
-        self._v.remember_parsed(order.id, stored.version, cut.order)
+        if cut.order.status in FINAL:  # rarely written again: memory stays flat over a long run
+            self._v.forget(order.id)
+        else:
+            self._v.remember_parsed(order.id, stored.version, cut.order)
         before = current.parsed
         await self._counters.moved(
             counted(before) if isinstance(before, ServiceOrder) else current.data, doc

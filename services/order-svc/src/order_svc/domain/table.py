@@ -225,5 +225,12 @@ CALLER_COMMANDS = tuple(c for c in Cmd if WHO[c].kinds & {_C, _SL})
 
 
 def allowed_actions(order: ServiceOrder, actor: Actor) -> list[str]:
-    """The commands this caller may issue on this order now (what `refusal` lets through)."""
-    return [c.value for c in CALLER_COMMANDS if refusal(order, c, actor) is None]
+    """The commands this caller may issue on this order now (what `refusal` lets through).
+
+    Those with no transition from the order's state are refused whatever else holds: left out
+    before `refusal` builds its error for them (every view of every write lists these)."""
+    return [
+        c.value
+        for c in CALLER_COMMANDS
+        if (order.status, c) in TRANSITIONS and refusal(order, c, actor) is None
+    ]
