@@ -9,6 +9,7 @@ from aftersales_shared.contracts.registry import (
     MessageSpec,
     consumed_by,
     decode,
+    retired_bindings,
     spec_for,
 )
 
@@ -24,5 +25,6 @@ __all__ = [
     "decode",
     "envelope",
     "new_id",
+    "retired_bindings",
     "spec_for",
 ]

@@ -105,6 +105,15 @@ def consumed_by(queue: str) -> tuple[MessageSpec, ...]:
     return tuple(spec for spec in _SPECS if queue in spec.consumers)
 
 
+def retired_bindings(queue: str) -> tuple[str, ...]:
+    """Routing keys an earlier release bound to `queue` and this one does not: unbound at declare,
+    so an upgraded broker stops delivering them there too (the notice types moved from sms-svc's
+    own queue to `NOTICES_QUEUE`)."""
+    if queue != "sms-svc":
+        return ()
+    return tuple(spec.routing_key for spec in consumed_by(NOTICES_QUEUE))
+
+
 def decode(message: Envelope) -> Frozen:
     """Validate an envelope's payload against its registered model."""
     return spec_for(message.type).payload.model_validate(message.payload)

@@ -8,7 +8,7 @@ import aio_pika
 from aio_pika.abc import AbstractChannel, AbstractExchange
 from aiormq.abc import FieldTable
 
-from aftersales_shared.contracts import QUEUES, SERVICES, consumed_by
+from aftersales_shared.contracts import QUEUES, SERVICES, consumed_by, retired_bindings
 
 QUORUM: FieldTable = {"x-queue-type": "quorum"}
 
@@ -46,7 +46,8 @@ class Topology:
 async def declare(
     channel: AbstractChannel, topology: Topology, *, service: str, retry_delay_ms: int
 ) -> AbstractExchange:
-    """Every queue (`QUEUES`) and its bindings, and this service's retry and dead-letter queues."""
+    """Every queue (`QUEUES`) and its bindings (an earlier release's retired ones unbound), and
+    this service's retry and dead-letter queues."""
     exchange = await channel.declare_exchange(
         topology.exchange, aio_pika.ExchangeType.TOPIC, durable=True
     )
@@ -54,6 +55,8 @@ async def declare(
         queue = await channel.declare_queue(topology.queue(name), durable=True, arguments=QUORUM)
         for spec in consumed_by(name):
             await queue.bind(exchange, routing_key=spec.routing_key)
+        for routing_key in retired_bindings(name):
+            await queue.unbind(exchange, routing_key=routing_key)
     await channel.declare_queue(topology.dead_letter_queue(service), durable=True, arguments=QUORUM)
     await channel.declare_queue(
         topology.retry_queue(service),
