@@ -6,6 +6,7 @@ every transport (RabbitMQ or in memory) settles deliveries the same way.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 
 import structlog
@@ -132,3 +133,21 @@ def pipeline(handle: Handle, *, inbox: Inbox | None, max_retries: int) -> Consum
         return decoded if isinstance(decoded, Outcome) else await step(decoded)
 
     return consume
+
+
+Batch = Callable[[list[Typed]], Awaitable[None]]
+
+
+def pausing_on_failure(handle: Batch, *, pause_s: float, what: str) -> Batch:
+    """A batch handler that, when `handle` raises, logs it and waits `pause_s` before re-raising
+    (the batch then goes back to the queue whole, and a failing store is not hammered)."""
+
+    async def step(messages: list[Typed]) -> None:
+        try:
+            await handle(messages)
+        except Exception as exc:
+            log.warning(f"{what}; back to the queue", error=str(exc), size=len(messages))
+            await asyncio.sleep(pause_s)
+            raise
+
+    return step

@@ -11,20 +11,18 @@ puts the whole batch back on the queue, after a pause (facts are idempotent: it 
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable
 from typing import Protocol
 
-import structlog
 from aftersales_shared.contracts import consumed_by
 from aftersales_shared.messaging import BatchHandler, Typed
+from aftersales_shared.messaging.middleware import pausing_on_failure
 
 from metrics_svc.handlers.ingest import Ingestor
 from metrics_svc.handlers.ledger import Bookkeeper, records_of_batch
 from metrics_svc.handlers.wire import facts_of_batch
 from metrics_svc.ports import Consumption
 
-log = structlog.get_logger(__name__)
 SERVICE = "metrics-svc"
 IN_STORE = 2
 """Batches being written at once; with one more arriving, the prefetch is this + 1 batches."""
@@ -51,19 +49,14 @@ def on_batch(ingestor: Ingestor, bookkeeper: Bookkeeper | None = None) -> BatchH
     of late penalty facts); raise to send the batch back."""
 
     async def handle(messages: list[Typed]) -> None:
-        try:
-            facts = facts_of_batch(messages)
-            if bookkeeper is not None:
-                await bookkeeper.record(records_of_batch(messages))
-            await ingestor.write(facts)
-            if bookkeeper is not None:
-                await bookkeeper.book_late_fines(facts, ingestor.closed)
-        except Exception as exc:
-            log.warning("batch not written; back to the queue", error=str(exc), size=len(messages))
-            await asyncio.sleep(FAILED_PAUSE_S)
-            raise
+        facts = facts_of_batch(messages)
+        if bookkeeper is not None:
+            await bookkeeper.record(records_of_batch(messages))
+        await ingestor.write(facts)
+        if bookkeeper is not None:
+            await bookkeeper.book_late_fines(facts, ingestor.closed)
 
-    return handle
+    return pausing_on_failure(handle, pause_s=FAILED_PAUSE_S, what="batch not written")
 
 
 async def consume(

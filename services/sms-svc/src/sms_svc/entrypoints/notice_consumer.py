@@ -10,30 +10,19 @@ whole after a pause: each notice is stored once however often its message comes.
 
 from __future__ import annotations
 
-import asyncio
-
-import structlog
 from aftersales_shared.contracts import NOTICES_QUEUE, consumed_by
-from aftersales_shared.messaging import BatchHandler, Bus, Typed
+from aftersales_shared.messaging import BatchHandler, Bus
 from aftersales_shared.messaging.batch import BatchConsumer
+from aftersales_shared.messaging.middleware import pausing_on_failure
 
 from sms_svc.handlers.notices import NoticeService
 
-log = structlog.get_logger(__name__)
 FAILED_PAUSE_S = 1.0
 """How long a batch that failed waits before it goes back to the queue."""
 
 
 def on_batch(notices: NoticeService) -> BatchHandler:
-    async def handle(messages: list[Typed]) -> None:
-        try:
-            await notices.on_batch(messages)
-        except Exception as exc:
-            log.warning("notices not stored; back to the queue", error=str(exc), size=len(messages))
-            await asyncio.sleep(FAILED_PAUSE_S)
-            raise
-
-    return handle
+    return pausing_on_failure(notices.on_batch, pause_s=FAILED_PAUSE_S, what="notices not stored")
 
 
 async def consume(
