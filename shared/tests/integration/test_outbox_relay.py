@@ -416,3 +416,37 @@ async def published_deadline_ids(amqp_url: str, namespace: str) -> list[str]:
     """The deadline ids of the timer.cancel messages waiting in timer-svc's queue, in order."""
     received = await drain(amqp_url, f"{namespace}.timer-svc")
     return [Envelope.model_validate_json(m.body).payload["deadline_id"] for m in received]
+
+
+async def test_writes_in_quick_succession_publish_each_message_once_in_order_and_stay_small(
+    amqp_url: str, namespace: str, db: AsyncDatabase[Doc]
+) -> None:
+    """Each command reads the version the last one wrote, often before the relay's confirm of
+    it, and messages confirmed meanwhile are not carried on (the deterministic cases are in
+    test_store_repository.py): each message still goes out once, in write order."""
+    bus = await connected(amqp_url, namespace)
+    relay = OutboxRelay(bus, poll_s=3600, mark_delay_s=0.2)
+    relay.add(db["orders"])
+    orders = VersionedCollection(db["orders"], on_write=relay.written, cache_size=10)
+    relay.start()
+    carried: list[int] = []
+    try:
+        await orders.insert({"_id": "o1", "n": 0}, messages=[cancel("m0")])
+        for n in range(1, 40):
+            current = await orders.get_for_update("o1")
+            assert current is not None
+            carried.append(len(current.outbox))
+            await orders.save(current, {"_id": "o1", "n": n}, messages=[cancel(f"m{n}")])
+            if n % 8 == 0:  # now and then the next command comes after the confirm
+                await eventually(lambda n=n: _published_up_to(orders, n), what=f"m{n} confirmed")
+        await eventually(lambda: _pending_cleared(db, "o1"), what="all published and marked")
+    finally:
+        await relay.stop()
+        await bus.close()
+    assert await published_deadline_ids(amqp_url, namespace) == [f"m{n}" for n in range(40)]
+    assert carried[8::8] == [0, 0, 0, 0], f"after a confirm nothing is carried: {carried}"
+
+
+async def _published_up_to(orders: VersionedCollection, n: int) -> bool:
+    current = await orders.get_for_update("o1")
+    return current is not None and current.data["n"] == n and current.outbox == []

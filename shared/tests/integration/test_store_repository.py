@@ -166,3 +166,71 @@ async def test_inbox_remembers_handled_ids(db: AsyncDatabase[Doc]) -> None:
 def deadline_ids(outbox: list[Doc]) -> list[str]:
     """The deadline ids of the timer.cancel messages an outbox keeps (bodies are JSON)."""
     return [json.loads(m["body"])["payload"]["deadline_id"] for m in outbox]
+
+
+def message_id(outbox: list[Doc], deadline_id: str) -> str:
+    return next(
+        m["id"] for m in outbox if json.loads(m["body"])["payload"]["deadline_id"] == deadline_id
+    )
+
+
+async def test_a_message_published_after_the_read_is_not_carried_to_the_next_version(
+    db: AsyncDatabase[Doc],
+) -> None:
+    orders = VersionedCollection(db["orders"], cache_size=4)
+    first = await orders.insert({"_id": "o1"}, messages=[cancel("first")])  # type: ignore[list-item]
+    current = await orders.get_for_update("o1")  # a command reads ...
+    assert current is not None
+    assert deadline_ids(current.outbox) == ["first"]
+    orders.sent("o1", 1, {message_id(first.outbox, "first")})  # ... then the confirm comes
+    saved = await orders.save(current, {"_id": "o1", "n": 2}, messages=[cancel("second")])  # type: ignore[list-item]
+    assert deadline_ids(saved.outbox) == ["second"]
+    raw = await db["orders"].find_one({"_id": "o1"})
+    assert raw is not None
+    assert deadline_ids(raw["_outbox"]) == ["second"], "the store too"
+
+
+class ConfirmDuringWrite:
+    """A collection whose `replace_one` lets a confirm arrive while the write is in the store."""
+
+    def __init__(self, collection: object, confirm: object) -> None:
+        self._collection, self._confirm = collection, confirm
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._collection, name)
+
+    async def replace_one(self, *args: object, **kwargs: object) -> object:
+        result = await self._collection.replace_one(*args, **kwargs)  # type: ignore[attr-defined]
+        self._confirm()  # type: ignore[operator]
+        return result
+
+
+async def test_a_confirm_during_the_write_leaves_the_new_version_in_memory_without_it(
+    db: AsyncDatabase[Doc],
+) -> None:
+    orders = VersionedCollection(db["orders"], cache_size=4)
+    first = await orders.insert({"_id": "o1"}, messages=[cancel("first")])  # type: ignore[list-item]
+    sent = message_id(first.outbox, "first")
+    orders.collection = ConfirmDuringWrite(db["orders"], lambda: orders.sent("o1", 1, {sent}))  # type: ignore[assignment]
+    current = await orders.get_for_update("o1")
+    assert current is not None
+    saved = await orders.save(current, {"_id": "o1", "n": 2}, messages=[cancel("second")])  # type: ignore[list-item]
+    assert deadline_ids(saved.outbox) == ["second"], "what went out meanwhile is not carried on"
+    raw = await db["orders"].find_one({"_id": "o1"})
+    assert raw is not None
+    assert deadline_ids(raw["_outbox"]) == ["first", "second"], "stored before the confirm"
+
+
+async def test_a_confirm_of_an_older_version_drops_its_messages_from_the_newer_one(
+    db: AsyncDatabase[Doc],
+) -> None:
+    orders = VersionedCollection(db["orders"], cache_size=4)
+    first = await orders.insert({"_id": "o1"}, messages=[cancel("first")])  # type: ignore[list-item]
+    current = await orders.get_for_update("o1")
+    assert current is not None
+    await orders.save(current, {"_id": "o1", "n": 2}, messages=[cancel("second")])  # type: ignore[list-item]
+    orders.sent("o1", 1, {message_id(first.outbox, "first")})  # the confirm of version 1, late
+    latest = await orders.get_for_update("o1")
+    assert latest is not None
+    assert latest.version == 2
+    assert deadline_ids(latest.outbox) == ["second"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from cachetools import LRUCache
 
+from aftersales_shared.persistence.client import Doc
 from aftersales_shared.persistence.documents import Versioned
 
 
@@ -40,8 +41,18 @@ class VersionCache:
             self._lru[doc_id] = replace(hit, data={"_id": doc_id}, parsed=parsed)
 
     def sent(self, doc_id: str, version: int, ids: set[str]) -> None:
-        """These messages of `version` are published: drop them from its outbox."""
+        """These messages of `version` are published: drop them from its outbox, or from the
+        outbox of a later version that still carries them (written before the confirm)."""
         hit = self._lru.get(doc_id)
-        if hit is not None and hit.version == version:
+        if hit is not None and hit.version >= version:
             outbox = [m for m in hit.outbox if m["id"] not in ids]
             self._lru[doc_id] = replace(hit, outbox=outbox)
+
+    def unsent(self, doc_id: str, version: int, outbox: list[Doc]) -> list[Doc]:
+        """`outbox`, the messages of `version` as a command read them, without those published
+        since the read (the remembered copy of that version no longer holds them)."""
+        hit = self._lru.get(doc_id)
+        if hit is None or hit.version != version:
+            return outbox
+        left = {m["id"] for m in hit.outbox}
+        return [m for m in outbox if m["id"] in left]

@@ -87,19 +87,29 @@ class VersionedCollection:
     ) -> Versioned:
         """Replace `current` with `data` only if nobody wrote since it was read."""
         at = wall_ms()
-        outbox = [*current.outbox, *(dump(m, at) for m in messages)]
+        doc_id = str(data["_id"])
+        fresh = [dump(m, at) for m in messages]
         version = current.version + 1
         result = await self.collection.replace_one(
             {"_id": {"$eq": data["_id"]}, VERSION: {"$eq": current.version}},
-            {**data, **stamp(version, outbox, at)},
+            {**data, **stamp(version, [*self._unsent(doc_id, current), *fresh], at)},
         )
         if result.matched_count == 0:
             if self._cache is not None:
-                self._cache.forget(str(data["_id"]))
+                self._cache.forget(doc_id)
             raise ConcurrencyConflict(
                 "someone else changed this at the same time; read it again and retry"
             )
+        # Asked again: the relay may have confirmed some of them while the write was in the store.
+        outbox = [*self._unsent(doc_id, current), *fresh]
         return self._written(Versioned(data=data, version=version, outbox=outbox))
+
+    def _unsent(self, doc_id: str, current: Versioned) -> list[Doc]:
+        """The messages `current` carries that the relay has not published yet, as far as
+        this process knows: published ones are not carried on to the next version."""
+        if self._cache is None:
+            return current.outbox
+        return self._cache.unsent(doc_id, current.version, current.outbox)
 
     def remember_parsed(self, doc_id: str, version: int, parsed: Any) -> None:
         """Keep the adapter's domain object in place of the cached version's raw data (half the
