@@ -94,11 +94,23 @@ async def test_staff_claims_audits_receives_and_refunds(
             await wait_count(page, "PROVISIONALLY_DONE", 1)
             await shot(page, "5-provisionally-done")
             await money_shows_the_legs(page, api, shop, order["id"])
+            await handling_shows_receipt_and_processing(page)
             assert console.unexpected() == []
 
 
 ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:")
 PAYER = {"SELLER": "卖家", "CUSTOMER": "客户", "PLATFORM": "平台"}
+
+
+async def handling_shows_receipt_and_processing(page: Any) -> None:
+    """The drawer's handling panel: the receipt note as typed, the processing in words."""
+    processing = page.get_by_test_id("handling-processing")
+    await processing.wait_for()
+    assert await page.get_by_test_id("handling-receipt").inner_text() == "外包装完好，屏幕碎裂"
+    text = await processing.inner_text()
+    assert text.startswith("退款 · "), text
+    assert "REFUND" not in text, text
+    assert ISO_TIME.search(text) is None, text
 
 
 async def money_shows_the_legs(page: Any, api: httpx.AsyncClient, shop: Shop, oid: str) -> None:

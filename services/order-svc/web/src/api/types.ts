@@ -59,6 +59,29 @@ export interface FreightLeg {
   refunded_at?: string | null;
 }
 
+/** What the seller did with the goods: `processing` once processed (`outcome` its code). */
+export interface Processing {
+  outcome: string;
+  remark?: string;
+  carrier?: string | null;
+  tracking_no?: string | null;
+  outbound_freight?: string | null;
+  by: string;
+  at: string;
+}
+
+/** An exchange or reship order made for this one; order management ships it. */
+export interface ExchangeOrder {
+  id: string;
+  sku: string;
+  quantity: number;
+  amount?: string | null;
+  decided_at: string;
+  shipped_at?: string | null;
+  tracking_no?: string | null;
+  freight?: string | null;
+}
+
 export interface OrderView extends OrderRow {
   customer_phone: string;
   quantity: number;
@@ -74,6 +97,10 @@ export interface OrderView extends OrderRow {
   refund?: { amount: string; reason: string; remark?: string; at: string } | null;
   ruling_refund?: { amount: string; reason: string; remark?: string; at: string } | null;
   rating?: string | null;
+  receipt_note?: string | null;
+  processing?: Processing | null;
+  exchanges?: ExchangeOrder[];
+  abandon_note?: string | null;
   audit?: { result: string; opinion: string; attachments?: Attachment[] } | null;
   feedback?: Note[];
   messages?: Note[];

@@ -8,6 +8,7 @@ import { named } from "../lib/format";
 import { ActionPanel } from "./actions/ActionPanel";
 import { AuditImages } from "./AuditImages";
 import { Countdown } from "./Countdown";
+import { HandlingPanel, handled } from "./HandlingPanel";
 import { MoneyPanel } from "./MoneyPanel";
 import { Notes } from "./Notes";
 import { Timeline } from "./Timeline";
@@ -59,6 +60,12 @@ export function OrderDetail({ id, now, onClose }: Props) {
           <ActionPanel order={order} />
           <Typography.Title level={5}>{t("money")}</Typography.Title>
           <MoneyPanel order={order} />
+          {handled(order) && (
+            <>
+              <Typography.Title level={5}>{t("handling")}</Typography.Title>
+              <HandlingPanel order={order} />
+            </>
+          )}
           {order.audit && (
             <>
               <Typography.Title level={5}>{t("opinion")}</Typography.Title>

@@ -156,6 +156,15 @@ const labels: Record<Key, string> = {
   rule_UNPROCESSED_48H: "Not processed 48h after receipt",
   rule_PRE_COMPENSATION: "Pre-compensation",
   orders: "orders",
+  handling: "Receipt and handling",
+  receiptNote: "Receipt note",
+  processing: "Processing",
+  handledBy: "By",
+  outboundFreight: "Outbound freight",
+  exchangeOrders: "Exchange orders",
+  exchangeShipped: "Shipped",
+  exchangeWaiting: "Not shipped yet",
+  abandonNote: "Why the customer gave up",
 };
 
 const commands: Record<string, string> = {

@@ -154,6 +154,15 @@ const zh = {
   rule_UNPROCESSED_48H: "收货后48小时未处理",
   rule_PRE_COMPENSATION: "先行赔付",
   orders: "单",
+  handling: "收货与处理",
+  receiptNote: "收货备注",
+  processing: "处理结果",
+  handledBy: "经办人",
+  outboundFreight: "发货运费",
+  exchangeOrders: "换新/补发单",
+  exchangeShipped: "已发货",
+  exchangeWaiting: "待发货",
+  abandonNote: "放弃说明",
 } as const;
 
 export type Key = keyof typeof zh;
