@@ -1,9 +1,9 @@
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 
 import type { OrderView } from "../api/types";
 import { loadEnglish } from "../i18n/choice";
-import { LangContext } from "../i18n/LangContext";
 import type { Lang } from "../i18n/strings";
+import { renderIn } from "../test/renderIn";
 import { HandlingPanel } from "./HandlingPanel";
 
 // As order-svc's view has them: a received and refunded return, and a reship order.
@@ -27,11 +27,7 @@ const RESHIPPED: OrderView = {
 };
 
 function show(order: OrderView, lang: Lang = "zh") {
-  return render(
-    <LangContext.Provider value={{ lang, setLang: () => undefined }}>
-      <HandlingPanel order={order} />
-    </LangContext.Provider>,
-  );
+  return renderIn(<HandlingPanel order={order} />, lang);
 }
 
 function cells(id: string): string[] {

@@ -1,9 +1,9 @@
-import { render, screen, within } from "@testing-library/react";
+import { screen, within } from "@testing-library/react";
 
 import type { OrderView } from "../api/types";
 import { loadEnglish } from "../i18n/choice";
-import { LangContext } from "../i18n/LangContext";
 import type { Lang } from "../i18n/strings";
+import { renderIn } from "../test/renderIn";
 import { MoneyPanel } from "./MoneyPanel";
 
 // DEMO-A-09 of the demo data, as order-svc's view has it: received, refunded, return freight back.
@@ -24,11 +24,7 @@ const REFUNDED: OrderView = {
 };
 
 function show(order: OrderView, lang: Lang = "zh") {
-  return render(
-    <LangContext.Provider value={{ lang, setLang: () => undefined }}>
-      <MoneyPanel order={order} />
-    </LangContext.Provider>,
-  );
+  return renderIn(<MoneyPanel order={order} />, lang);
 }
 
 function legCells(leg: string): string[] {
