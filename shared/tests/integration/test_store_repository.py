@@ -215,10 +215,14 @@ async def test_a_confirm_during_the_write_leaves_the_new_version_in_memory_witho
     current = await orders.get_for_update("o1")
     assert current is not None
     saved = await orders.save(current, {"_id": "o1", "n": 2}, messages=[cancel("second")])  # type: ignore[list-item]
-    assert deadline_ids(saved.outbox) == ["second"], "what went out meanwhile is not carried on"
+    assert deadline_ids(saved.outbox) == ["first", "second"], "the relay is handed what is stored"
     raw = await db["orders"].find_one({"_id": "o1"})
     assert raw is not None
     assert deadline_ids(raw["_outbox"]) == ["first", "second"], "stored before the confirm"
+    latest = await orders.get_for_update("o1")
+    assert latest is not None
+    assert latest.version == 2
+    assert deadline_ids(latest.outbox) == ["second"], "what went out meanwhile is not carried on"
 
 
 async def test_a_confirm_of_an_older_version_drops_its_messages_from_the_newer_one(

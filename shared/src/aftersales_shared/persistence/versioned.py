@@ -88,11 +88,12 @@ class VersionedCollection:
         """Replace `current` with `data` only if nobody wrote since it was read."""
         at = wall_ms()
         doc_id = str(data["_id"])
-        fresh = [dump(m, at) for m in messages]
+        carried = self._unsent(doc_id, current)
+        outbox = [*carried, *(dump(m, at) for m in messages)]
         version = current.version + 1
         result = await self.collection.replace_one(
             {"_id": {"$eq": data["_id"]}, VERSION: {"$eq": current.version}},
-            {**data, **stamp(version, [*self._unsent(doc_id, current), *fresh], at)},
+            {**data, **stamp(version, outbox, at)},
         )
         if result.matched_count == 0:
             if self._cache is not None:
@@ -100,9 +101,14 @@ class VersionedCollection:
             raise ConcurrencyConflict(
                 "someone else changed this at the same time; read it again and retry"
             )
-        # Asked again: the relay may have confirmed some of them while the write was in the store.
-        outbox = [*self._unsent(doc_id, current), *fresh]
-        return self._written(Versioned(data=data, version=version, outbox=outbox))
+        # The relay is handed what is stored (it must know every id it published of it, or a
+        # later read of this version would send one again); what it confirmed while the write
+        # was in the store leaves only this process's memory of the new version.
+        meanwhile = {m["id"] for m in carried} - {m["id"] for m in self._unsent(doc_id, current)}
+        written = self._written(Versioned(data=data, version=version, outbox=outbox))
+        if meanwhile:
+            self.sent(doc_id, version, meanwhile)
+        return written
 
     def _unsent(self, doc_id: str, current: Versioned) -> list[Doc]:
         """The messages `current` carries that the relay has not published yet, as far as
