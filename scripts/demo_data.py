@@ -27,7 +27,14 @@ from aftersales_shared.settings import DEV_SECRET
 from aftersales_testkit import eventually
 from aftersales_testkit.order_events import order_event
 from metrics_svc.domain.weeks import shift_week, week_of, week_start
-from order_svc.entrypoints.dev_signin import BY_ID, DEMO_ACCOUNTS, SHOP_A, SHOP_B
+from order_svc.entrypoints.dev_signin import (
+    APPLIANCES,
+    BY_ID,
+    DEMO_ACCOUNTS,
+    PHONES,
+    SHOP_A,
+    SHOP_B,
+)
 
 CUSTOMER, AGENT, QC = "demo-customer", "demo-agent", "demo-qc"
 PEERS = [f"demo-peer-{i:02d}" for i in range(1, 11)]
@@ -135,24 +142,27 @@ async def nothing(_d: Demo, _oid: str) -> None:
     """Left as applied: PENDING_CLAIM, its audit deadline 12 hours away (due within hours)."""
 
 
+SKU = {PHONES: "SKU-PHONE", APPLIANCES: "SKU-APPLIANCE"}
+"""The item each demo category's orders are for."""
+
 SCENARIOS: list[tuple[str, str, str, Step]] = [
     # order no., shop, category, what is done to it
-    ("DEMO-A-01", SHOP_A, "phones", nothing),
-    ("DEMO-A-02", SHOP_A, "appliances", nothing),
-    ("DEMO-A-03", SHOP_A, "phones", claim),
-    ("DEMO-A-04", SHOP_A, "phones", responded),
-    ("DEMO-A-05", SHOP_A, "phones", lambda d, o: audit(d, o, "REQUEST_FEEDBACK")),
-    ("DEMO-A-06", SHOP_A, "phones", lambda d, o: audit(d, o, "APPROVE_RETURN")),
-    ("DEMO-A-07", SHOP_A, "appliances", shipped),
-    ("DEMO-A-08", SHOP_A, "phones", received),
-    ("DEMO-A-09", SHOP_A, "phones", refunded),
-    ("DEMO-A-10", SHOP_A, "phones", unresolved),
-    ("DEMO-A-11", SHOP_A, "phones", completed),
-    ("DEMO-A-12", SHOP_A, "phones", lambda d, o: audit(d, o, "REJECT")),
-    ("DEMO-A-13", SHOP_A, "phones", arbitration),
-    ("DEMO-B-01", SHOP_B, "phones", nothing),
-    ("DEMO-B-02", SHOP_B, "phones", lambda d, o: claim(d, o, SHOP_B)),
-    ("DEMO-B-03", SHOP_B, "appliances", lambda d, o: shipped(d, o, SHOP_B)),
+    ("DEMO-A-01", SHOP_A, PHONES, nothing),
+    ("DEMO-A-02", SHOP_A, APPLIANCES, nothing),
+    ("DEMO-A-03", SHOP_A, PHONES, claim),
+    ("DEMO-A-04", SHOP_A, PHONES, responded),
+    ("DEMO-A-05", SHOP_A, PHONES, lambda d, o: audit(d, o, "REQUEST_FEEDBACK")),
+    ("DEMO-A-06", SHOP_A, PHONES, lambda d, o: audit(d, o, "APPROVE_RETURN")),
+    ("DEMO-A-07", SHOP_A, APPLIANCES, shipped),
+    ("DEMO-A-08", SHOP_A, PHONES, received),
+    ("DEMO-A-09", SHOP_A, PHONES, refunded),
+    ("DEMO-A-10", SHOP_A, PHONES, unresolved),
+    ("DEMO-A-11", SHOP_A, PHONES, completed),
+    ("DEMO-A-12", SHOP_A, PHONES, lambda d, o: audit(d, o, "REJECT")),
+    ("DEMO-A-13", SHOP_A, PHONES, arbitration),
+    ("DEMO-B-01", SHOP_B, PHONES, nothing),
+    ("DEMO-B-02", SHOP_B, PHONES, lambda d, o: claim(d, o, SHOP_B)),
+    ("DEMO-B-03", SHOP_B, APPLIANCES, lambda d, o: shipped(d, o, SHOP_B)),
 ]
 
 
@@ -169,19 +179,19 @@ async def orders(demo: Demo) -> int:
             "customer_id": CUSTOMER,
             "customer_tier": "GOLD",
             "paid_at": (datetime.now(UTC) - timedelta(days=3)).isoformat(),
-            "lines": [{"sku": f"SKU-{category}", "quantity": 1, "paid_amount": "199.00"}],
+            "lines": [{"sku": SKU[category], "quantity": 1, "paid_amount": "199.00"}],
         }
         r = await demo.client.post("/v1/orders", json=facts, headers=demo.auth(AGENT))
         assert r.status_code in (200, 201, 404, 405, 409), r.text  # 404/405: no order facts yet
         application = {
             "order_no": order_no,
             "seller_id": shop,
-            "sku": f"SKU-{category}",
+            "sku": SKU[category],
             "quantity": 1,
             "paid_amount": "199.00",
             "category": category,
             "reason": "质量问题",
-            "description": "屏幕有裂痕" if category == "phones" else "无法开机",
+            "description": "屏幕有裂痕" if category == PHONES else "无法开机",
             "quality_issue": True,
             "customer_tier": "GOLD",
             "customer_phone": "13800138000",

@@ -22,7 +22,9 @@ from order_svc.entrypoints.deps import SellersDep
 from order_svc.handlers import SellerService
 
 SHOP_A, SHOP_B = "demo-shop-a", "demo-shop-b"
-CATEGORIES = ("phones", "appliances")
+PHONES, APPLIANCES = "手机通讯", "家用电器"
+CATEGORIES = (PHONES, APPLIANCES)
+"""The demo shops' after-sales categories, in the words a seller uses (售后分类)."""
 
 
 @dataclass(frozen=True)
