@@ -1,17 +1,16 @@
 import { Descriptions, Table } from "antd";
 
-import type { ExchangeOrder, OrderView } from "../api/types";
+import type { ExchangeOrder, OrderView, Processing } from "../api/types";
 import { useT } from "../i18n/LangContext";
-import { named, when, yuan } from "../lib/format";
+import { named, type T, when, yuan } from "../lib/format";
 
 /** What happened to the goods: the receipt note, the processing (outcome, remark, the parcel
  * back to the customer and its freight, who and when), the exchange or reship orders and
  * whether order management has shipped them, and why a customer gave up. Nothing when none. */
 export function HandlingPanel({ order }: { order: OrderView }) {
   const { t } = useT();
-  const p = order.processing;
-  const exchanges = order.exchanges ?? [];
   if (!handled(order)) return null;
+  const exchanges = order.exchanges ?? [];
   return (
     <div data-testid="handling">
       <Descriptions size="small" column={2} bordered>
@@ -20,13 +19,9 @@ export function HandlingPanel({ order }: { order: OrderView }) {
             <span data-testid="handling-receipt">{order.receipt_note}</span>
           </Descriptions.Item>
         )}
-        {p && (
+        {order.processing && (
           <Descriptions.Item label={t("processing")} span={2}>
-            <span data-testid="handling-processing">
-              {[named("outcome_", p.outcome, t), p.remark, p.carrier && `${p.carrier} ${p.tracking_no ?? ""}`.trim(),
-                p.outbound_freight && `${t("outboundFreight")} ${yuan(p.outbound_freight)}`,
-                `${t("handledBy")} ${p.by}`, when(p.at)].filter(Boolean).join(" · ")}
-            </span>
+            <span data-testid="handling-processing">{processingText(order.processing, t)}</span>
           </Descriptions.Item>
         )}
         {order.abandon_note && (
@@ -41,6 +36,15 @@ export function HandlingPanel({ order }: { order: OrderView }) {
 /** Whether the order has anything for the panel to show. */
 export function handled(order: OrderView): boolean {
   return Boolean(order.receipt_note || order.processing || order.abandon_note || (order.exchanges?.length ?? 0) > 0);
+}
+
+/** The outcome in words, the remark, the parcel back and its freight, who and when. */
+function processingText(p: Processing, t: T): string {
+  const parcel = p.carrier ? `${p.carrier} ${p.tracking_no ?? ""}`.trim() : "";
+  const freight = p.outbound_freight ? `${t("outboundFreight")} ${yuan(p.outbound_freight)}` : "";
+  return [named("outcome_", p.outcome, t), p.remark, parcel, freight, `${t("handledBy")} ${p.by}`, when(p.at)]
+    .filter(Boolean)
+    .join(" · ");
 }
 
 function Exchanges({ rows }: { rows: ExchangeOrder[] }) {
