@@ -12,7 +12,7 @@ AMOUNT_NAMES = {"paid": "paid_amount"}
 def shown(value: Any) -> Any:
     """Every `*_fen` integer becomes a decimal string without the suffix, recursively."""
     if isinstance(value, list):
-        return [shown(v) for v in value]
+        return [shown(v) if isinstance(v, dict | list) else v for v in value]
     if not isinstance(value, dict):
         return value
     out: dict[str, Any] = {}
@@ -20,6 +20,8 @@ def shown(value: Any) -> Any:
         if key.endswith("_fen"):
             name = key.removesuffix("_fen")
             out[AMOUNT_NAMES.get(name, name)] = None if v is None else show_fen(v)
-        else:
+        elif isinstance(v, dict | list):  # only containers hold more amounts
             out[key] = shown(v)
+        else:
+            out[key] = v
     return out

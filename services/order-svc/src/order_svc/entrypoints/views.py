@@ -28,16 +28,17 @@ def next_deadlines(order: ServiceOrder, now: datetime | None) -> dict[str, str]:
     return {kind: at.isoformat() for kind, at in sorted(nxt.items())}
 
 
+_NOT_SHOWN: Any = {"deadlines": True, "history": {"__all__": {"request"}}}
+"""The armed timers (the view shows `next_deadlines`) and each entry's idempotency slot."""
+
+
 def order_view(order: ServiceOrder, actor: Actor, now: datetime | None = None) -> dict[str, Any]:
     """The full order with its history, as this actor may see it."""
-    data = order.model_dump(mode="json")
+    data = order.model_dump(mode="json", exclude=_NOT_SHOWN)
     data["refund_amount"] = show_fen(order.refunded_fen)
     data["freight"]["legs"] = freight_legs(order)
     data["next_deadlines"] = {} if order.locked else next_deadlines(order, now)  # suspended
-    data.pop("deadlines", None)
     data["allowed_actions"] = allowed_actions(order, actor)
-    for entry in data.get("history", []):
-        entry.pop("request", None)
     if actor.kind is ActorKind.CUSTOMER and data.get("audit"):
         data["audit"].pop("attachments", None)
     return shown(data)  # type: ignore[no-any-return]
