@@ -1,6 +1,7 @@
 """Benchmark: 16 concurrent clients drive full service-order lifecycles over HTTP.
 
-One order-svc process, the development store, the real RabbitMQ (every event confirmed by the
+One order-svc process (or `--replicas N`, the clients spread over them), the development
+store, the real RabbitMQ (every event confirmed by the
 relay), aiohttp clients. Prints transitions/s, p50/p99 latency, the CPU each process spent per
 transition (order-svc, store, this client), the store commands per transition, the messages
 published per transition and how many went out during the load (with the broker's CPU), the
@@ -10,7 +11,7 @@ interpolated within its buckets), the share of the load's messages confirmed bef
 ended, the store's bare read + compare-and-set rate in the same run, and order-svc's memory at
 start, at 20 s, at the end and each tenth of the run.
 
-    uv run python bench/order_lifecycle.py [--seconds 20] [--clients 16] [--staff]
+    uv run python bench/order_lifecycle.py [--seconds 20] [--clients 16] [--staff] [--replicas 1]
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ async def lifecycle(
 
 
 async def drive(
-    url: str, *, clients: int, seconds: float, staff: bool
+    urls: list[str], *, clients: int, seconds: float, staff: bool
 ) -> tuple[int, list[float], float]:
     seller_h = (
         bearer("seller_staff", sub="bench-staff", seller_id=SELLER)
@@ -102,7 +103,7 @@ async def drive(
         # aiohttp, not httpx, drives the load: on two cores the client's own CPU is taken
         # from the service, and aiohttp's costs a fraction of httpx's per request.
         timeout = aiohttp.ClientTimeout(total=30)
-        async with aiohttp.ClientSession(base_url=url, timeout=timeout) as client:
+        async with aiohttp.ClientSession(base_url=urls[i % len(urls)], timeout=timeout) as client:
             n = 0
             while time.perf_counter() < deadline:
                 done += await lifecycle(
@@ -160,38 +161,45 @@ async def outbox_drained(mongo_url: str, db: str, *, budget_s: float) -> float:
         await client.close()
 
 
-async def counters(url: str, metric: str) -> dict[str, float]:
-    """One of order-svc's Prometheus counters so far, by its first label (from /metrics)."""
-    async with httpx.AsyncClient(base_url=url) as c:
-        text = (await c.get("/metrics")).text
+async def metrics_text(urls: list[str]) -> list[str]:
+    """Every replica's /metrics lines."""
+    lines: list[str] = []
+    async with httpx.AsyncClient() as c:
+        for url in urls:
+            lines += (await c.get(f"{url}/metrics")).text.splitlines()
+    return lines
+
+
+async def counters(urls: list[str], metric: str) -> dict[str, float]:
+    """One of order-svc's Prometheus counters so far, by its first label, summed over the
+    replicas (from /metrics)."""
     counts: dict[str, float] = {}
-    for line in text.splitlines():
+    for line in await metrics_text(urls):
         if line.startswith(metric + "{"):
             name = line.split('="', 1)[1].split('"', 1)[0]
-            counts[name] = float(line.rsplit(" ", 1)[1])
+            counts[name] = counts.get(name, 0.0) + float(line.rsplit(" ", 1)[1])
     return counts
 
 
-async def store_commands(url: str) -> dict[str, float]:
+async def store_commands(urls: list[str]) -> dict[str, float]:
     """Commands sent to the store so far, by name."""
-    return await counters(url, "store_commands_total")
+    return await counters(urls, "store_commands_total")
 
 
-async def published(url: str) -> float:
+async def published(urls: list[str]) -> float:
     """Messages the relay has published (confirmed by the broker) so far."""
-    return sum((await counters(url, "bus_messages_published_total")).values())
+    return sum((await counters(urls, "bus_messages_published_total")).values())
 
 
-async def lag_buckets(url: str) -> list[tuple[float, float]]:
-    """The relay's lag histogram so far: (upper bound in seconds, cumulative count)."""
-    async with httpx.AsyncClient(base_url=url) as c:
-        text = (await c.get("/metrics")).text
-    out = []
-    for line in text.splitlines():
+async def lag_buckets(urls: list[str]) -> list[tuple[float, float]]:
+    """The relay's lag histogram so far, summed over the replicas: (upper bound in seconds,
+    cumulative count)."""
+    out: dict[float, float] = {}
+    for line in await metrics_text(urls):
         if line.startswith('outbox_lag_seconds_bucket{le="'):
-            le = line.split('le="', 1)[1].split('"', 1)[0]
-            out.append((float(le), float(line.rsplit(" ", 1)[1])))
-    return sorted(out)
+            le = float(line.split('le="', 1)[1].split('"', 1)[0])
+            out[le] = out.get(le, 0.0) + float(line.rsplit(" ", 1)[1])
+    return sorted(out.items())
 
 
 def lag_quantile(
@@ -230,17 +238,21 @@ async def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--staff", action="store_true", help="seller steps by a sub-account")
+    parser.add_argument("--replicas", type=int, default=1, help="order-svc processes")
     args = parser.parse_args()
     data = Path(tempfile.mkdtemp(prefix="bench-store-"))
     namespace = f"bench-{uuid.uuid4().hex[:8]}"
     stack = Stack()
     try:
         mongo_url = stack.start_dev_store(port=free_port(), data_dir=data, log_path=data / "log")
-        port = free_port()
         env = service_env(mongo_url=mongo_url, namespace=namespace, db_prefix="bench")
-        svc = stack.start_service("order-svc", port=port, env=env, log_path=data / "svc.log")
+        svcs = [
+            stack.start_service("order-svc", port=free_port(), env=env, log_path=data / "svc.log")
+            for _ in range(args.replicas)
+        ]
         stack.wait_ready(timeout=60)
-        url = f"http://127.0.0.1:{port}"
+        urls = [str(s.url) for s in svcs]
+        url = urls[0]
         async with httpx.AsyncClient(base_url=url) as c:
             await c.post(
                 "/v1/sellers",
@@ -262,20 +274,21 @@ async def main() -> None:
                     "categories": ["phones"],
                 },
             )
-        proc = psutil.Process(svc.popen.pid)
+        procs = [psutil.Process(s.popen.pid) for s in svcs]
+        proc = procs[0]  # its memory is the one sampled
         store = psutil.Process(stack.processes[0].popen.pid)
-        await drive(url, clients=args.clients, seconds=2, staff=args.staff)  # warm-up
+        await drive(urls, clients=args.clients, seconds=2, staff=args.staff)  # warm-up
         rss_start = proc.memory_info().rss / 2**20
         me = psutil.Process()
         broker = next(
             (p for p in psutil.process_iter(["name"]) if p.info["name"] == "beam.smp"), None
         )
-        cpu_start = cpu_seconds(proc), cpu_seconds(store), cpu_seconds(me)
+        cpu_start = sum(map(cpu_seconds, procs)), cpu_seconds(store), cpu_seconds(me)
         broker_start = cpu_seconds(broker) if broker else 0.0
         broker_in_load = 0.0
-        commands_start = await store_commands(url)
-        published_start = await published(url)
-        lag_start = await lag_buckets(url)
+        commands_start = await store_commands(urls)
+        published_start = await published(urls)
+        lag_start = await lag_buckets(urls)
         rss: list[float] = []
         rss_at_20 = float("nan")
         load_started = time.perf_counter()
@@ -290,26 +303,26 @@ async def main() -> None:
 
         sampler = asyncio.create_task(sample_rss())
         total, latencies, elapsed = await drive(
-            url, clients=args.clients, seconds=args.seconds, staff=args.staff
+            urls, clients=args.clients, seconds=args.seconds, staff=args.staff
         )
         sampler.cancel()
-        published_in_load = await published(url) - published_start
-        lag_in_load = await lag_buckets(url)
+        published_in_load = await published(urls) - published_start
+        lag_in_load = await lag_buckets(urls)
         rss_end = proc.memory_info().rss / 2**20
         client_cpu = cpu_seconds(me) - cpu_start[2]
         broker_in_load = (cpu_seconds(broker) - broker_start) / elapsed if broker else 0.0
         drain = await outbox_drained(mongo_url, "bench_order_svc", budget_s=120)
-        lag_end = await lag_buckets(url)
-        commands_end = await store_commands(url)
-        published_total = await published(url) - published_start
+        lag_end = await lag_buckets(urls)
+        commands_end = await store_commands(urls)
+        published_total = await published(urls) - published_start
         svc_cpu, store_cpu = (
-            cpu_seconds(proc) - cpu_start[0],
+            sum(map(cpu_seconds, procs)) - cpu_start[0],
             cpu_seconds(store) - cpu_start[1],
         )
         bare = await bare_cas_rate(mongo_url, workers=args.clients, seconds=5)
         rate = total / elapsed
         who = "staff" if args.staff else "main"
-        print(f"clients={args.clients} seconds={elapsed:.1f} seller={who}")
+        print(f"clients={args.clients} seconds={elapsed:.1f} seller={who} replicas={args.replicas}")
         print(
             f"transitions={total} rate={rate:.0f}/s p50={pct(latencies, 0.5):.1f}ms "
             f"p99={pct(latencies, 0.99):.1f}ms"
