@@ -19,7 +19,16 @@ Name = Annotated[str, Field(min_length=1, max_length=100, pattern=LINE_PATTERN)]
 """A one-line value (sku, carrier, tracking number, category): no control character."""
 OrderNo = Annotated[str, Field(pattern=r"^[A-Za-z0-9_-]{1,32}$", examples=["JD1001"])]
 """What the customer's SMS can carry (sms-svc's rule for `order_no`): checked at apply."""
-Url = Annotated[str, Field(min_length=1, max_length=1000)]
+Url = Annotated[
+    str,
+    Field(
+        max_length=1000,
+        pattern=r"^[Hh][Tt][Tt][Pp][Ss]?://[^\s/?#\x00-\x1f\x7f]+[^\s\x00-\x1f\x7f]*$",
+        examples=["https://img.example.com/p/1.jpg"],
+        description="An http(s) address with a host and no whitespace",
+    ),
+]
+"""A photo's address: only http(s), since the workbench shows it as a link a seller opens."""
 
 
 def fen(amount: Decimal) -> int:
