@@ -11,6 +11,7 @@ import pytest
 
 from tests.e2e.conftest import RunningStack
 from tests.e2e.workbench_support import (
+    PHOTO,
     PNG_1PX,
     Shop,
     browser_page,
@@ -40,6 +41,11 @@ async def test_staff_claims_audits_receives_and_refunds(
             await wait_count(page, "PENDING_CLAIM", 1)
             await shot(page, "1-pending-claim")
             await open_order(page, order["order_no"])
+            photo = page.get_by_test_id("detail-photos").get_by_role("link")
+            assert await photo.count() == 1  # the customer's photo, a link that opens apart
+            assert await photo.get_attribute("href") == PHOTO
+            assert await photo.get_attribute("rel") == "noopener noreferrer nofollow"
+            assert await photo.inner_text() == "照片 1（img.example.com）"
             await page.get_by_test_id("action-CLAIM").click()
             await page.get_by_test_id("submit-CLAIM").click()
             await wait_status(page, "PENDING_AUDIT")

@@ -33,6 +33,8 @@ BROWSER_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+PHOTO = "https://img.example.com/screen-crack.jpg"
+"""The photo every application carries: the drawer shows it as a link."""
 PNG_1PX = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
@@ -105,6 +107,7 @@ class Shop:
             "category": "手机",
             "reason": "质量问题",
             "description": "屏幕碎了",
+            "photos": [PHOTO],
             "quality_issue": True,
             "customer_phone": "13800138000",
         }

@@ -41,6 +41,7 @@ export interface Note {
   author_role: string;
   text: string;
   at: string;
+  photos?: string[];
 }
 
 export interface Attachment {
@@ -89,6 +90,7 @@ export interface OrderView extends OrderRow {
   paid?: string;
   reason: string;
   description: string;
+  photos?: string[];
   quality_issue: boolean;
   outcome?: string | null;
   refund_amount?: string;

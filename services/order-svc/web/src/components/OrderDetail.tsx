@@ -11,6 +11,7 @@ import { Countdown } from "./Countdown";
 import { HandlingPanel, handled } from "./HandlingPanel";
 import { MoneyPanel } from "./MoneyPanel";
 import { Notes } from "./Notes";
+import { Photos } from "./Photos";
 import { Timeline } from "./Timeline";
 
 interface Props {
@@ -19,7 +20,8 @@ interface Props {
   onClose: () => void;
 }
 
-/** The order on the same page: facts, money, images, notes, actions, timeline. */
+/** The order on the same page: facts, the customer's photos, money, images, notes, actions,
+ * timeline. */
 export function OrderDetail({ id, now, onClose }: Props) {
   const { lang, t } = useT();
   const query = useOrder(id);
@@ -52,6 +54,9 @@ export function OrderDetail({ id, now, onClose }: Props) {
               </Descriptions.Item>
             )}
             <Descriptions.Item label={t("reason")} span={2}>{[order.reason, order.description].filter(Boolean).join(" — ")}</Descriptions.Item>
+            {(order.photos?.length ?? 0) > 0 && (
+              <Descriptions.Item label={t("photos")} span={2}><Photos photos={order.photos ?? []} testId="detail-photos" /></Descriptions.Item>
+            )}
             <Descriptions.Item label={t("nextDeadline")} span={2}>
               {order.locked ? t("suspended") : <Countdown deadlines={order.next_deadlines} now={now} />}
             </Descriptions.Item>
