@@ -1,3 +1,5 @@
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 
 import jwt
@@ -93,3 +95,21 @@ def test_claims_of_the_wrong_type_are_unauthorized(claims: dict[str, object]) ->
 def test_a_seller_id_claim_means_nothing_on_a_role_that_is_not_a_seller(role: Role) -> None:
     token = issue_token(secret=SECRET, sub="u1", role=role, seller_id="s1", now=NOW)
     assert verify_token(token, secret=SECRET) == Principal("u1", role, None)
+
+
+def test_a_process_signs_and_verifies_with_the_development_secret_without_a_warning() -> None:
+    """Its 20 characters are the contract's (settings enforce 32 in production), so PyJWT's
+    key-length warning would only be noise on `make run`'s console. A process of its own: pytest
+    resets the warning filters that modules set while it collects them."""
+    script = (
+        "from datetime import UTC, datetime\n"
+        "from aftersales_shared.auth import Role, issue_token, verify_token\n"
+        "from aftersales_shared.settings import DEV_SECRET\n"
+        "now = datetime.now(UTC)\n"
+        "token = issue_token(secret=DEV_SECRET, sub='u1', role=Role.CUSTOMER, now=now)\n"
+        "print(verify_token(token, secret=DEV_SECRET).sub)\n"
+    )
+    run = subprocess.run(
+        [sys.executable, "-W", "error", "-c", script], capture_output=True, text=True, timeout=60
+    )
+    assert (run.returncode, run.stdout, run.stderr) == (0, "u1\n", "")
