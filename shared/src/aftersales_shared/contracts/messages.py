@@ -37,6 +37,15 @@ class TimerCancel(Frozen):
     deadline_id: str = Field(min_length=1, max_length=200)
 
 
+class TimerBatch(Frozen):
+    """One write's timer commands in one message, applied in their order: each step is a
+    `timer.schedule` or a `timer.cancel` with the same meaning as on its own. One message per
+    write instead of one per deadline: a transition arms and cancels 3 on average."""
+
+    order_id: str
+    steps: tuple[TimerSchedule | TimerCancel, ...] = Field(min_length=1, max_length=100)
+
+
 class TimerSuspend(Frozen):
     """Suspend every pending deadline of an order (it is locked by an arbitration case)."""
 

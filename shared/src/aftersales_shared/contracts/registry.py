@@ -68,6 +68,7 @@ def _order_consumers(name: str) -> tuple[str, ...]:
 _SPECS: tuple[MessageSpec, ...] = (
     MessageSpec("timer.schedule", "command", m.TimerSchedule, ("timer-svc",)),
     MessageSpec("timer.cancel", "command", m.TimerCancel, ("timer-svc",)),
+    MessageSpec("timer.batch", "command", m.TimerBatch, ("timer-svc",)),
     MessageSpec("timer.suspend", "command", m.TimerSuspend, ("timer-svc",)),
     MessageSpec("timer.resume", "command", m.TimerResume, ("timer-svc",)),
     MessageSpec("timer.fired", "event", m.TimerFired, ("order-svc",)),

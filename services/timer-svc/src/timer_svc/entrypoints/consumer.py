@@ -8,6 +8,7 @@ from collections.abc import Awaitable, Callable
 
 from aftersales_shared.contracts.messages import (
     ClockSyncRequested,
+    TimerBatch,
     TimerCancel,
     TimerResume,
     TimerSchedule,
@@ -31,6 +32,10 @@ def consumer(
     @router.on("timer.cancel")
     async def on_cancel(p: TimerCancel, meta: MessageMeta) -> None:
         await commands.cancel(p.deadline_id)
+
+    @router.on("timer.batch")
+    async def on_batch(p: TimerBatch, meta: MessageMeta) -> None:
+        await commands.batch(p, seller_id=meta.seller_id, correlation_id=meta.correlation_id)
 
     @router.on("timer.suspend")
     async def on_suspend(p: TimerSuspend, meta: MessageMeta) -> None:

@@ -1,4 +1,5 @@
-"""The commands timer-svc takes: schedule, cancel, suspend, resume (all idempotent)."""
+"""The commands timer-svc takes: schedule, cancel, a batch of those, suspend, resume (all
+idempotent)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ from datetime import datetime
 
 import structlog
 from aftersales_shared.clock import Clock
-from aftersales_shared.contracts.messages import TimerSchedule
+from aftersales_shared.contracts.messages import TimerBatch, TimerSchedule
 
 from timer_svc.handlers.wire import from_schedule
 from timer_svc.ports import DeadlineStore
@@ -37,6 +38,17 @@ class DeadlineCommands:
     async def cancel(self, deadline_id: str) -> None:
         if not await self.store.cancel(deadline_id):
             log.info("nothing to cancel", deadline_id=deadline_id)
+
+    async def batch(
+        self, command: TimerBatch, *, seller_id: str | None, correlation_id: str
+    ) -> None:
+        """Each step of a `timer.batch` in its order, as its own message would be handled; a
+        redelivery after a crash mid-way repeats the steps done, each a no-op the second time."""
+        for step in command.steps:
+            if isinstance(step, TimerSchedule):
+                await self.schedule(step, seller_id=seller_id, correlation_id=correlation_id)
+            else:
+                await self.cancel(step.deadline_id)
 
     async def suspend(self, order_id: str) -> None:
         count = await self.store.suspend(order_id, now=self.clock.now())
