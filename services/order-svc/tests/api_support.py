@@ -43,6 +43,19 @@ class BusTap:
         found: dict[str, Any] = await eventually(probe, timeout=60, what="message on the bus")
         return found
 
+    async def wait_for_armed(self, kind: str, order_id: str) -> dict[str, Any]:
+        """The `timer.schedule` step arming `kind` of the order, in a `timer.batch` to timer-svc."""
+
+        def step(m: dict[str, Any]) -> dict[str, Any] | None:
+            if m["type"] != "timer.batch" or m["payload"]["order_id"] != order_id:
+                return None
+            return next((s for s in m["payload"]["steps"] if s.get("kind") == kind), None)
+
+        batch = await self.wait_for(lambda m: step(m) is not None, service="timer-svc")
+        found = step(batch)
+        assert found is not None
+        return found
+
 
 @dataclass
 class Api:

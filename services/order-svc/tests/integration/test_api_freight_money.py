@@ -113,18 +113,11 @@ async def test_the_auto_refund_pays_exactly_the_recorded_share(
     await api.do(o["id"], "claim", both)
     await api.do(o["id"], "audit", both, {"result": "APPROVE_RETURN"})
     await api.do(o["id"], "shipment", api.me, {"carrier": "SF", "tracking_no": "T1"})
-    armed = await api.tap.wait_for(
-        lambda m: (
-            m["type"] == "timer.schedule"
-            and m["payload"]["kind"] == "AUTO_REFUND"
-            and m["payload"]["order_id"] == o["id"]
-        ),
-        service="timer-svc",
-    )
+    armed = await api.tap.wait_for_armed("AUTO_REFUND", o["id"])
     bus = Bus(url=amqp_url, namespace=namespace, service="timer-svc")
     await bus.connect()
     try:
-        did = armed["payload"]["deadline_id"]
+        did = armed["deadline_id"]
         await fire(bus, api.seller, order_id=o["id"], kind="AUTO_REFUND", deadline_id=did)
         event = await api.tap.wait_for(
             lambda m: (

@@ -60,16 +60,9 @@ async def test_fired_deadlines_act_once_and_stale_ones_change_nothing(
     await api.setup_seller()
     o = await api.apply()
     oid = o["id"]
-    armed = await api.tap.wait_for(
-        lambda m: (
-            m["type"] == "timer.schedule"
-            and m["payload"]["kind"] == "PRE_COMPENSATION"
-            and m["payload"]["order_id"] == oid
-        ),
-        service="timer-svc",
-    )
-    assert armed["payload"]["deadline_id"] == f"{oid}:PRE_COMPENSATION@v1"
-    assert armed["payload"]["data"]["order_version"] == 1
+    armed = await api.tap.wait_for_armed("PRE_COMPENSATION", oid)
+    assert armed["deadline_id"] == f"{oid}:PRE_COMPENSATION@v1"
+    assert armed["data"]["order_version"] == 1
     bus = Bus(url=amqp_url, namespace=namespace, service="timer-svc")
     await bus.connect()
     await fire(

@@ -15,14 +15,14 @@ from order_svc.domain.deadlines import is_armed, mark_fired, slot_of
 from order_svc.domain.decide import Decision, apply, execute
 from order_svc.domain.model import AuditResult, Cmd, Outcome
 from order_svc.domain.order import ServiceOrder
-from order_svc.handlers.wire import messages
+from wire_support import flat_messages
 
 H = timedelta(hours=1)
 
 
 def timers(decision: Decision) -> list[tuple[str, str, object]]:
     out = []
-    for m in messages(decision):
+    for m in flat_messages(decision):
         if m.type.startswith("timer."):
             p = m.payload
             out.append(
@@ -48,7 +48,7 @@ def test_deadlines_follow_the_lifecycle() -> None:
         ("timer.schedule", "AUDIT_OVERDUE", NOW + 12 * H),
         ("timer.schedule", "PRE_COMPENSATION", NOW + 168 * H),
     ]
-    sched = next(m.payload for m in messages(applied) if m.type == "timer.schedule")
+    sched = next(m.payload for m in flat_messages(applied) if m.type == "timer.schedule")
     assert sched.data["order_version"] == 1  # type: ignore[attr-defined]
     claimed = step(applied.order, Cmd.CLAIM)
     assert timers(claimed) == []
@@ -60,7 +60,7 @@ def test_deadlines_follow_the_lifecycle() -> None:
     ]
     first = step(approved.order, Cmd.AUTO_SHIP_REMINDER, at=122 * H)
     assert timers(first) == [("timer.schedule", "SHIP_REMINDER:2", NOW + 2 * H + 240 * H)]
-    assert [m.payload.template for m in messages(first) if m.type == "sms.send"] == [  # type: ignore[attr-defined]
+    assert [m.payload.template for m in flat_messages(first) if m.type == "sms.send"] == [  # type: ignore[attr-defined]
         "SHIP_REMINDER"
     ]
     second = step(first.order, Cmd.AUTO_SHIP_REMINDER, at=242 * H)
@@ -83,7 +83,7 @@ def test_deadlines_follow_the_lifecycle() -> None:
     ]
     refunded = step(received.order, Cmd.PROCESS_REFUND, at=5 * H)
     assert timers(refunded) == [("timer.cancel", "PROCESS_OVERDUE", None)]
-    (sms,) = [m.payload for m in messages(refunded) if m.type == "sms.send"]
+    (sms,) = [m.payload for m in flat_messages(refunded) if m.type == "sms.send"]
     assert (sms.template, sms.params, sms.recipient) == (  # type: ignore[attr-defined]
         "REFUND_ISSUED",
         {"order_no": "JD-1001", "amount": "199.00"},
@@ -98,7 +98,7 @@ def test_feedback_timeout_and_locked_orders_suspend() -> None:
         o, Cmd.AUDIT_REQUEST_FEEDBACK, c.Audit(result=AuditResult.REQUEST_FEEDBACK), at=2 * H
     )
     assert ("timer.schedule", "FEEDBACK_TIMEOUT", NOW + 2 * H + 360 * H) in timers(asked)
-    assert [m.payload.template for m in messages(asked) if m.type == "sms.send"] == [  # type: ignore[attr-defined]
+    assert [m.payload.template for m in flat_messages(asked) if m.type == "sms.send"] == [  # type: ignore[attr-defined]
         "FEEDBACK_REQUESTED"
     ]
     approved = step(step(asked.order, Cmd.FEEDBACK).order, Cmd.AUDIT_APPROVE_RETURN)
@@ -110,12 +110,12 @@ def test_feedback_timeout_and_locked_orders_suspend() -> None:
         received.order, Cmd.APPLY_RULING, c.Ruling(case_id="k", outcome=Outcome.RETURN_ORIGINAL)
     )
     assert ruled.order.deadlines == {}
-    (sms,) = [m.payload for m in messages(ruled) if m.type == "sms.send"]
+    (sms,) = [m.payload for m in flat_messages(ruled) if m.type == "sms.send"]
     assert sms.params == {"order_no": "JD-1001", "outcome": "RETURN_ORIGINAL"}  # type: ignore[attr-defined]
 
 
 def scheduled_ids(decision: Decision) -> list[str]:
-    return [m.payload.deadline_id for m in messages(decision) if m.type == "timer.schedule"]  # type: ignore[attr-defined]
+    return [m.payload.deadline_id for m in flat_messages(decision) if m.type == "timer.schedule"]  # type: ignore[attr-defined]
 
 
 def test_a_slot_armed_again_gets_a_new_deadline_id() -> None:
@@ -125,7 +125,7 @@ def test_a_slot_armed_again_gets_a_new_deadline_id() -> None:
     first = step(o, Cmd.AUDIT_REQUEST_FEEDBACK, feedback, at=2 * H)
     answered = step(first.order, Cmd.FEEDBACK, at=3 * H)
     (old,) = scheduled_ids(first)
-    assert [m.payload.deadline_id for m in messages(answered) if m.type == "timer.cancel"] == [  # type: ignore[attr-defined]
+    assert [m.payload.deadline_id for m in flat_messages(answered) if m.type == "timer.cancel"] == [  # type: ignore[attr-defined]
         old
     ]
     second = step(answered.order, Cmd.AUDIT_REQUEST_FEEDBACK, feedback, at=4 * H)
@@ -138,7 +138,7 @@ def test_a_slot_armed_again_gets_a_new_deadline_id() -> None:
 def test_rejection_sms_carries_the_opinion() -> None:
     o = step(new_order(), Cmd.CLAIM).order
     rejected = step(o, Cmd.AUDIT_REJECT, c.Audit(result=AuditResult.REJECT, opinion="no defect"))
-    (sms,) = [m.payload for m in messages(rejected) if m.type == "sms.send"]
+    (sms,) = [m.payload for m in flat_messages(rejected) if m.type == "sms.send"]
     assert sms.params == {"order_no": "JD-1001", "opinion": "no defect"}  # type: ignore[attr-defined]
     assert sms.idempotency_key == "so-1:v3.AUDIT_REJECTED"  # type: ignore[attr-defined]
 
@@ -191,7 +191,7 @@ def test_the_receipt_while_locked_may_not_change_the_freight() -> None:
 def test_a_blank_rejection_opinion_sends_the_default_one() -> None:
     o = step(new_order(), Cmd.CLAIM).order
     rejected = step(o, Cmd.AUDIT_REJECT, c.Audit(result=AuditResult.REJECT, opinion=" \n "))
-    (sms,) = [m.payload for m in messages(rejected) if m.type == "sms.send"]
+    (sms,) = [m.payload for m in flat_messages(rejected) if m.type == "sms.send"]
     assert sms.params["opinion"].startswith("您好,经核实")  # type: ignore[attr-defined]
 
 

@@ -10,7 +10,7 @@ from order_svc.domain.deadlines import slot_of
 from order_svc.domain.decide import Decision, execute
 from order_svc.domain.model import AuditResult, Cmd, Outcome, Status
 from order_svc.domain.order import ServiceOrder
-from order_svc.handlers.wire import messages
+from wire_support import flat_messages
 
 H, D = timedelta(hours=1), timedelta(days=1)
 
@@ -24,7 +24,7 @@ def scheduled(decision: Decision) -> dict[str, object]:
     """The slot kind of each deadline the decision schedules, and when it is due."""
     return {
         slot_of(m.payload.deadline_id).split(":", 1)[1]: m.payload.due_at  # type: ignore[attr-defined]
-        for m in messages(decision)
+        for m in flat_messages(decision)
         if m.type == "timer.schedule"
     }
 

@@ -16,7 +16,8 @@ from order_svc.domain.firings import WARNED, warned
 from order_svc.domain.model import Cmd
 from order_svc.domain.order import ServiceOrder
 from order_svc.domain.warnings import DEFAULT_OFFSETS, WarningOffsets
-from order_svc.handlers.wire import envelopes, messages
+from order_svc.handlers.wire import envelopes
+from wire_support import flat_messages
 
 H, D = timedelta(hours=1), timedelta(days=1)
 PHONE = "13900139000"
@@ -89,7 +90,7 @@ def test_a_warning_is_cancelled_with_its_deadline() -> None:
     audited = step(claimed, Cmd.AUDIT_APPROVE_RETURN, 9 * H)
     cancelled = sorted(
         slot_of(m.payload.deadline_id)  # type: ignore[attr-defined]
-        for m in messages(audited)
+        for m in flat_messages(audited)
         if m.type == "timer.cancel"
     )
     assert cancelled == [
@@ -106,7 +107,7 @@ def test_a_warning_firing_asks_for_one_notice_while_its_deadline_is_armed() -> N
     did = warning_id(o, "AUDIT_DUE_SOON")
     decision = warned(o, did, contact_phone=PHONE, now=NOW + 10 * H)
     assert decision is not None
-    (m,) = messages(decision)
+    (m,) = flat_messages(decision)
     assert m.type == "notice.requested"
     assert m.payload.model_dump() == {
         "notice_key": did,

@@ -6,19 +6,26 @@ import dataclasses
 from typing import get_args
 
 from aftersales_shared.contracts import spec_for
-from aftersales_shared.contracts.messages import StaffChanged
-from order_builders import NOW, application, new_order
+from aftersales_shared.contracts.messages import (
+    StaffChanged,
+    TimerBatch,
+    TimerCancel,
+    TimerSchedule,
+)
+from order_builders import NOW, application, main_account, new_order
+from order_svc.domain import commands as c
 from order_svc.domain.actors import Actor
-from order_svc.domain.decide import apply
+from order_svc.domain.decide import apply, execute
 from order_svc.domain.events import (
     DeadlineArmed,
+    DeadlineCancelled,
     OrderChanged,
     OrderEvent,
     SmsRequested,
     StaffRightsChanged,
     WarningDue,
 )
-from order_svc.domain.model import Payer
+from order_svc.domain.model import AuditResult, Cmd, Payer
 from order_svc.domain.movements import Movement
 from order_svc.handlers.wire import SAME_FIELDS, messages, money_movements, outgoing
 
@@ -58,10 +65,40 @@ def test_an_order_event_carries_the_order_after_the_transition() -> None:
     assert m.payload.model_dump()["paid_amount"] == "199.00"
 
 
-def test_a_decision_maps_all_its_events_in_order() -> None:
+def test_a_decision_maps_all_its_events_in_order_its_deadlines_in_one_batch() -> None:
     decision = apply(application(), order_id="so-2", customer=Actor.customer("c"), now=NOW)
-    assert messages(decision)[0].type == "serviceorder.applied"
-    assert len(messages(decision)) == len(decision.events)
+    out = messages(decision)
+    armed = [e for e in decision.events if isinstance(e, DeadlineArmed)]
+    assert len(armed) >= 2  # the audit and pre-compensation deadlines and their warnings
+    assert out[0].type == "serviceorder.applied"
+    assert [m.type for m in out].count("timer.batch") == 1
+    assert len(out) == len(decision.events) - len(armed) + 1
+    (batch,) = (m for m in out if m.type == "timer.batch")
+    assert isinstance(batch.payload, TimerBatch)
+    assert batch.payload.order_id == "so-2"
+    assert [s.deadline_id for s in batch.payload.steps] == [e.deadline_id for e in armed]
+    assert all(isinstance(s, TimerSchedule) for s in batch.payload.steps)
+    assert batch.key == "timers"
+
+
+def test_a_decision_that_cancels_and_arms_sends_both_in_their_order_in_one_batch() -> None:
+    claimed = execute(new_order(), Cmd.CLAIM, actor=main_account(), now=NOW)
+    audited = execute(
+        claimed.order,
+        Cmd.AUDIT_APPROVE_RETURN,
+        actor=main_account(),
+        now=NOW,
+        payload=c.Audit(result=AuditResult.APPROVE_RETURN),
+    )
+    timer_events = [e for e in audited.events if isinstance(e, DeadlineArmed | DeadlineCancelled)]
+    (batch,) = (m.payload for m in messages(audited) if m.type == "timer.batch")
+    assert isinstance(batch, TimerBatch)
+    assert [(type(s).__name__, s.deadline_id) for s in batch.steps] == [
+        ("TimerSchedule" if isinstance(e, DeadlineArmed) else "TimerCancel", e.deadline_id)
+        for e in timer_events
+    ]
+    assert {type(s) for s in batch.steps} == {TimerSchedule, TimerCancel}
+    assert TimerBatch.model_validate_json(batch.model_dump_json()) == batch  # as timer-svc reads it
 
 
 def test_each_money_movement_of_one_transition_has_its_own_id() -> None:

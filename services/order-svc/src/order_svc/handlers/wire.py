@@ -16,6 +16,7 @@ from aftersales_shared.contracts.messages import (
     ServiceOrderEvent,
     SmsSend,
     StaffChanged,
+    TimerBatch,
     TimerCancel,
     TimerResume,
     TimerSchedule,
@@ -81,8 +82,28 @@ def _fields(event: Any) -> dict[str, Any]:
 
 
 def messages(decision: Decision) -> list[Outgoing]:
-    """The wire messages of a decision, in the order the domain recorded them."""
-    return [outgoing(e) for e in decision.events]
+    """The wire messages of a decision, in the order the domain recorded them; the deadlines it
+    arms and cancels go as one `timer.batch` (in their order), where the first of them was."""
+    out: list[Outgoing] = []
+    steps: list[TimerSchedule | TimerCancel] = []
+    batch_at = 0
+    for event in decision.events:
+        if isinstance(event, DeadlineArmed | DeadlineCancelled):
+            batch_at = batch_at if steps else len(out)
+            steps.append(timer_step(event))
+        else:
+            out.append(outgoing(event))
+    if steps:
+        batch = TimerBatch(order_id=decision.order.id, steps=tuple(steps))
+        out.insert(batch_at, Outgoing("timer.batch", batch, "timers"))
+    return out
+
+
+def timer_step(event: DeadlineArmed | DeadlineCancelled) -> TimerSchedule | TimerCancel:
+    """A step of a `timer.batch`: the `timer.schedule` or `timer.cancel` of the event."""
+    if isinstance(event, DeadlineArmed):
+        return TimerSchedule.model_validate(_fields(event))
+    return TimerCancel.model_validate(_fields(event))
 
 
 def order_event(event: OrderChanged) -> ServiceOrderEvent:
