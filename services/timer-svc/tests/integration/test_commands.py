@@ -1,4 +1,6 @@
-"""schedule / cancel / suspend / resume against the real store: each idempotent."""
+"""schedule / cancel / batch / suspend / resume against the real store: each idempotent. A
+`timer.batch` is one write's schedules and cancels, each step handled as its own message would
+be, in the batch's order."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import pytest
 from aftersales_shared.clock import FixedClock
 from aftersales_shared.contracts import Envelope, envelope
 from aftersales_shared.contracts.messages import (
+    TimerBatch,
     TimerCancel,
     TimerResume,
     TimerSchedule,
@@ -48,6 +51,18 @@ class Commands:
         payload = TimerCancel(deadline_id=deadline_id)
         await self.send(
             envelope(type="timer.cancel", payload=payload, occurred_at=T0, seller_id="s-1")
+        )
+
+    async def batch(self, order_id: str, *steps: TimerSchedule | TimerCancel) -> None:
+        payload = TimerBatch(order_id=order_id, steps=steps)
+        await self.send(
+            envelope(
+                type="timer.batch",
+                payload=payload,
+                occurred_at=T0,
+                seller_id="s-1",
+                correlation_id="c-batch",
+            )
         )
 
     async def suspend(self, order_id: str) -> None:
@@ -165,3 +180,66 @@ async def test_an_invalid_command_is_dead_lettered_at_once(commands: Commands) -
     )
     with pytest.raises(ValidationError):  # the bus dead-letters it at once (test_consumer.py)
         await commands.send(bad)
+
+
+def arm(deadline_id: str, order_id: str, due: datetime) -> TimerSchedule:
+    return TimerSchedule(deadline_id=deadline_id, kind="AUTO_REFUND", order_id=order_id, due_at=due)
+
+
+async def test_a_batch_applies_its_steps_in_their_order(commands: Commands, unique: str) -> None:
+    order, a, b = f"{unique}-o", f"{unique}-a", f"{unique}-b"
+    cancel_a = TimerCancel(deadline_id=a)
+    await commands.batch(order, arm(a, order, T0 + DAY), arm(b, order, T0 + 2 * DAY), cancel_a)
+    assert (await commands.doc(a))["state"] == "cancelled"
+    doc = await commands.doc(b)
+    assert (doc["state"], doc["due_ms"]) == ("pending", to_ms(T0 + 2 * DAY))
+    assert (doc["seller_id"], doc["correlation_id"]) == ("s-1", "c-batch")  # the envelope's
+    assert commands.armed == [T0 + DAY, T0 + 2 * DAY]
+    assert await commands.store.pending_count() == 1
+
+
+async def test_a_batch_handled_twice_changes_nothing_the_second_time(
+    commands: Commands, unique: str
+) -> None:
+    order, a, b = f"{unique}-o", f"{unique}-a", f"{unique}-b"
+    steps = (TimerCancel(deadline_id=a), arm(b, order, T0 + DAY))
+    await commands.batch(order, arm(a, order, T0 + DAY))
+    await commands.batch(order, *steps)
+    await commands.batch(order, *steps)  # a redelivery after a crash before the ack
+    assert (await commands.doc(a))["state"] == "cancelled"
+    assert (await commands.doc(b))["state"] == "pending"
+    assert await commands.store.pending_count() == 1
+    assert commands.armed == [T0 + DAY, T0 + DAY]  # b armed once; the repeat kept it
+
+
+async def test_a_cancel_before_its_own_schedule_in_a_batch_wins_as_in_two_messages(
+    commands: Commands, unique: str
+) -> None:
+    order, a = f"{unique}-o", f"{unique}-a"
+    await commands.batch(order, TimerCancel(deadline_id=a), arm(a, order, T0 + DAY))
+    assert (await commands.doc(a))["state"] == "cancelled"
+    assert await commands.store.pending_count() == 0
+
+
+@pytest.mark.parametrize(
+    "steps",
+    [
+        [],
+        [{"deadline_id": ""}],
+        [{"deadline_id": "d", "kind": "AUTO_REFUND"}],
+        [{"deadline_id": "d"}] * 101,
+    ],
+)
+async def test_an_invalid_batch_is_dead_lettered_at_once(
+    commands: Commands, steps: list[dict[str, str]]
+) -> None:
+    bad = Envelope(
+        id="x",
+        type="timer.batch",
+        occurred_at=T0,
+        correlation_id="x",
+        payload={"order_id": "o", "steps": steps},
+    )
+    with pytest.raises(ValidationError):  # the bus dead-letters it at once (test_consumer.py)
+        await commands.send(bad)
+    assert commands.armed == []
